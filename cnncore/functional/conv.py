@@ -1,0 +1,210 @@
+"""2-D convolution (strictly: cross-correlation, as in every deep-learning library).
+
+Forward, for output channel ``o`` at position ``(i, j)``:
+
+.. math::
+    y_{n,o,i,j} = b_o + \\sum_{c,u,v} w_{o,c,u,v}\\,
+                  x_{n,\\,c,\\,s i + d u,\\,s j + d v}
+
+computed as one matrix product: the *im2col* matrix holds every input
+window as a column (built from a strided view of the input, so the windows
+are not gathered by Python loops), and the kernel bank is one row per
+output channel.
+
+Backward, with ``g`` the upstream gradient ``dL/dy``:
+
+* ``dL/db_o = sum of g over batch and positions``;
+* ``dL/dw = g`` correlated with the input windows (``g @ cols^T``);
+* ``dL/dx`` is the *full* convolution of ``g`` with the kernel rotated by
+  180 degrees (for stride ``s`` the gradient is first spread out with
+  ``s-1`` zeros between its values). Here it is computed in its im2col
+  form: ``w^T @ g`` gives each window's share, and *col2im* adds the shares
+  back onto the pixels they came from. :func:`conv2d_input_grad_full` does
+  the literal rotated-kernel computation, for teaching and for tests.
+"""
+from typing import NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .. import backend
+from ..errors import ShapeError
+from ..shapes import conv_output_size, pair, resolve_padding2d
+from .padding import pad2d, pad2d_backward
+
+__all__ = ['ConvGeometry', 'ConvCache', 'conv2d_geometry', 'im2col', 'col2im', 'conv2d_forward', 'conv2d_backward', 'conv2d', 'conv2d_input_grad_full']
+
+
+class ConvGeometry(NamedTuple):
+    """Everything about one convolution except the numbers in it."""
+    x_shape: tuple       # (N, C, H, W)
+    weight_shape: tuple  # (O, C/groups, kh, kw)
+    stride: tuple
+    padding: tuple       # (top, bottom, left, right)
+    dilation: tuple
+    groups: int
+    padding_mode: str
+    out_hw: tuple        # (OH, OW)
+
+
+class ConvCache(NamedTuple):
+    """What the forward pass keeps for the backward pass."""
+    geometry: ConvGeometry
+    cols: np.ndarray     # (groups, C/groups*kh*kw, N*OH*OW) im2col matrix
+    weight: np.ndarray
+
+
+def conv2d_geometry(x_shape, weight_shape, stride=1, padding=0, dilation=1, groups=1,
+                    padding_mode="zeros", layer="Conv2d"):
+    """Check a convolution's configuration and work out its output size.
+
+    Raises:
+        ShapeError: wrong input rank, channels that do not match the weight
+            or are not divisible by ``groups``, stride/dilation below 1, or a
+            kernel larger than the padded input.
+    """
+    if len(x_shape) != 4:
+        raise ShapeError(f"{layer}: expected a 4-D input (N, C, H, W), got shape {tuple(x_shape)}")
+    n, c, h, w = x_shape
+    o, cg, kh, kw = weight_shape
+    if groups < 1 or c % groups or o % groups:
+        raise ShapeError(f"{layer}: in_channels {c} and out_channels {o} must both be "
+                         f"divisible by groups {groups}")
+    if c != cg * groups:
+        raise ShapeError(f"{layer}: expected {cg * groups} input channels, got {c} "
+                         f"(input shape {tuple(x_shape)})")
+    stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
+    pads = resolve_padding2d(padding, (kh, kw), dilation, stride, layer)
+    oh = conv_output_size(h, kh, stride[0], pads[0:2], dilation[0], layer=layer, axis="height")
+    ow = conv_output_size(w, kw, stride[1], pads[2:4], dilation[1], layer=layer, axis="width")
+    return ConvGeometry(tuple(x_shape), tuple(weight_shape), stride, pads, dilation, groups,
+                        padding_mode, (oh, ow))
+
+
+def im2col(x, geo):
+    """Every input window as one column.
+
+    Shape:
+        - x: ``(N, C, H, W)``
+        - Output: ``(groups, C/groups*kh*kw, N*OH*OW)``
+    """
+    (sh, sw), (dh, dw), (oh, ow) = geo.stride, geo.dilation, geo.out_hw
+    _, _, kh, kw = geo.weight_shape
+    xp = pad2d(x, geo.padding, geo.padding_mode)
+    span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+    win = sliding_window_view(xp, span, axis=(2, 3))          # (N, C, Hp-span+1, Wp-span+1, span_h, span_w)
+    win = win[:, :, ::sh, ::sw, ::dh, ::dw][:, :, :oh, :ow]   # (N, C, OH, OW, kh, kw), a view
+    c = geo.x_shape[1]
+    cols = win.transpose(1, 4, 5, 0, 2, 3)                    # (C, kh, kw, N, OH, OW), a view
+    return cols.reshape(geo.groups, c // geo.groups * kh * kw, -1)  # the one copy
+
+
+def col2im(dcols, geo):
+    """Add every window's gradient back onto the pixels of that window.
+
+    The adjoint of :func:`im2col`: pixels shared by overlapping windows
+    collect the sum of their shares.
+
+    Shape:
+        - dcols: ``(groups, C/groups*kh*kw, N*OH*OW)``
+        - Output: ``(N, C, H, W)``
+    """
+    n, c, h, w = geo.x_shape
+    _, _, kh, kw = geo.weight_shape
+    (sh, sw), (dh, dw), (oh, ow) = geo.stride, geo.dilation, geo.out_hw
+    top, bottom, left, right = geo.padding
+    dcols = dcols.reshape(c, kh, kw, n, oh, ow)
+    dxp = np.zeros((c, n, h + top + bottom, w + left + right), dtype=dcols.dtype)  # channels-first
+    for u in range(kh):
+        for v in range(kw):
+            dxp[:, :, u * dh:u * dh + sh * (oh - 1) + 1:sh,
+                      v * dw:v * dw + sw * (ow - 1) + 1:sw] += dcols[:, u, v]
+    dxp = dxp.transpose(1, 0, 2, 3)                           # (N, C, Hp, Wp), a view
+    return pad2d_backward(dxp, geo.padding, geo.padding_mode)
+
+
+def conv2d_forward(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
+                   padding_mode="zeros", layer="Conv2d"):
+    """Convolution forward pass that also returns what backward needs.
+
+    Returns ``(y, cache)``; pass ``cache`` to :func:`conv2d_backward`.
+    """
+    geo = conv2d_geometry(x.shape, weight.shape, stride, padding, dilation, groups,
+                          padding_mode, layer)
+    n = x.shape[0]
+    o = weight.shape[0]
+    (oh, ow), g = geo.out_hw, groups
+    cols = im2col(x, geo)                                     # (G, C/G*kh*kw, N*OH*OW)
+    wmat = weight.reshape(g, o // g, -1)                      # (G, O/G, C/G*kh*kw)
+    y = backend.matmul(wmat, cols).reshape(o, n, oh, ow)      # channels-first result
+    if bias is not None:
+        y += bias.reshape(o, 1, 1, 1)
+    return y.transpose(1, 0, 2, 3), ConvCache(geo, cols, weight)  # (N, O, OH, OW), a view
+
+
+def conv2d_backward(grad_out, cache, need_input_grad=True):
+    """Gradients of a convolution: ``(dx, dweight, dbias)``.
+
+    ``dx`` is ``None`` when ``need_input_grad`` is false (the first layer of
+    a network, whose input is the image, skips the most expensive product).
+
+    Shape:
+        - grad_out: ``(N, O, OH, OW)``
+        - dx: ``(N, C, H, W)``; dweight: ``(O, C/groups, kh, kw)``; dbias: ``(O,)``
+    """
+    geo, cols, weight = cache
+    o, g = weight.shape[0], geo.groups
+    g_cf = grad_out.transpose(1, 0, 2, 3).reshape(g, o // g, -1)     # (G, O/G, N*OH*OW)
+    dbias = grad_out.sum(axis=(0, 2, 3))
+    dweight = backend.matmul(g_cf, cols.transpose(0, 2, 1)).reshape(weight.shape)
+    dx = None
+    if need_input_grad:
+        wmat = weight.reshape(g, o // g, -1)                          # (G, O/G, C/G*kh*kw)
+        dcols = backend.matmul(wmat.transpose(0, 2, 1), g_cf)         # (G, C/G*kh*kw, N*OH*OW)
+        dx = col2im(dcols, geo)
+    return dx, dweight, dbias
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Applies a 2-D convolution, with the signature of ``torch.nn.functional.conv2d``.
+
+    Shape:
+        - x: ``(N, C_in, H, W)``
+        - weight: ``(C_out, C_in/groups, kH, kW)``; bias: ``(C_out,)``
+        - Output: ``(N, C_out, H_out, W_out)`` with
+          ``H_out = floor((H + 2p - d(kH-1) - 1) / s) + 1`` (likewise ``W_out``)
+    """
+    return conv2d_forward(x, weight, bias, stride, padding, dilation, groups)[0]
+
+
+def conv2d_input_grad_full(grad_out, weight, x_shape, stride=1, padding=0, dilation=1):
+    """``dL/dx`` as a full convolution with the 180-degree-rotated kernel.
+
+    The textbook form of the input gradient (``groups=1``, zero padding):
+
+    1. spread ``grad_out`` out with ``s-1`` zeros between values (undoing the stride);
+    2. pad it by ``d(k-1)`` on every side (a *full* convolution);
+    3. correlate it with the kernel rotated by 180 degrees, input and output
+       channels swapped;
+    4. crop away the rows and columns that were padding in the forward pass.
+
+    It equals ``conv2d_backward(...)[0]`` (the tests check this).
+
+    Shape:
+        - grad_out: ``(N, C_out, H_out, W_out)``; weight: ``(C_out, C_in, kH, kW)``
+        - Output: ``x_shape`` = ``(N, C_in, H, W)``
+    """
+    n, c, h, w = x_shape
+    o, _, kh, kw = weight.shape
+    (sh, sw), (dh, dw) = pair(stride), pair(dilation)
+    top, bottom, left, right = resolve_padding2d(padding, (kh, kw), (dh, dw), (sh, sw))
+    _, _, oh, ow = grad_out.shape
+    spread = np.zeros((n, o, sh * (oh - 1) + 1, sw * (ow - 1) + 1), dtype=grad_out.dtype)
+    spread[:, :, ::sh, ::sw] = grad_out
+    rotated = weight[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)         # (C_in, C_out, kH, kW)
+    full = conv2d(spread, np.ascontiguousarray(rotated),
+                  padding=(dh * (kh - 1), dw * (kw - 1)), dilation=(dh, dw))
+    # Rows/columns the forward pass never read (cut off by the stride) get no gradient.
+    padded = np.zeros((n, c, h + top + bottom, w + left + right), dtype=grad_out.dtype)
+    padded[:, :, :full.shape[2], :full.shape[3]] = full
+    return padded[:, :, top:top + h, left:left + w]
