@@ -9,3 +9,4 @@ from .module import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .residual import *  # noqa: F401,F403
+from .sequence import *  # noqa: F401,F403
