@@ -32,6 +32,11 @@ class Sequential(Module):
             grad_out = layer.backward(grad_out)
         return grad_out
 
+    def output_shape(self, input_shape):
+        for layer in self._modules.values():
+            input_shape = layer.output_shape(input_shape)
+        return tuple(input_shape)
+
     def append(self, layer):
         setattr(self, str(len(self._modules)), layer)
         return self
@@ -84,6 +89,14 @@ class Flatten(Module):
 
     def backward(self, grad_out):
         return grad_out.reshape(self._in_shape)  # (N, C*H*W) -> (N, C, H, W)
+
+    def output_shape(self, input_shape):
+        shape = tuple(input_shape)
+        end = self.end_dim % len(shape)
+        flat = 1
+        for n in shape[self.start_dim:end + 1]:
+            flat *= n
+        return shape[:self.start_dim] + (flat,) + shape[end + 1:]
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -72,6 +72,11 @@ class Conv2d(Module):
             self.stride, self.padding, self.dilation, self.groups, self.padding_mode)
         return y
 
+    def output_shape(self, input_shape):
+        geo = F.conv2d_geometry(tuple(input_shape), self.weight.shape, self.stride, self.padding,
+                                self.dilation, self.groups, self.padding_mode)
+        return (input_shape[0], self.out_channels, *geo.out_hw)
+
     def backward(self, grad_out):
         dx, dw, db = F.conv2d_backward(grad_out, self._cache, self.needs_input_grad)
         self.weight.accumulate(dw)

@@ -42,6 +42,11 @@ class Linear(Module):
             y = y + self.bias.data
         return y
 
+    def output_shape(self, input_shape):
+        if len(input_shape) != 2 or input_shape[1] != self.in_features:
+            raise ShapeError(f"Linear: expected input (N, {self.in_features}), got shape {tuple(input_shape)}")
+        return (input_shape[0], self.out_features)
+
     def backward(self, grad_out):
         self.weight.accumulate(backend.matmul(grad_out.T, self._x))  # (out, N) @ (N, in)
         if self.bias is not None:

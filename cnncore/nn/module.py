@@ -93,6 +93,16 @@ class Module:
     def __call__(self, x):
         return self.forward(x)
 
+    def output_shape(self, input_shape):
+        """The output shape for an input of ``input_shape``, without computing anything.
+
+        The default suits element-wise layers (activations, dropout); layers
+        that change the shape override it. The cost ledger relies on it.
+        """
+        if self._modules:
+            raise NotImplementedError(f"{type(self).__name__}.output_shape")
+        return tuple(input_shape)
+
     # -- tree walking ------------------------------------------------------
     def named_children(self):
         return iter(self._modules.items())
