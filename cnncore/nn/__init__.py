@@ -1,5 +1,6 @@
 """Layers and networks with PyTorch's names, arguments and weight layouts."""
 from .activation import *  # noqa: F401,F403
+from .branches import *  # noqa: F401,F403
 from .container import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403
