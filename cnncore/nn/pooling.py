@@ -1,2 +1,296 @@
-"""(being written)"""
-__all__ = []
+"""Pooling layers: no weights, one number per window and channel.
+
+Each layer remembers what its last forward pass chose, for the
+playground's "which input won" view: ``MaxPool2d.last_argmax()``,
+``MinPool2d.last_argmin()``, ``StochasticPool2d.last_sample()`` and
+``last_probabilities()``, ``AvgPool2d.last_divisor()``,
+``LPPool2d.last_shares()`` and ``AdaptiveAvgPool2d.bins(input_shape)``.
+Every layer has ``output_shape(input_shape)`` (shape arithmetic only).
+"""
+import numpy as np
+
+from .. import functional as F
+from ..functional.pooling import check_pool_args, pool2d_geometry
+from .module import Module
+
+__all__ = ['MaxPool2d', 'AvgPool2d', 'LPPool2d', 'MinPool2d', 'StochasticPool2d', 'AdaptiveAvgPool2d']
+
+
+class _Pool2d(Module):
+    """Shared bookkeeping: the cache of the last forward pass and the output shape."""
+
+    _padding, _dilation, _ceil_mode = 0, 1, False
+
+    def _last(self):
+        cache = getattr(self, "_cache", None)
+        if cache is None:
+            raise RuntimeError(f"{type(self).__name__}: no forward pass yet")
+        return cache
+
+    def output_shape(self, input_shape):
+        geo = pool2d_geometry(tuple(input_shape), self.kernel_size, self.stride, self._padding,
+                              self._dilation, self._ceil_mode, type(self).__name__)
+        return (*tuple(input_shape)[:2], *geo.out_hw)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self._padding}"
+
+
+class MaxPool2d(_Pool2d):
+    """2-D max pooling, as ``torch.nn.MaxPool2d``: the largest value of each window.
+
+    Args:
+        kernel_size: int or ``(kH, kW)``.
+        stride: int or pair; default ``kernel_size`` (windows side by side).
+        padding: implicit ``-inf`` padding on both sides, at most half the kernel.
+        dilation: gaps between the window's taps.
+        return_indices: ``forward`` returns ``(out, indices)`` as in PyTorch.
+        ceil_mode: round the output size up instead of down.
+
+    Shape:
+        - Input: ``(N, C, H, W)``
+        - Output: ``(N, C, H_out, W_out)`` with
+          ``H_out = floor((H + 2p - d(kH-1) - 1) / s) + 1`` (likewise ``W_out``)
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
+                 ceil_mode=False):
+        super().__init__()
+        self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
+        self.stride = kernel_size if stride is None else stride
+        self.return_indices, self.ceil_mode = bool(return_indices), bool(ceil_mode)
+        self._padding, self._dilation, self._ceil_mode = padding, dilation, self.ceil_mode
+        check_pool_args(kernel_size, self.stride, padding, dilation, "MaxPool2d")
+
+    def forward(self, x):
+        out, self._cache = F.max_pool2d_forward(x, self.kernel_size, self.stride, self.padding,
+                                                self.dilation, self.ceil_mode)
+        return (out, self.last_argmax()) if self.return_indices else out
+
+    def backward(self, grad_out):
+        return F.max_pool2d_backward(grad_out, self._last())
+
+    def last_argmax(self):
+        """Where each maximum of the last forward pass came from.
+
+        Flat indices ``row * W + col`` into each input plane, shape
+        ``(N, C, H_out, W_out)``: PyTorch's ``return_indices`` format (what
+        ``MaxUnpool2d`` takes).
+        """
+        cache = self._last()
+        return F.window_flat_index(cache.k_index, cache.geometry)
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MinPool2d(_Pool2d):
+    """2-D min pooling: the smallest value of each window, ``-MaxPool2d(-x)``.
+
+    PyTorch has no such layer; it is here to show that pooling is just a
+    choice of summary. Arguments as :class:`MaxPool2d` (padding acts as
+    ``+inf``).
+
+    Shape:
+        - Input: ``(N, C, H, W)``
+        - Output: ``(N, C, H_out, W_out)`` with ``H_out = floor((H + 2p - kH) / s) + 1``
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size, self.padding = kernel_size, padding
+        self.stride = kernel_size if stride is None else stride
+        self._padding = padding
+        check_pool_args(kernel_size, self.stride, padding, 1, "MinPool2d")
+
+    def forward(self, x):
+        out, self._cache = F.min_pool2d_forward(x, self.kernel_size, self.stride, self.padding)
+        return out
+
+    def backward(self, grad_out):
+        return F.min_pool2d_backward(grad_out, self._last())
+
+    def last_argmin(self):
+        """Where each minimum of the last forward pass came from (format of :meth:`MaxPool2d.last_argmax`)."""
+        cache = self._last()
+        return F.window_flat_index(cache.k_index, cache.geometry)
+
+
+class AvgPool2d(_Pool2d):
+    """2-D average pooling, as ``torch.nn.AvgPool2d``.
+
+    Args:
+        kernel_size, stride, padding, ceil_mode: as :class:`MaxPool2d` (zero padding).
+        count_include_pad: divide by the whole window including padding
+            (default), or only by the input pixels it covers.
+        divisor_override: divide every window's sum by this number instead.
+
+    Shape:
+        - Input: ``(N, C, H, W)``
+        - Output: ``(N, C, H_out, W_out)`` with ``H_out = floor((H + 2p - kH) / s) + 1``
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+                 divisor_override=None):
+        super().__init__()
+        self.kernel_size, self.padding = kernel_size, padding
+        self.stride = kernel_size if stride is None else stride
+        self.ceil_mode, self.count_include_pad = bool(ceil_mode), bool(count_include_pad)
+        self.divisor_override = divisor_override
+        self._padding, self._ceil_mode = padding, self.ceil_mode
+        check_pool_args(kernel_size, self.stride, padding, 1, "AvgPool2d")
+
+    def forward(self, x):
+        out, self._cache = F.avg_pool2d_forward(x, self.kernel_size, self.stride, self.padding,
+                                                self.ceil_mode, self.count_include_pad,
+                                                self.divisor_override)
+        return out
+
+    def backward(self, grad_out):
+        return F.avg_pool2d_backward(grad_out, self._last())
+
+    def last_divisor(self):
+        """What each window's sum was divided by in the last forward pass, shape ``(H_out, W_out)``."""
+        return self._last().divisor
+
+
+class LPPool2d(_Pool2d):
+    """2-D power-average pooling ``(sum x^p)^(1/p)``, as ``torch.nn.LPPool2d``.
+
+    ``norm_type=1`` sums the window, ``2`` takes its Euclidean norm, large
+    values approach max pooling. No padding.
+
+    Shape:
+        - Input: ``(N, C, H, W)``
+        - Output: ``(N, C, H_out, W_out)`` with ``H_out = floor((H - kH) / s) + 1``
+    """
+
+    def __init__(self, norm_type, kernel_size, stride=None, ceil_mode=False):
+        super().__init__()
+        self.norm_type, self.kernel_size = norm_type, kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.ceil_mode = self._ceil_mode = bool(ceil_mode)
+        check_pool_args(kernel_size, self.stride, 0, 1, "LPPool2d")
+
+    def forward(self, x):
+        out, self._cache = F.lp_pool2d_forward(x, self.norm_type, self.kernel_size, self.stride,
+                                               self.ceil_mode)
+        return out
+
+    def backward(self, grad_out):
+        return F.lp_pool2d_backward(grad_out, self._last())
+
+    def last_shares(self):
+        """How much each window element counted in the last forward pass.
+
+        ``x_i^(p-1) * out^(1-p)`` (the derivative of the output by that
+        element), shape ``(N, C, H_out, W_out, kH, kW)``: for ``p = 2``
+        each element's share is ``x_i / out``.
+        """
+        return F.lp_pool2d_shares(self._last())
+
+    def extra_repr(self):
+        return f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, stride={self.stride}"
+
+
+class StochasticPool2d(_Pool2d):
+    """Stochastic pooling (Zeiler & Fergus, 2013): a random element of each window.
+
+    In training mode each window outputs one of its activations ``a_i``,
+    drawn with probability ``a_i / sum_j a_j`` (bigger activations win more
+    often, but not always: a regulariser). In evaluation mode it outputs
+    the expected value ``sum a_i^2 / sum a_i``. Inputs should be
+    non-negative (put it after a ReLU); negative values count as 0.
+
+    Args:
+        kernel_size, stride: as :class:`MaxPool2d` (no padding).
+        seed: seed of this layer's own random generator; ``None`` uses the
+            engine's generator (:func:`cnncore.manual_seed`).
+
+    Shape:
+        - Input: ``(N, C, H, W)``
+        - Output: ``(N, C, H_out, W_out)`` with ``H_out = floor((H - kH) / s) + 1``
+    """
+
+    def __init__(self, kernel_size, stride=None, seed=None):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.seed = seed
+        self._generator = None if seed is None else np.random.default_rng(seed)
+        check_pool_args(kernel_size, self.stride, 0, 1, "StochasticPool2d")
+
+    def forward(self, x):
+        out, self._cache = F.stochastic_pool2d_forward(x, self.kernel_size, self.stride,
+                                                       self.training, self._generator)
+        return out
+
+    def backward(self, grad_out):
+        return F.stochastic_pool2d_backward(grad_out, self._last())
+
+    def last_sample(self):
+        """Which element each window drew in the last (training) forward pass.
+
+        Flat indices ``row * W + col`` into each input plane, shape
+        ``(N, C, H_out, W_out)``, as :meth:`MaxPool2d.last_argmax`; ``-1``
+        for a window of zeros. ``None`` after an evaluation-mode pass (no draw).
+        """
+        cache = self._last()
+        if not cache.training:
+            return None
+        flat = F.window_flat_index(np.maximum(cache.k_index, 0), cache.geometry)
+        return np.where(cache.k_index >= 0, flat, -1)
+
+    def last_probabilities(self):
+        """Each window element's probability in the last forward pass, shape ``(N, C, H_out, W_out, kH, kW)``."""
+        cache = self._last()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            prob = np.where(cache.total[..., None] > 0, cache.activ / cache.total[..., None], 0)
+        return prob.reshape(prob.shape[:4] + tuple(cache.geometry.kernel_size))
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, seed={self.seed}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """2-D adaptive average pooling, as ``torch.nn.AdaptiveAvgPool2d``.
+
+    You choose the output size; the windows follow: output ``i`` averages
+    input rows ``floor(i*H/OH) <= r < ceil((i+1)*H/OH)`` (likewise columns).
+    ``AdaptiveAvgPool2d(1)`` is global average pooling.
+
+    Args:
+        output_size: int or ``(OH, OW)``; ``None`` keeps that input size.
+
+    Shape:
+        - Input: ``(N, C, H, W)``
+        - Output: ``(N, C, OH, OW)``
+    """
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x):
+        out, self._cache = F.adaptive_avg_pool2d_forward(x, self.output_size)
+        return out
+
+    def backward(self, grad_out):
+        return F.adaptive_avg_pool2d_backward(grad_out, self._cache)
+
+    def output_shape(self, input_shape):
+        oh, ow = F.adaptive_output_size(tuple(input_shape), self.output_size, "AdaptiveAvgPool2d")
+        return (*tuple(input_shape)[:2], oh, ow)
+
+    def bins(self, input_shape):
+        """The input region each output averages: ``((row_starts, row_ends), (col_starts, col_ends))``.
+
+        Output ``(i, j)`` averages rows ``row_starts[i] <= r < row_ends[i]`` and
+        columns ``col_starts[j] <= c < col_ends[j]``.
+        """
+        _, _, oh, ow = self.output_shape(input_shape)
+        return F.adaptive_bins(input_shape[2], oh), F.adaptive_bins(input_shape[3], ow)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
