@@ -25,8 +25,9 @@ The split
     within each class the digits are ordered by a *seeded hash*,
     ``sha256(f"{SEED}:{row}")``, the first 100 go to test and the other 400
     to train, giving 4,000 train / 1,000 test with exactly 100 test digits
-    per class. Each split is then stored in the same hash order (classes
-    mixed, so any prefix is roughly balanced). A hash, not a random-number
+    per class. Each split is then stored in the order of a second seeded
+    hash, ``sha256(f"{SEED}/order:{row}")`` (classes mixed, so any prefix
+    is roughly balanced). A hash, not a random-number
     generator, decides the order, so the split depends on nothing that could
     change between NumPy versions; and the indices are stored in the file,
     so loading never recomputes it.
@@ -109,7 +110,11 @@ def stratified_split(labels, test_per_class=TEST_PER_CLASS, seed=SEED):
         rows = hash_order(np.flatnonzero(labels == digit), seed)
         test.extend(rows[:test_per_class])
         train.extend(rows[test_per_class:])
-    return hash_order(train, seed).astype(np.uint16), hash_order(test, seed).astype(np.uint16)
+    # A second salt for the final order: reusing the first would list first the
+    # training digits whose hashes sit just above their class's test cut-off.
+    order_seed = f"{seed}/order"
+    return (hash_order(train, order_seed).astype(np.uint16),
+            hash_order(test, order_seed).astype(np.uint16))
 
 
 def build(csv_path=None):
