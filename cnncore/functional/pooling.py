@@ -96,8 +96,8 @@ def check_pool_args(kernel_size, stride, padding, dilation=1, layer="MaxPool2d",
 
     Raises:
         ShapeError: kernel, stride or dilation below 1, negative padding, or
-            padding more than half the (dilated) kernel, which PyTorch forbids
-            because a window could then see nothing but padding.
+            padding more than half the kernel size (PyTorch's rule, whatever
+            the dilation: beyond it a window could see nothing but padding).
     """
     k = pair(kernel_size, "kernel_size")
     s = k if stride is None else pair(stride, "stride")
@@ -111,12 +111,10 @@ def check_pool_args(kernel_size, stride, padding, dilation=1, layer="MaxPool2d",
         raise ShapeError(f"{layer}: dilation must be at least 1, got {show(d)}")
     if min(p) < 0:
         raise ShapeError(f"{layer}: padding must not be negative, got {show(p)}")
-    for kk, pp, dd in zip(k, p, d):
-        span = dd * (kk - 1) + 1
-        if pp > span // 2:
-            dil = f" with dilation {dd}" if dd > 1 else ""
-            raise ShapeError(f"{layer}: padding {pp} is more than half the kernel size {kk}{dil} "
-                             f"(at most {span // 2} is allowed)")
+    for kk, pp in zip(k, p):
+        if pp > kk // 2:  # PyTorch's rule, whatever the dilation
+            raise ShapeError(f"{layer}: padding {pp} is more than half the kernel size {kk} "
+                             f"(at most {kk // 2} is allowed)")
     return k, s, p, d
 
 
