@@ -262,7 +262,9 @@ class AdaptiveAvgPool1d(Module):
 
     def output_shape(self, input_shape):
         _check_3d(input_shape, "AdaptiveAvgPool1d")
-        size = input_shape[2] if self.output_size is None else _single(self.output_size, "output_size")
+        if self.output_size is None:
+            raise ShapeError("AdaptiveAvgPool1d: output_size must be an int, got None")
+        size = _single(self.output_size, "output_size")
         if size < 1:
             raise ShapeError(f"AdaptiveAvgPool1d: output_size must be at least 1, got {self.output_size!r}")
         return (*tuple(input_shape)[:2], size)
