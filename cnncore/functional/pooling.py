@@ -5,17 +5,18 @@ mixing of channels), exactly like a convolution kernel: size ``k``,
 stride ``s`` (by default ``s = k``: windows side by side), padding ``p``
 and, for max pooling, dilation ``d``. What differs is the summary:
 
-==================  ==========================================  =============================================
-op                  forward, per window ``x_1 .. x_K``           backward: share of ``g = dL/dout`` for ``x_i``
-==================  ==========================================  =============================================
-max                 ``max_i x_i``                               all of ``g`` to the arg-max, 0 elsewhere
-min                 ``min_i x_i = -max_i(-x_i)``                all of ``g`` to the arg-min
-average             ``sum_i x_i / divisor``                     ``g / divisor`` to every element
-LP (power ``p``)    ``(sum_i x_i^p)^(1/p)``                     ``g * x_i^(p-1) * out^(1-p)``
-stochastic, train   ``a_j``, ``j`` drawn with ``P(j) = a_j/sum a``  all of ``g`` to the sampled element
-stochastic, eval    ``sum_i a_i^2 / sum_i a_i``                 ``g * (2 a_i - out) / sum a``
-adaptive average    average over PyTorch's bins                 ``g / bin size`` to every element of the bin
-==================  ==========================================  =============================================
+Per window ``x_1 .. x_K``, forward and the backward share of ``g = dL/dout``
+that goes to ``x_i``:
+
+* max: ``max_i x_i``; all of ``g`` to the arg-max, 0 elsewhere.
+* min: ``min_i x_i = -max_i(-x_i)``; all of ``g`` to the arg-min.
+* average: ``sum_i x_i / divisor``; ``g / divisor`` to every element.
+* LP (power ``p``): ``(sum_i x_i^p)^(1/p)``; ``g * x_i^(p-1) * out^(1-p)``.
+* stochastic, training: ``a_j``, with ``j`` drawn with probability
+  ``a_j / sum a``; all of ``g`` to the sampled element.
+* stochastic, evaluation: ``sum_i a_i^2 / sum_i a_i``; ``g * (2 a_i - out) / sum a``.
+* adaptive average: the mean of each of PyTorch's bins; ``g / bin size``
+  to every element of the bin.
 
 Every op has ``op(...)`` with PyTorch's signature, and
 ``op_forward(...) -> (out, cache)`` / ``op_backward(grad_out, cache) -> dx``.
@@ -198,9 +199,19 @@ def window_flat_index(k_index, geo):
     return (rows * w + cols).astype(np.int64)
 
 
-def _one_hot(k_index, kh, kw, dtype):
-    """``(N, C, OH, OW)`` window positions -> ``(N, C, OH, OW, kh, kw)`` 0/1 masks."""
-    return (np.arange(kh * kw) == k_index[..., None]).astype(dtype).reshape(k_index.shape + (kh, kw))
+def _route(grad_out, k_index, kh, kw):
+    """Put each window's gradient on its chosen element, zeros elsewhere.
+
+    ``k_index`` is the chosen position in each window (``-1``: none, no gradient).
+
+    Shape:
+        - grad_out, k_index: ``(N, C, OH, OW)``
+        - Output: ``(N, C, OH, OW, kh, kw)``
+    """
+    dwin = np.zeros(k_index.shape + (kh * kw,), dtype=grad_out.dtype)
+    np.put_along_axis(dwin, np.maximum(k_index, 0)[..., None],
+                      np.where(k_index >= 0, grad_out, 0)[..., None], axis=-1)
+    return dwin.reshape(k_index.shape + (kh, kw))        # (N, C, OH, OW, kh*kw) -> (N, C, OH, OW, kh, kw)
 
 
 # -- max pooling ------------------------------------------------------------
@@ -241,7 +252,7 @@ def max_pool2d_backward(grad_out, cache):
     """
     geo, k_index, dtype = cache
     kh, kw = geo.kernel_size
-    dwin = _one_hot(k_index, kh, kw, dtype) * grad_out[..., None, None]  # (N, C, OH, OW, kh, kw)
+    dwin = _route(grad_out.astype(dtype, copy=False), k_index, kh, kw)  # (N, C, OH, OW, kh, kw)
     return fold_windows(dwin, geo)
 
 
@@ -496,7 +507,7 @@ def stochastic_pool2d_backward(grad_out, cache):
     geo, k_index, activ, total, out, training = cache
     kh, kw = geo.kernel_size
     if training:
-        dwin = _one_hot(k_index, kh, kw, activ.dtype) * grad_out[..., None, None]
+        dwin = _route(grad_out.astype(activ.dtype, copy=False), k_index, kh, kw)
         return fold_windows(dwin, geo)
     with np.errstate(divide="ignore", invalid="ignore"):
         local = np.where(activ > 0, (2 * activ - out[..., None]) / total[..., None], 0)
