@@ -3,7 +3,7 @@
 A pooling window slides over each channel separately (no weights, no
 mixing of channels), exactly like a convolution kernel: size ``k``,
 stride ``s`` (by default ``s = k``: windows side by side), padding ``p``
-and, for max pooling, dilation ``d``. What differs is the summary:
+and, for max pooling, dilation ``d``. What differs is the summary.
 
 Per window ``x_1 .. x_K``, forward and the backward share of ``g = dL/dout``
 that goes to ``x_i``:
