@@ -121,6 +121,9 @@ def _window_args(module):
 
 
 def _is_residual(module):
+    """A block with a shortcut: a child named like one, or a ResNet block class with its shortcut on."""
+    if getattr(module, "shortcut", None) is False:  # a "plain" block: the same layers, no addition
+        return False
     name = type(module).__name__
     return any(s in module._modules for s in SHORTCUT_NAMES) or "Block" in name or "Bottleneck" in name
 

@@ -29,9 +29,29 @@ def torch_twin(module):
                                   module.count_include_pad, module.divisor_override)
     if kind == "AdaptiveAvgPool2d":
         return torch.nn.AdaptiveAvgPool2d(module.output_size)
+    if kind == "BatchNorm2d":
+        return torch.nn.BatchNorm2d(module.num_features, module.eps, module.momentum, module.affine,
+                                    module.track_running_stats)
+    if kind == "BasicBlock":
+        return TorchBasicBlock(module)
     if kind in ("ReLU", "Flatten", "Identity"):
         return getattr(torch.nn, kind)()
     raise NotImplementedError(kind)
+
+
+class TorchBasicBlock(torch.nn.Module):
+    """torchvision's BasicBlock, with out-of-place ReLUs (so every output keeps its gradient)."""
+
+    def __init__(self, ours):
+        super().__init__()
+        for name, child in ours.named_children():
+            setattr(self, name, torch_twin(child))
+        if "downsample" not in ours._modules:
+            self.downsample = None
+
+    def forward(self, x):
+        out = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        return torch.relu(out + (x if self.downsample is None else self.downsample(x)))
 
 
 def twin_pair(model, dtype):
@@ -208,3 +228,31 @@ def test_input_gradient_equals_capture_gradients_input():
     _, grads = capture_gradients(model, x, 3)
     np.testing.assert_array_equal(t, [3, 3])
     np.testing.assert_allclose(dx, grads[INPUT], rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("train", [False, True])
+def test_capture_gradients_through_residual_blocks_match_torch(train):
+    import cnncore
+    cnncore.manual_seed(11)
+    model = nn.Sequential(OrderedDict(
+        stem=nn.Conv2d(2, 3, 3, padding=1), block1=nn.BasicBlock(3, 3), block2=nn.BasicBlock(3, 4, stride=2),
+        pool=nn.AdaptiveAvgPool2d(1), flatten=nn.Flatten(), fc=nn.Linear(4, 5)))
+    rng = np.random.default_rng(12)
+    for name, buf in model.named_buffers():
+        if name.endswith("running_var"):
+            buf[...] = rng.random(buf.shape) + 0.5
+        elif name.endswith("running_mean"):
+            buf[...] = rng.standard_normal(buf.shape)
+    theirs = twin_pair(model, np.float64)
+    model.train(train)
+    theirs.train(train)
+    x = rng.standard_normal((3, 2, 8, 8))
+    out, grads = capture_gradients(model, x, [0, 4, 2], "cross_entropy")
+    yt = theirs(torch.tensor(x)).detach().clone().requires_grad_(True)
+    torch.nn.functional.cross_entropy(yt, torch.tensor([0, 4, 2])).backward()
+    _, xt, outputs = torch_capture(theirs, x, yt.grad.numpy())
+    assert {"block1.conv1", "block1.bn2", "block2.downsample.0", "block2"} <= set(grads)
+    assert set(grads) == {INPUT} | set(outputs)
+    assert_close(grads[INPUT], xt.grad, np.float64, "input gradient")
+    for name, t_out in outputs.items():
+        assert_close(grads[name], t_out.grad, np.float64, f"gradient at {name}")

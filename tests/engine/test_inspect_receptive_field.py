@@ -185,3 +185,38 @@ def test_global_pooling_sees_the_whole_input():
     uneven = nn.Sequential(nn.Conv2d(1, 1, 3), nn.AdaptiveAvgPool2d(4))
     row = by_name(receptive_fields(uneven, (1, 1, 11, 11)))["1"]
     assert row.whole_input and "uneven" in row.note
+
+
+def test_resnet18_receptive_field_hand_computed():
+    from cnncore.models import resnet18
+    with meta():
+        model = resnet18()
+    rows = by_name(receptive_fields(model, (1, 3, 224, 224)))
+    # conv1 7x7 s2: r=7, j=2; maxpool 3x3 s2: r=7+2*2=11, j=4;
+    # layer1, four 3x3 convs: 11+4*2*4=43; layer2: 43+2*4=51 (j=8), +3*2*8 -> 99;
+    # layer3: 99+2*8=115 (j=16), +3*2*16 -> 211; layer4: 211+2*16=243 (j=32), +3*2*32 -> 435
+    expected = {"conv1": (7, 2), "maxpool": (11, 4), "layer1": (43, 4), "layer2.0.conv1": (51, 8),
+                "layer2": (99, 8), "layer3": (211, 16), "layer4": (435, 32)}
+    for name, (r, j) in expected.items():
+        assert rows[name].r == (r, r) and rows[name].j == (j, j), name
+    block = rows["layer2.0"]
+    assert "residual block" in block.note and block.r == rows["layer2.0.bn2"].r == (67, 67)
+    shortcut = rows["layer2.0.downsample.0"]             # the 1x1 projection sees less: 43 + 0
+    assert shortcut.r == (43, 43) and shortcut.j == (8, 8)
+    assert rows["avgpool"].whole_input and rows["fc"].whole_input
+
+
+def test_residual_erf_support_is_the_conv_path_window():
+    cnncore.manual_seed(7)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.BasicBlock(2, 2), nn.BasicBlock(2, 3, stride=2))
+    model = positive_model(model).eval()
+    x = np.random.default_rng(8).random((1, 1, 24, 24)) + 0.5
+    rows = receptive_fields(model, x.shape)
+    for name, (i, j) in (("1", (11, 12)), ("2", (6, 5)), ("2.conv1", (5, 6))):
+        erf = effective_receptive_field(model, x, name, (i, j))
+        window = input_window(rows, name, i, j, (24, 24))
+        assert window == input_window(rows, name, i, j, (24, 24), clip=False)
+        support = np.argwhere(erf > 0)
+        assert (*support.min(0), *(support.max(0) + 1)) == window, name
+    assert "residual" not in by_name(receptive_fields(nn.Sequential(nn.BasicBlock(1, 1, shortcut=False)),
+                                                      x.shape))["0"].note
