@@ -1,0 +1,19 @@
+"""Looking inside a network: what the app draws.
+
+Engine code only (NumPy, no UI): every function takes a model and an input
+and returns arrays and small records for the app to display.
+
+* :mod:`.activations` — every layer's output and output gradient, by name;
+* :mod:`.receptive_field` — theoretical and effective receptive fields;
+* :mod:`.saliency` — input-gradient saliency maps and class probabilities;
+* :mod:`.translation` — shifting the input: equivariance and invariance;
+* :mod:`.weights` — singular values and low-rank approximations of weights;
+* :mod:`.unit` — the arithmetic behind one clicked activation.
+"""
+from .activations import *  # noqa: F401,F403
+from .receptive_field import *  # noqa: F401,F403
+from .saliency import *  # noqa: F401,F403
+from .translation import *  # noqa: F401,F403
+from .unit import *  # noqa: F401,F403
+from .weights import *  # noqa: F401,F403
+# from .summary import summary  # the cost ledger (the lead adds this line)
