@@ -14,7 +14,8 @@ What is timed (medians over repeats, float32, random data):
   layer (64x32x28x28 -> 32@3x3 pad 1);
 * one LeNet-5 training step (forward, cross-entropy, backward, SGD) at
   batch 64 and 20, as examples per second;
-* ConvNetJS's MNIST demo net (see bench/convnetjs_mnist.js) trained at batch 20;
+* ConvNetJS's MNIST demo net (see bench/convnetjs_mnist.js) trained at batch 20
+  with Adam (ConvNetJS's demo uses adadelta);
 * batch-1 LeNet-5 forward keeping every layer's activation (what the UI
   shows) against PyTorch's plain batch-1 forward under ``torch.no_grad()``.
 
@@ -34,10 +35,10 @@ sys.path.insert(0, HERE)
 import cnncore  # noqa: E402
 from cnncore import backend, nn  # noqa: E402
 
-from timing import IN_PYODIDE, fmt_ms, machine_info, median_time  # noqa: E402
+from timing import IN_PYODIDE, fmt_ms, machine_info, median_times  # noqa: E402
 
 try:
-    from cnncore.optim import SGD
+    from cnncore.optim import SGD, Adam
 except ImportError:  # FALLBACK while cnncore/optim.py is not there: plain SGD
     class SGD:
         def __init__(self, params, lr):
@@ -51,6 +52,8 @@ except ImportError:  # FALLBACK while cnncore/optim.py is not there: plain SGD
             for p in self.params:
                 if p.grad is not None:
                     p.data -= self.lr * p.grad
+
+    Adam = None
 
 CONV_SHAPES = [  # (name, x shape, out channels, kernel, padding)
     ("conv 64x1x28x28 -> 6@5x5 p2", (64, 1, 28, 28), 6, 5, 2),
@@ -126,7 +129,11 @@ def cnncore_cases(rng, quick):
             kind = f"train{batch}" if net_name == "LeNet-5" else "train"  # targets: LeNet-5 only
             model = make()
             model[0].needs_input_grad = False      # the image needs no gradient
-            crit, opt = nn.CrossEntropyLoss(), SGD(model.parameters(), lr=0.01)
+            crit = nn.CrossEntropyLoss()
+            if net_name == "LeNet-5" or Adam is None:
+                opt = SGD(model.parameters(), lr=0.01)
+            else:   # ConvNetJS's demo uses adadelta: a per-weight adaptive step, like Adam
+                opt = Adam(model.parameters(), lr=1e-3)
             x = rng.standard_normal((batch, 1, hw, hw)).astype(np.float32)
             y = rng.integers(0, 10, batch)
 
@@ -178,7 +185,8 @@ def torch_cases(torch, quick):
                                         ("ConvNetJS net", convnetjs_twin_torch, 24, (20,))):
         for batch in batches:
             model = make(torch)
-            opt = torch.optim.SGD(model.parameters(), lr=0.01)
+            opt = (torch.optim.SGD(model.parameters(), lr=0.01) if net_name == "LeNet-5"
+                   else torch.optim.Adam(model.parameters(), lr=1e-3))
             x = torch.randn(batch, 1, hw, hw)
             y = torch.randint(0, 10, (batch,))
 
@@ -212,9 +220,10 @@ def _target(kind):
     return None
 
 
-def _time(fn, quick):
-    return median_time(fn, repeats=5 if quick else 9, min_sample=0.05 if quick else 0.1,
-                       budget=1.0 if quick else 3.0)
+def _times(fns, quick):
+    """Interleaved medians (see timing.median_times): fair ratios on a busy machine."""
+    return median_times(fns, repeats=5 if quick else 11, min_sample=0.03 if quick else 0.08,
+                        budget=1.0 if quick else 3.0)
 
 
 def _cell(entry, t):
@@ -244,7 +253,8 @@ def run_cpython(threads, quick, only):
             for name, entry in ours.items():
                 if only and only not in name:
                     continue
-                t_ours, t_theirs = _time(entry[1], quick), _time(theirs[name], quick)
+                t = _times({"ours": entry[1], "theirs": theirs[name]}, quick)
+                t_ours, t_theirs = t["ours"], t["theirs"]
                 speed, target = t_theirs / t_ours, _target(entry[0])
                 met = "" if target is None else ("yes" if speed >= target else "NO")
                 if target is not None:
@@ -262,16 +272,21 @@ def run_pyodide(kinds, quick, only):
     print(f"# cnncore in Pyodide ({machine_info()})")
     print(f"# default backend.matmul = {backend.get_matmul()!r}; "
           f"columns: median ms per call with each formulation\n")
+    def with_kind(kind, fn):
+        def run():
+            previous = backend.set_matmul(kind)
+            try:
+                fn()
+            finally:
+                backend.set_matmul(previous)
+        return run
+
     results = {}
-    for kind in kinds:
-        previous = backend.set_matmul(kind)
-        try:
-            for name, entry in cnncore_cases(np.random.default_rng(0), quick).items():
-                if only and only not in name:
-                    continue
-                results.setdefault(name, {"entry": entry})[kind] = _time(entry[1], quick)
-        finally:
-            backend.set_matmul(previous)
+    for name, entry in cnncore_cases(np.random.default_rng(0), quick).items():
+        if only and only not in name:
+            continue
+        results[name] = _times({k: with_kind(k, entry[1]) for k in kinds}, quick)
+        results[name]["entry"] = entry
     print("| case | " + " | ".join(f"{k} ms" for k in kinds) + " | fastest |")
     print("|---|" + "---:|" * len(kinds) + ":-:|")
     for name, r in results.items():

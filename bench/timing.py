@@ -9,7 +9,7 @@ import statistics
 import sys
 import time
 
-__all__ = ["median_time", "fmt_ms", "machine_info", "IN_PYODIDE"]
+__all__ = ["median_time", "median_times", "fmt_ms", "machine_info", "IN_PYODIDE"]
 
 IN_PYODIDE = sys.platform == "emscripten"
 
@@ -37,6 +37,33 @@ def median_time(fn, repeats=7, min_sample=0.05, warmup=1, budget=None):
     return statistics.median(samples)
 
 
+def median_times(fns, repeats=7, min_sample=0.05, budget=None):
+    """Median seconds per call of each ``fns[name]()``, with samples interleaved.
+
+    The samples of the contenders alternate (a, b, a, b, ...), so a burst
+    of load from other processes hits all of them alike and their *ratio*
+    stays meaningful even when the absolute numbers drift.
+    """
+    inner, one = {}, {}
+    for name, fn in fns.items():
+        fn()                                   # warm-up
+        t0 = time.perf_counter()
+        fn()
+        one[name] = max(time.perf_counter() - t0, 1e-7)
+        inner[name] = max(1, int(min_sample / one[name]))
+    if budget is not None:
+        per_round = sum(one[k] * inner[k] for k in fns)
+        repeats = max(3, min(repeats, int(budget * len(fns) / per_round)))
+    samples = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(inner[name]):
+                fn()
+            samples[name].append((time.perf_counter() - t0) / inner[name])
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
 def fmt_ms(seconds):
     """Seconds as milliseconds with 3 significant digits."""
     ms = seconds * 1e3
@@ -57,6 +84,12 @@ def machine_info():
             blas = ", ".join(libs) or "unknown BLAS"
         except Exception:  # threadpoolctl missing
             blas = "BLAS: unknown"
-    return (f"{platform.system() or sys.platform} {platform.machine()}, nproc={os.cpu_count()}, "
+    load = ""
+    if hasattr(os, "getloadavg") and not IN_PYODIDE:  # Pyodide reports a fixed 0.1
+        try:
+            load = f", load avg {os.getloadavg()[0]:.1f}"
+        except OSError:
+            pass
+    return (f"{platform.system() or sys.platform} {platform.machine()}, nproc={os.cpu_count()}{load}, "
             f"Python {platform.python_version()}, NumPy {np.__version__} ({blas}), "
             f"{time.strftime('%Y-%m-%d')}")
