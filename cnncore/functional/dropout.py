@@ -57,10 +57,12 @@ def dropout_backward(grad_out, cache):
     return grad_out if cache.noise is None else grad_out * cache.noise
 
 
-def dropout(x, p=0.5, training=True, rng=None):
+def dropout(x, p=0.5, training=True, *, rng=None):
     """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)``.
 
-    The identity when ``training`` is false.
+    The identity when ``training`` is false. ``rng`` (keyword-only; PyTorch
+    has ``inplace`` in that position) is a ``numpy.random.Generator``,
+    default :func:`cnncore.random.rng`.
 
     Shape:
         - x: any

@@ -4,7 +4,9 @@ A loss turns the network's output and the right answer into one number to
 make smaller. Its backward pass starts the whole chain: ``dL/d(output)``.
 
 ``reduction`` is as in PyTorch: ``'mean'`` (default) averages the
-per-sample losses, ``'sum'`` adds them, ``'none'`` returns them all.
+per-sample losses, ``'sum'`` adds them, ``'none'`` returns them all. It is
+keyword-only, because PyTorch's functions take other arguments (``weight``,
+``size_average``) in those positions.
 """
 from typing import NamedTuple
 
@@ -22,6 +24,7 @@ REDUCTIONS = ("mean", "sum", "none")
 
 class LossCache(NamedTuple):
     """What a loss's forward pass keeps for its backward pass."""
+    layer: str           # the name used in error messages
     shape: tuple         # the input's shape
     dtype: np.dtype      # the input's dtype
     reduction: str
@@ -48,7 +51,7 @@ def cross_entropy_forward(input, target, reduction="mean", label_smoothing=0.0, 
     per_sample = -logp[np.arange(n), t]                            # (N,)
     if label_smoothing:
         per_sample = (1 - label_smoothing) * per_sample - label_smoothing * logp.mean(axis=1)
-    cache = LossCache(x.shape, x.dtype, reduction, n, (np.exp(logp), t, label_smoothing))
+    cache = LossCache(layer, x.shape, x.dtype, reduction, n, (np.exp(logp), t, label_smoothing))
     return _reduce(per_sample, reduction), cache
 
 
@@ -70,7 +73,7 @@ def cross_entropy_backward(grad_out, cache):
     return (p - q) * _per_sample_grad(grad_out, cache)[:, None]
 
 
-def cross_entropy(input, target, reduction="mean", label_smoothing=0.0):
+def cross_entropy(input, target, *, reduction="mean", label_smoothing=0.0):
     """Cross-entropy loss of logits and class indices, as ``torch.nn.functional.cross_entropy``.
 
     It is :func:`log_softmax` followed by :func:`nll_loss`, in one stable step.
@@ -101,7 +104,7 @@ def nll_loss_forward(input, target, reduction="mean", layer="nll_loss"):
     x, t = _check_class_target(input, target, layer)
     _check_reduction(reduction, layer)
     per_sample = -x[np.arange(len(t)), t]                          # (N,)
-    return _reduce(per_sample, reduction), LossCache(x.shape, x.dtype, reduction, len(t), (t,))
+    return _reduce(per_sample, reduction), LossCache(layer, x.shape, x.dtype, reduction, len(t), (t,))
 
 
 def nll_loss_backward(grad_out, cache):
@@ -116,7 +119,7 @@ def nll_loss_backward(grad_out, cache):
     return grad
 
 
-def nll_loss(input, target, reduction="mean"):
+def nll_loss(input, target, *, reduction="mean"):
     """Negative log-likelihood loss, as ``torch.nn.functional.nll_loss``.
 
     Shape:
@@ -137,7 +140,7 @@ def mse_loss_forward(input, target, reduction="mean", layer="mse_loss"):
                          f"{tuple(y.shape)} must be equal")
     _check_reduction(reduction, layer)
     diff = x - y.astype(x.dtype, copy=False)
-    return _reduce(diff * diff, reduction), LossCache(x.shape, x.dtype, reduction, max(x.size, 1), (diff,))
+    return _reduce(diff * diff, reduction), LossCache(layer, x.shape, x.dtype, reduction, max(x.size, 1), (diff,))
 
 
 def mse_loss_backward(grad_out, cache):
@@ -155,7 +158,7 @@ def mse_loss_backward(grad_out, cache):
     return diff * scale
 
 
-def mse_loss(input, target, reduction="mean"):
+def mse_loss(input, target, *, reduction="mean"):
     """Mean squared error, as ``torch.nn.functional.mse_loss``.
 
     Shape:
@@ -207,10 +210,10 @@ def _per_sample_grad(grad_out, cache):
     g = np.asarray(grad_out, dtype=cache.dtype)
     if cache.reduction == "none":
         if g.shape not in ((), (cache.count,)):
-            raise ShapeError(f"loss backward: with reduction='none' expected a gradient of shape "
+            raise ShapeError(f"{cache.layer} backward: with reduction='none' expected a gradient of shape "
                              f"({cache.count},), got {tuple(g.shape)}")
         return np.broadcast_to(g, (cache.count,))
     if g.size != 1:
-        raise ShapeError(f"loss backward: expected a scalar gradient, got shape {tuple(g.shape)}")
+        raise ShapeError(f"{cache.layer} backward: expected a scalar gradient, got shape {tuple(g.shape)}")
     g = g.reshape(())
     return np.broadcast_to(g / cache.count if cache.reduction == "mean" else g, (cache.count,))

@@ -15,8 +15,8 @@ class Dropout(Module):
 
     Args:
         p: probability of zeroing an element, in ``[0, 1]``. Default: 0.5.
-        generator: a ``numpy.random.Generator``; default the engine's
-            generator (seeded with ``cnncore.manual_seed``).
+        generator: keyword-only, a ``numpy.random.Generator``; default the
+            engine's generator (seeded with ``cnncore.manual_seed``).
 
     Attributes:
         mask: the last forward pass's mask, a bool array of the input's
@@ -28,7 +28,7 @@ class Dropout(Module):
         - Output: same as the input
     """
 
-    def __init__(self, p=0.5, generator=None):
+    def __init__(self, p=0.5, *, generator=None):
         super().__init__()
         self.p = F.check_dropout_p(p, "Dropout")
         self.generator = generator

@@ -5,6 +5,9 @@ the target::
 
     loss = criterion(logits, labels)    # a number
     grad = criterion.backward()         # dL/dlogits, the start of model.backward(grad)
+
+Arguments are keyword-only (``CrossEntropyLoss(reduction='sum')``): PyTorch's
+first positional argument is a class ``weight``, which is not supported.
 """
 from .. import functional as F
 from ..functional.loss import REDUCTIONS
@@ -18,7 +21,7 @@ class _Loss(Module):
 
     _backward = None  # the functional backward matching the forward
 
-    def __init__(self, reduction="mean"):
+    def __init__(self, *, reduction="mean"):
         super().__init__()
         if reduction not in REDUCTIONS:
             raise ValueError(f"{type(self).__name__}: reduction must be one of "
@@ -62,8 +65,8 @@ class CrossEntropyLoss(_Loss):
 
     _backward = staticmethod(F.cross_entropy_backward)
 
-    def __init__(self, reduction="mean", label_smoothing=0.0):
-        super().__init__(reduction)
+    def __init__(self, *, reduction="mean", label_smoothing=0.0):
+        super().__init__(reduction=reduction)
         if not 0.0 <= label_smoothing <= 1.0:
             raise ValueError(f"CrossEntropyLoss: label_smoothing must be between 0.0 and 1.0, "
                              f"got {label_smoothing}")

@@ -136,6 +136,14 @@ def test_bad_probability_is_a_value_error(p):
             torch.nn.Dropout(p)
 
 
+def test_generator_is_keyword_only():
+    """PyTorch's third/fourth positional slot is ``inplace``; ours cannot be misread."""
+    with pytest.raises(TypeError):
+        nn.Dropout(0.5, np.random.default_rng(0))
+    with pytest.raises(TypeError):
+        F.dropout(np.zeros(3), 0.5, True, np.random.default_rng(0))
+
+
 def test_repr_and_output_shape():
     assert repr(nn.Dropout(0.25)) == "Dropout(p=0.25)"
     assert nn.Dropout().output_shape((2, 3, 4, 4)) == (2, 3, 4, 4)

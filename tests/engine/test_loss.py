@@ -48,7 +48,7 @@ def test_cross_entropy_matches_torch(case, reduction, smoothing, dtype):
     assert_close(np.asarray(loss), their_loss, dtype, "loss")
     assert_close(dx, their_dx, dtype, "dL/dlogits")
     assert dx.dtype == dtype and np.asarray(loss).dtype == dtype
-    assert_close(np.asarray(F.cross_entropy(x, t, reduction, smoothing)), their_loss, dtype, "functional")
+    assert_close(np.asarray(F.cross_entropy(x, t, reduction=reduction, label_smoothing=smoothing)), their_loss, dtype, "functional")
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -65,6 +65,7 @@ def test_nll_loss_matches_torch(case, reduction, dtype):
                                                 torch.from_numpy(t), reduction=reduction)
     assert_close(np.asarray(loss), their_loss, dtype, "loss")
     assert_close(dx, their_dx, dtype, "dL/dinput")
+    assert_close(np.asarray(F.nll_loss(x, t, reduction=reduction)), their_loss, dtype, "functional")
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -80,7 +81,7 @@ def test_mse_loss_matches_torch(shape, reduction, dtype):
                                                 torch.from_numpy(y), reduction=reduction)
     assert_close(np.asarray(loss), their_loss, dtype, "loss")
     assert_close(dx, their_dx, dtype, "dL/dinput")
-    assert_close(np.asarray(F.mse_loss(x, y, reduction)), their_loss, dtype, "functional")
+    assert_close(np.asarray(F.mse_loss(x, y, reduction=reduction)), their_loss, dtype, "functional")
 
 
 def test_log_softmax_then_nll_equals_cross_entropy():
@@ -105,9 +106,9 @@ def test_cross_entropy_gradient_is_softmax_minus_onehot_over_n():
 def test_loss_finite_differences(kind, reduction):
     rng = np.random.default_rng(25)
     x, t = rng.standard_normal((4, 5)) * 3, rng.integers(0, 5, 4)
-    criterion = {"cross_entropy": lambda: nn.CrossEntropyLoss(reduction),
-                 "cross_entropy_smoothed": lambda: nn.CrossEntropyLoss(reduction, label_smoothing=0.2),
-                 "nll": lambda: nn.NLLLoss(reduction), "mse": lambda: nn.MSELoss(reduction)}[kind]()
+    criterion = {"cross_entropy": lambda: nn.CrossEntropyLoss(reduction=reduction),
+                 "cross_entropy_smoothed": lambda: nn.CrossEntropyLoss(reduction=reduction, label_smoothing=0.2),
+                 "nll": lambda: nn.NLLLoss(reduction=reduction), "mse": lambda: nn.MSELoss(reduction=reduction)}[kind]()
     target = rng.standard_normal((4, 5)) if kind == "mse" else t
     weights = rng.standard_normal(np.shape(criterion(x, target)))   # L = sum(weights * loss)
     total = lambda: float(np.sum(weights * criterion(x, target)))  # noqa: E731
@@ -157,7 +158,7 @@ def test_bad_mse_input_is_explained():
         nn.MSELoss()(np.zeros((4, 3)), np.zeros(4))
 
 
-@pytest.mark.parametrize("make", [lambda: nn.CrossEntropyLoss(reduction="avg"), lambda: nn.MSELoss("max"),
+@pytest.mark.parametrize("make", [lambda: nn.CrossEntropyLoss(reduction="avg"), lambda: nn.MSELoss(reduction="max"),
                                   lambda: nn.CrossEntropyLoss(label_smoothing=1.5),
                                   lambda: nn.CrossEntropyLoss(label_smoothing=-0.1)])
 def test_bad_configuration_is_a_value_error(make):
@@ -172,6 +173,16 @@ def test_backward_before_forward_and_bad_upstream_gradient():
     criterion(np.zeros((3, 2)), np.array([0, 1, 1]))
     with pytest.raises(ShapeError, match=r"\(3,\)"):
         criterion.backward(np.ones(4))
+
+
+def test_torch_positional_arguments_are_not_misread():
+    """PyTorch's positional slots hold ``weight``/``size_average``; ours are keyword-only."""
+    with pytest.raises(TypeError):
+        nn.CrossEntropyLoss(np.ones(3))
+    with pytest.raises(TypeError):
+        F.cross_entropy(np.zeros((2, 3)), np.array([0, 1]), np.ones(3))
+    with pytest.raises(TypeError):
+        F.mse_loss(np.zeros(2), np.zeros(2), True)
 
 
 def test_repr_matches_torch():
