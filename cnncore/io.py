@@ -252,6 +252,8 @@ class _Archive:
             with open(file, "rb") as f:
                 data = f.read()
         elif hasattr(file, "read"):
+            if isinstance(file, _io.TextIOBase):
+                raise ModelFileError(f"{what}: open the file in binary mode ('rb'), not text mode")
             data = file.read()
             if not isinstance(data, (bytes, bytearray)):
                 raise ModelFileError(f"{what}: open the file in binary mode ('rb'), not text mode")
@@ -301,7 +303,9 @@ def _read_header(archive, expected_format):
         raise ModelFileError(f"{archive.what}: the {HEADER_KEY!r} entry is not JSON text")
     try:
         header = json.loads(raw.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+    except RecursionError:
+        raise ModelFileError(f"{archive.what}: the architecture is nested too deeply") from None
+    except (UnicodeDecodeError, ValueError) as e:
         raise ModelFileError(f"{archive.what}: the architecture description is not valid JSON ({e})") from None
     if not isinstance(header, dict) or header.get("format") != expected_format:
         found = header.get("format") if isinstance(header, dict) else None
