@@ -121,7 +121,7 @@ def _leaf_cost(module, name, in_shape, out_shape, itemsize):
         row.detail = f"{k} s{getattr(module, 'stride', k)}"
     elif kind in ("AvgPool2d", "LPPool2d", "AdaptiveAvgPool2d"):
         row.macs = n_in                      # every input is added once (or more with overlap)
-    elif kind in ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax"):
+    elif kind in ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"):
         row.saved_bytes = n_out * itemsize
     elif kind == "Dropout":
         row.saved_bytes = n_out * itemsize   # the mask
