@@ -111,6 +111,9 @@ def batch_norm_forward(x, running_mean, running_var, weight=None, bias=None, tra
         invstd = 1.0 / np.sqrt(batch_var + eps)
         xhat = centred * _per_channel(invstd, nd)
         if training and running_mean is not None and running_var is not None:
+            if momentum is None:
+                raise ValueError(f"{layer}: momentum=None (a cumulative average) needs the number of "
+                                 f"batches so far; BatchNorm1d/BatchNorm2d keep it (num_batches_tracked)")
             unbiased = batch_var * (count / (count - 1))
             running_mean[...] = (1 - momentum) * running_mean + momentum * batch_mean
             running_var[...] = (1 - momentum) * running_var + momentum * unbiased
