@@ -9,7 +9,8 @@ they agree with cnncore's:
 
 forward  ``y[n,o,i,j] = sum_{c,u,v} w[o,c,u,v] x[n,c,i+u,j+v]``
   * ``im2col+matmul`` / ``im2col+einsum``: cnncore's conv2d_forward with
-    ``backend.set_matmul('matmul')`` / ``('einsum')``;
+    ``backend.set_matmul('matmul')`` / ``('einsum')``; ``+einsum_blocked``:
+    the same with einsum run on column blocks (bench/blocked_gemm.py);
   * ``offsets+einsum``: no im2col matrix: for each kernel offset ``(u, v)``
     add ``einsum('oc,cnhw->onhw', w[:, :, u, v], shifted view of x)``;
   * ``window-einsum``: one ``einsum('ocuv,ncuvhw->onhw')``-style call on the
@@ -38,6 +39,9 @@ from cnncore import backend  # noqa: E402
 from cnncore.functional import conv as C  # noqa: E402
 
 from timing import IN_PYODIDE, fmt_ms, machine_info, median_times  # noqa: E402
+import blocked_gemm  # noqa: E402
+
+blocked_gemm.register()   # backend kind 'einsum_blocked' (benchmark-only)
 
 SHAPES = [  # (name, x shape, out channels, kernel, padding)
     ("lenet conv1", (64, 1, 28, 28), 6, 5, 2),
@@ -152,17 +156,20 @@ def run(shapes, repeats, budget, dtype):
             "forward": (y_ref, {
                 "im2col+matmul": lambda: with_kind("matmul", engine_forward)(x, w, p),
                 "im2col+einsum": lambda: with_kind("einsum", engine_forward)(x, w, p),
+                "im2col+einsum_blocked": lambda: with_kind("einsum_blocked", engine_forward)(x, w, p),
                 "offsets+einsum": lambda: forward_offsets(x, w, p),
                 "window-einsum": lambda: forward_window_einsum(x, w, p),
             }),
             "weight grad": (dw_ref, {
                 "cols+matmul": lambda: with_kind("matmul", engine_weight_grad)(g, cache),
                 "cols+einsum": lambda: with_kind("einsum", engine_weight_grad)(g, cache),
+                "cols+einsum_blocked": lambda: with_kind("einsum_blocked", engine_weight_grad)(g, cache),
                 "offsets+einsum": lambda: weight_grad_offsets(g, x, w.shape, p),
             }),
             "input grad": (dx_ref, {
                 "col2im+matmul": lambda: with_kind("matmul", engine_input_grad)(g, cache),
                 "col2im+einsum": lambda: with_kind("einsum", engine_input_grad)(g, cache),
+                "col2im+einsum_blocked": lambda: with_kind("einsum_blocked", engine_input_grad)(g, cache),
                 "fullconv+matmul": lambda: with_kind("matmul", engine_input_grad_full)(g, w, xs, p),
                 "fullconv+einsum": lambda: with_kind("einsum", engine_input_grad_full)(g, w, xs, p),
                 "offsets+einsum": lambda: input_grad_offsets(g, w, xs, p),
@@ -192,11 +199,13 @@ def main(argv=None):
     ap.add_argument("--float64", action="store_true")
     ap.add_argument("--only", default=None, help="substring of the shape names to run")
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads (CPython)")
+    ap.add_argument("--block", type=int, default=blocked_gemm.BLOCK, help="columns per einsum block")
     a = ap.parse_args(argv)
     if not IN_PYODIDE:
         from threadpoolctl import threadpool_limits
         threadpool_limits(a.threads)
-    shapes = [s for s in SHAPES if a.only is None or a.only in s[0]]
+    blocked_gemm.BLOCK = a.block
+    shapes = [s for s in SHAPES if a.only is None or a.only in f"{s[0]} {s[1]}"]
     run(shapes, a.repeats, a.budget, np.float64 if a.float64 else np.float32)
 
 
