@@ -15,6 +15,7 @@ __all__ = ["available", "load_pretrained", "asset_name"]
 
 
 def asset_name(name):
+    """The file name of zoo model ``name``'s weights inside ``cnncore/assets``."""
     return f"{name}.npz"
 
 

@@ -11,6 +11,10 @@ class Sequential(Module):
 
     The backward pass runs the children's ``backward`` in reverse order:
     the chain rule, one layer at a time.
+
+    Shape:
+        - Input: what the first layer takes
+        - Output: what the last layer gives (see :meth:`output_shape`)
     """
 
     def __init__(self, *layers):
