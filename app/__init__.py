@@ -1,0 +1,9 @@
+"""CNN Playground: the Panel app.
+
+Entry scripts (each one ``panel serve``-able at its own URL): ``app/playground.py``
+(every view in one page) and ``app/draw.py`` (Draw & predict alone, for an iframe).
+Shared pieces: :mod:`app.i18n` (every UI string in English and Chinese),
+:mod:`app.theme` (colours, colormaps, the page template), :mod:`app.model_registry`
+(which models there are, per browser session), :mod:`app.inference` (drawing ->
+input -> probabilities), :mod:`app.components` (canvas, plots) and :mod:`app.views`.
+"""

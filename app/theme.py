@@ -1,0 +1,73 @@
+"""One look for every view: colours, colormaps, fonts and the page template.
+
+Colours come from the Okabe-Ito palette, which stays distinguishable for
+the common forms of colour blindness. Colormaps:
+
+* ``GREY`` (black -> white) for images as the model sees them,
+* ``ACTIVATION`` (viridis) for activations and feature maps (0 -> large),
+* ``SIGNED`` (orange <- white -> purple, PuOr) for weights and gradients,
+  with white at zero: use ``symmetric_range`` so zero stays white.
+
+The template is Panel's ``BootstrapTemplate``, whose CSS and JavaScript
+``panel serve`` serves itself: the page makes no request outside the server
+(no web fonts, no CDN), which the browser tests check.
+"""
+import numpy as np
+import panel as pn
+from bokeh.palettes import Greys256, PuOr, Viridis256, interp_palette
+
+__all__ = ["ACCENT", "ACCENT_DARK", "HIGHLIGHT", "MUTED", "TEXT", "ERROR", "GREY", "ACTIVATION", "SIGNED",
+           "FONT_SIZE", "PAGE_CSS", "symmetric_range", "card_css", "make_template"]
+
+ACCENT = "#0072B2"        # Okabe-Ito blue: header, primary buttons, bars
+ACCENT_DARK = "#005A8C"
+HIGHLIGHT = "#E69F00"     # Okabe-Ito orange: the predicted class, focus rings
+MUTED = "#56B4E9"         # Okabe-Ito sky blue: the other bars
+TEXT = "#1F2933"
+ERROR = "#D55E00"         # Okabe-Ito vermillion
+FONT_SIZE = "17px"        # readable from the back of a lecture hall
+
+GREY = list(Greys256)                                     # black (0) -> white (1)
+ACTIVATION = list(Viridis256)                             # dark purple (0) -> yellow (max)
+SIGNED = list(interp_palette(tuple(reversed(PuOr[11])), 256))  # orange (-) -> white (0) -> purple (+)
+
+
+def symmetric_range(values):
+    """``(-m, m)`` with ``m = max |value|`` (at least 1e-12), so zero maps to the middle colour."""
+    m = float(np.max(np.abs(values))) if np.size(values) else 0.0
+    m = max(m, 1e-12)
+    return -m, m
+
+
+PAGE_CSS = f"""
+:root {{
+  --cnn-accent: {ACCENT}; --cnn-highlight: {HIGHLIGHT}; --cnn-focus: {HIGHLIGHT};
+  --design-primary-color: {ACCENT}; --panel-primary-color: {ACCENT};
+  --bokeh-font-size: {FONT_SIZE}; --bokeh-base-font: system-ui, -apple-system, "Segoe UI",
+      "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+}}
+body {{ font-size: {FONT_SIZE}; color: {TEXT}; }}
+:focus-visible {{ outline: 3px solid {HIGHLIGHT}; outline-offset: 2px; }}
+"""
+
+
+def card_css():
+    """Stylesheet for a view's panels: white cards with a soft shadow."""
+    return """
+:host(.cnn-card) { background: #fff; border-radius: 12px; padding: 12px 16px;
+  box-shadow: 0 1px 3px rgba(0,0,0,.12), 0 1px 2px rgba(0,0,0,.08); }
+"""
+
+
+def make_template(title, header=(), main=()):
+    """The page: a blue header bar with ``title`` and ``header`` items (e.g. the
+    language switch), and ``main`` below. No sidebar, no outside requests."""
+    template = pn.template.BootstrapTemplate(
+        title=title, header_background=ACCENT, header_color="#fff",
+        main_max_width="1500px", collapsed_sidebar=True, sidebar_width=0)
+    template.config.raw_css.append(PAGE_CSS)
+    for item in header:
+        template.header.append(item)
+    for item in main:
+        template.main.append(item)
+    return template

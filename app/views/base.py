@@ -1,0 +1,115 @@
+"""What every view shares: language, the session's models, URL state, error messages.
+
+A view subclasses :class:`View`, lists the params to keep in the URL in
+``url_params``, builds its widgets in ``__init__`` and re-labels them in
+``relabel()``, which runs whenever ``lang`` changes (state is kept: only
+the texts change). Work that may fail runs inside ``with self.guard():``,
+which shows a message in the page instead of a traceback.
+"""
+import contextlib
+import logging
+
+import panel as pn
+import param
+
+from ..i18n import LANGUAGES, choose_language, t
+from ..model_registry import ModelRegistry
+
+__all__ = ["View", "ComingSoon", "language_switch", "detect_language"]
+
+log = logging.getLogger("cnn_playground")
+
+
+def detect_language(location=None, headers=None):
+    """``?lang=`` from the URL, else the browser's Accept-Language, else English."""
+    location = location if location is not None else pn.state.location
+    headers = headers if headers is not None else (pn.state.headers or {})
+    query = (location.query_params if location is not None else {}) or {}
+    accept = next((v for k, v in headers.items() if k.lower() == "accept-language"), None)
+    return choose_language(query.get("lang"), accept)
+
+
+def language_switch(target):
+    """A two-button English/中文 switch bound both ways to ``target.lang``."""
+    switch = pn.widgets.RadioButtonGroup(
+        options={name: code for code, name in LANGUAGES.items()}, value=target.lang,
+        button_type="light", button_style="outline", name="Language / 语言",
+        stylesheets=[":host { --surface-color: transparent; } .bk-btn { font-size: 16px; min-width: 84px; }"],
+        margin=(8, 10))
+    switch.link(target, value="lang", bidirectional=True)
+    return switch
+
+
+class View(pn.viewable.Viewer):
+    """Base class of the playground's views (see the module docstring)."""
+
+    lang = param.Selector(default="en", objects=list(LANGUAGES), doc="Language of every label.")
+    url_params = ()   # params kept in the URL query, besides lang
+
+    def __init__(self, registry=None, **params):
+        super().__init__(**params)
+        self.registry = registry if registry is not None else ModelRegistry()
+        self._error = pn.pane.Alert("", alert_type="danger", visible=False, sizing_mode="stretch_width")
+        self.param.watch(lambda event: self._relabel(), "lang")
+
+    def t(self, key, **fields):
+        """``key`` in this view's language."""
+        return t(key, self.lang, **fields)
+
+    def _relabel(self):
+        with self.guard():
+            self.relabel()
+
+    def relabel(self):
+        """Set every text to the current ``lang`` (subclasses)."""
+
+    # -- errors ------------------------------------------------------------
+    @contextlib.contextmanager
+    def guard(self):
+        """Run a block; on an exception show its message in the page (logged, not raised)."""
+        try:
+            yield
+        except Exception as exc:  # the page shows a message, the server log the traceback
+            log.exception("error in %s", type(self).__name__)
+            self.show_error(exc)
+        else:
+            self._error.visible = False
+
+    def show_error(self, exc):
+        message = str(exc) or type(exc).__name__
+        self._error.object = self.t("error", message=message)
+        self._error.visible = True
+
+    # -- URL state ---------------------------------------------------------
+    def sync_url(self, location=None, prefix="", lang=True):
+        """Keep ``url_params`` (as ``prefix + name``) and ``lang`` in the URL query.
+
+        Values already in the URL are applied first, so a shared link restores the view.
+        """
+        location = location if location is not None else pn.state.location
+        if location is None:
+            return
+        mapping = {name: prefix + name for name in self.url_params}
+        if lang:
+            mapping["lang"] = "lang"
+        location.sync(self, mapping, on_error=self._url_error)
+
+    def _url_error(self, values):
+        names = ", ".join(f"{k}={v!r}" for k, v in values.items())
+        self.show_error(ValueError(f"the link's settings could not be applied: {names}"))
+
+
+class ComingSoon(View):
+    """A placeholder for a view that is not built yet."""
+
+    def __init__(self, title_key, **params):
+        super().__init__(**params)
+        self.title_key = title_key
+        self._text = pn.pane.Markdown(sizing_mode="stretch_width")
+        self.relabel()
+
+    def relabel(self):
+        self._text.object = f"### {self.t(self.title_key)}\n\n{self.t('coming_soon')}"
+
+    def __panel__(self):
+        return self._text
