@@ -30,8 +30,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import optim
 from . import random as _random
 from .errors import ShapeError
+from .nn.container import Sequential
+from .nn.loss import CrossEntropyLoss
 
 __all__ = ['Trainer', 'fit', 'evaluate', 'predict_proba', 'EvalResult', 'History',
            'StepEvent', 'EpochEvent', 'EvalEvent', 'DivergedEvent', 'FinishedEvent']
@@ -285,7 +288,6 @@ def _first_layer(model):
     Anything else (a branching block first, or a Flatten before the Linear,
     whose backward would receive ``None``) is left alone.
     """
-    from .nn.container import Sequential
     layer = model
     while isinstance(layer, Sequential) and len(layer):
         layer = layer[0]
@@ -311,21 +313,20 @@ class _rng_swapped:
         _random._rng = self.saved
 
 
-def _schedule_factor(schedule, step, total_steps, steps_per_epoch, epochs):
-    """The learning-rate multiplier for the step after ``step`` steps done.
+def _make_schedule(schedule, optimizer, total_steps, batches_per_epoch, epochs):
+    """A scheduler from :mod:`cnncore.optim`, stepped once per optimizer step.
 
-    ``'cosine'``: ``(1 + cos(pi * step / total_steps)) / 2``, from 1 down to
-    (almost) 0 over the run, like ``CosineAnnealingLR(T_max=total_steps)``
-    stepped once per optimizer step. ``'step'``: multiply by 0.1 every
-    ``ceil(epochs / 3)`` epochs, like ``StepLR(step_size, gamma=0.1)``.
+    ``'cosine'``: ``CosineAnnealingLR(T_max=total_steps)``, from ``lr`` down
+    to (almost) 0 over the run. ``'step'``: ``StepLR`` multiplying ``lr`` by
+    0.1 every ``ceil(epochs / 3)`` epochs.
     """
     if schedule is None:
-        return 1.0
+        return None
     if schedule == "cosine":
-        return 0.5 * (1.0 + math.cos(math.pi * step / total_steps))
+        return optim.CosineAnnealingLR(optimizer, T_max=total_steps)
     if schedule == "step":
         every = max(1, math.ceil(epochs / 3))
-        return 0.1 ** ((step // steps_per_epoch) // every)
+        return optim.StepLR(optimizer, step_size=every * batches_per_epoch, gamma=0.1)
     raise ValueError(f"schedule must be None, 'cosine' or 'step', got {schedule!r}")
 
 
@@ -334,7 +335,6 @@ def _make_optimizer(optimizer, params, lr, momentum, weight_decay):
         if lr is not None:
             optimizer.lr = float(lr)
         return optimizer
-    from . import optim
     name = optimizer.lower()
     if name not in DEFAULT_LR:
         raise ValueError(f"optimizer must be 'sgd', 'adam' or an optimizer object, got {optimizer!r}")
@@ -372,8 +372,9 @@ class Trainer:
         epochs: passes over the training set.
         augment: ``augment(images, rng) -> images`` applied to each batch,
             with the trainer's own seeded ``numpy.random.Generator``.
-        schedule: ``None`` (constant), ``'cosine'`` or ``'step'`` learning rate,
-            updated every step (see ``_schedule_factor``).
+        schedule: ``None`` (constant learning rate), ``'cosine'`` or ``'step'``
+            (an :mod:`cnncore.optim` scheduler stepped after every
+            optimizer step; see ``_make_schedule``); available as ``scheduler``.
         seed: seeds the shuffling, augmentation and dropout: the same seed
             (and the same initial weights) gives bit-identical runs.
         eval_every: evaluate every this many steps instead of every epoch.
@@ -401,7 +402,6 @@ class Trainer:
     def __init__(self, model, train_data, *, test_data=None, optimizer="sgd", lr=None, momentum=0.9,
                  weight_decay=0.0, batch_size=64, epochs=5, augment=None, schedule=None, seed=0,
                  eval_every=None, grad_norms=True, loss_limit=None, eval_batch_size=256):
-        from .nn.loss import CrossEntropyLoss
         self.model = model
         self.images, self.labels = _unpack(train_data, "Trainer train_data")
         self.test_data = None if test_data is None else _unpack(test_data, "Trainer test_data")
@@ -409,7 +409,8 @@ class Trainer:
             raise ValueError(f"batch_size and epochs must be at least 1, got {batch_size} and {epochs}")
         if eval_every is not None and int(eval_every) < 1:
             raise ValueError(f"eval_every must be at least 1 step, got {eval_every}")
-        _schedule_factor(schedule, 0, 1, 1, 1)  # rejects an unknown schedule now
+        if schedule not in (None, "cosine", "step"):
+            raise ValueError(f"schedule must be None, 'cosine' or 'step', got {schedule!r}")
         self.batch_size, self.epochs = int(batch_size), int(epochs)
         self.batches_per_epoch = math.ceil(len(self.images) / self.batch_size)
         self.total_steps = self.batches_per_epoch * self.epochs
@@ -421,7 +422,8 @@ class Trainer:
         self.criterion = CrossEntropyLoss()
         self.params = list(model.named_parameters())
         self.optimizer = _make_optimizer(optimizer, [p for _, p in self.params], lr, momentum, weight_decay)
-        self._base_lr = float(self.optimizer.lr)
+        self.scheduler = _make_schedule(schedule, self.optimizer, self.total_steps, self.batches_per_epoch,
+                                        self.epochs)
         # Three independent streams from one seed: order, augmentation, dropout.
         order, augmentation, dropout = np.random.SeedSequence(seed).spawn(3)
         self._order_rng = np.random.default_rng(order)
@@ -441,6 +443,7 @@ class Trainer:
         self.elapsed = 0.0
         self._seconds_per_step = None     # smoothed
         self._examples_per_second = None  # smoothed
+        self._eval_seconds = 0.0          # the last evaluation's
         self._epoch_loss = self._epoch_correct = 0.0
         self._epoch_seen = 0
         self._pending_finish = None
@@ -448,21 +451,20 @@ class Trainer:
     # -- the learning rate -------------------------------------------------
     @property
     def lr(self):
-        """The learning rate the next step will use. Setting it takes effect at
-        the next step; with a schedule, the schedule continues from the new value."""
+        """The learning rate the next step will use (the optimizer's ``lr``).
+
+        Setting it changes the optimizer's ``lr`` at once, so it takes effect
+        at the next step. With a schedule, the schedule carries on from the
+        new value (the schedulers scale the current rate).
+        """
         return float(self.optimizer.lr)
 
     @lr.setter
     def lr(self, value):
         value = float(value)
-        if not value > 0 or not math.isfinite(value):
-            raise ValueError(f"the learning rate must be a positive number, got {value}")
-        factor = self._factor(self.steps_done)
-        self._base_lr = value / factor if factor > 0 else value
+        if not (value >= 0 and math.isfinite(value)):
+            raise ValueError(f"the learning rate must be a number >= 0, got {value}")
         self.optimizer.lr = value
-
-    def _factor(self, step):
-        return _schedule_factor(self.schedule, step, self.total_steps, self.batches_per_epoch, self.epochs)
 
     # -- where we are ------------------------------------------------------
     @property
@@ -507,8 +509,6 @@ class Trainer:
         if self.augment is not None:
             images = self.augment(images, self._augment_rng)
         images = np.asarray(images, dtype=_model_dtype(self.model))
-        if self.schedule is not None:
-            self.optimizer.lr = self._base_lr * self._factor(self.steps_done)
         lr = float(self.optimizer.lr)
 
         self._save_snapshot()
@@ -521,6 +521,9 @@ class Trainer:
             problem = self._check_weights()
         if problem is not None:
             return self._diverged(problem, loss, lr, epoch + 1, time.perf_counter() - start)
+
+        if self.scheduler is not None:
+            self.scheduler.step()  # the learning rate of the next step
 
         # Bookkeeping: the model has learned from one more batch.
         self.steps_done += 1
@@ -542,12 +545,22 @@ class Trainer:
             running_loss=self._epoch_loss / self._epoch_seen,
             running_accuracy=self._epoch_correct / self._epoch_seen, lr=lr, grad_norms=norms,
             examples_per_second=self._examples_per_second, elapsed=self.elapsed,
-            eta_seconds=(self.total_steps - self.steps_done) * self._seconds_per_step,
+            eta_seconds=self._eta(),
             progress=self.progress, total_steps=self.total_steps)
         self._record(event)
         self.last_events = [event]
         self._after_step(event)
         return event
+
+    def _eta(self):
+        """Seconds left: the remaining steps at the smoothed step time, plus the
+        remaining evaluations at the last evaluation's time."""
+        left = self.total_steps - self.steps_done
+        evals = 0
+        if self.test_data is not None and left:
+            every = self.batches_per_epoch if self.eval_every is None else self.eval_every
+            evals = self.total_steps // every - self.steps_done // every + (self.total_steps % every != 0)
+        return left * self._seconds_per_step + evals * self._eval_seconds
 
     def _forward_backward(self, images, labels):
         """The five lines: forward, loss, zero_grad, backward (the update is separate)."""
@@ -590,7 +603,8 @@ class Trainer:
             raise ValueError("this Trainer has no test_data to evaluate on")
         start = time.perf_counter()
         result = evaluate(self.model, *self.test_data, batch_size=self.eval_batch_size)
-        self.elapsed += time.perf_counter() - start
+        self._eval_seconds = time.perf_counter() - start
+        self.elapsed += self._eval_seconds
         self.history.eval_step.append(self.steps_done)
         self.history.eval_loss.append(result.loss)
         self.history.eval_accuracy.append(result.accuracy)
