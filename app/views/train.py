@@ -1,0 +1,738 @@
+"""Train: pick or build a network, train it on digits, and watch it learn.
+
+The run is a :class:`~app.components.train_session.TrainingSession`
+(``cnncore.train.Trainer`` underneath) driven by a periodic callback: each
+``tick()`` does about 80 ms of work (a few optimizer steps or a slice of an
+evaluation) and returns, so the page keeps answering clicks (the browser
+has no threads). New points are *streamed* into the plots at most a few
+times a second.
+
+Controls: Start / Resume, Pause, Step (exactly one optimizer step), Stop.
+The learning rate changes the running trainer at once (next step); the
+other settings apply to the next run. A run that diverges (huge learning
+rate) stops with an explanation and the last good weights. A finished run
+is registered in the session's :class:`~app.model_registry.ModelRegistry`,
+so the other views can use it. Models download as ``.npz``
+(``cnncore.io``) and upload back.
+
+Page hooks for tests: ``data-testid="train-step"`` (steps done, with
+``data-points`` = points in the loss curve), ``"train-status"``,
+``"train-upload-message"``, ``"train-diverged"``.
+"""
+import html
+import io
+import math
+import time
+
+import numpy as np
+import panel as pn
+import param
+
+from . import train_strings  # noqa: F401  (registers the texts)
+from ..components.train_layers import INPUT_SHAPE, NUM_CLASSES
+from ..components.train_plots import ConfusionPlot, GradNormPlot, KernelMosaic, TrainingCurves
+from ..components.train_session import BUDGET_SECONDS, TrainingSession
+from ..theme import ACCENT, card_css
+from .base import View
+from .network_builder import NetworkBuilder, ledger_html
+
+__all__ = ["TrainView", "LEARNING_RATES", "zoo_models", "balanced_subset"]
+
+LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0, 3.0, 10.0)
+BATCH_SIZES = (8, 16, 32, 64, 128)
+SUBSETS = (500, 1000, 2000, 4000)
+PERIOD_MS = 40             # how often the periodic callback fires while training
+PLOT_EVERY_SECONDS = 0.3   # at most this often are new points sent to the browser
+SGD_UPDATE = r"$$w \leftarrow w - \eta \, \frac{\partial L}{\partial w}$$"
+
+_STATUS_CSS = f"""
+.tr-status {{ display: flex; flex-wrap: wrap; gap: 6px 18px; align-items: baseline; font-size: 17px; }}
+.tr-state {{ font-weight: 700; color: {ACCENT}; }}
+.tr-step {{ font-weight: 700; font-variant-numeric: tabular-nums; }}
+.tr-muted {{ color: #52606D; font-variant-numeric: tabular-nums; }}
+"""
+
+
+def zoo_models():
+    """``cnncore.models.DIGIT_MODELS`` (name -> constructor), empty if the zoo is missing."""
+    try:
+        from cnncore.models import DIGIT_MODELS
+        return dict(DIGIT_MODELS)
+    except Exception:
+        return {}
+
+
+def _pretrained_available(name):
+    try:
+        from cnncore.models import pretrained_available
+        return bool(pretrained_available(name))
+    except Exception:
+        return False
+
+
+def balanced_subset(labels, n):
+    """Indices of ``n`` examples, the same number of each class (first ones of each), in class-mixed order.
+
+    Shape:
+        - labels: ``(N,)``; Output: ``(n,)`` (fewer if a class runs out)
+    """
+    classes = np.unique(labels)
+    per_class = n // len(classes)
+    picks = np.stack([np.flatnonzero(labels == c)[:per_class] for c in classes], axis=1)  # (per_class, C)
+    return picks.reshape(-1)                                   # (per_class, C) -> (per_class*C,): 0,1,...,9,0,1...
+
+
+def _format_time(seconds):
+    if not math.isfinite(seconds):
+        return "…"
+    seconds = int(round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
+
+
+class TrainView(View):
+    """Train a digit classifier live: curves, confusion matrix, gradient norms, first-layer kernels.
+
+    State (kept in the URL): ``model``, ``pretrained``, ``arch``, ``optimizer``,
+    ``lr``, ``batch_size``, ``epochs``, ``augment``, ``subset`` and ``lang``.
+    Outputs: ``status`` (``idle``/``running``/``paused``/``finished``/``stopped``/
+    ``diverged``), ``steps`` (optimizer steps done in this run) and
+    ``trained_key`` (the registry key of the last model trained here).
+    """
+
+    model = param.Selector(default="lenet5", objects=["lenet5", "custom", "uploaded"],
+                           doc="A zoo model name, 'custom' (the builder) or 'uploaded'.")
+    pretrained = param.Boolean(default=False, doc="Start a zoo model from its shipped weights.")
+    arch = param.String(default="", doc="The builder's stack (compact text); '' for its default.")
+    optimizer = param.Selector(default="sgd", objects=["sgd", "adam"])
+    lr = param.Number(default=0.05, bounds=(0, 10), doc="Learning rate η.")
+    batch_size = param.Selector(default=32, objects=list(BATCH_SIZES))
+    epochs = param.Integer(default=2, bounds=(1, 20))
+    augment = param.Boolean(default=False, doc="Apply cnncore.data.augment to every batch.")
+    subset = param.Selector(default=1000, objects=list(SUBSETS), doc="Training digits used (balanced).")
+
+    status = param.Selector(default="idle", objects=["idle", "running", "paused", "finished", "stopped",
+                                                     "diverged"])
+    steps = param.Integer(default=0, doc="Optimizer steps done in the current run.")
+    trained_key = param.String(default="", doc="Registry key of the last model trained here.")
+
+    url_params = ("model", "pretrained", "arch", "optimizer", "lr", "batch_size", "epochs", "augment", "subset")
+
+    def __init__(self, registry=None, autoplay=True, seed=0, **params):
+        self._zoo = zoo_models()
+        self.param.model.objects = list(self._zoo) + ["custom", "uploaded"]
+        if params.get("model") not in self.param.model.objects:
+            params.pop("model", None)
+        if "lenet5" not in self._zoo:
+            self.param.model.default = self.param.model.objects[0]
+        super().__init__(registry=registry, **params)
+        self.autoplay, self.seed = autoplay, seed
+        self.session = None
+        self._loop = None
+        self._uploaded = None           # (file name, bytes) of an uploaded model
+        self._pending_steps, self._pending_norms = [], []
+        self._last_step_event = None
+        self._last_flush = 0.0
+        self._runs = 0
+        self._train_data = self._test_data = None
+
+        # -- widgets: model ------------------------------------------------------
+        self.builder = NetworkBuilder(registry=self.registry, lang=self.lang,
+                                      **({"arch": self.arch} if self.arch else {}))
+        with param.parameterized.discard_events(self):
+            self.arch = self.builder.arch
+        self.model_select = pn.widgets.Select(value=self.model, width=320, margin=(4, 10))
+        self.pretrained_box = pn.widgets.Checkbox(value=self.pretrained, margin=(8, 10))
+        self.pretrained_note = pn.pane.HTML("", styles={"color": "#52606D", "font-size": "14px"}, margin=(0, 10))
+        self.ledger = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10))
+        self.upload_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
+        self.upload = pn.widgets.FileInput(accept=".npz", multiple=False, width=320, margin=(4, 10))
+        self.upload_message = pn.pane.Alert("", alert_type="danger", visible=False, sizing_mode="stretch_width",
+                                            margin=(4, 10))
+        # -- widgets: settings ---------------------------------------------------
+        self.optimizer_buttons = pn.widgets.RadioButtonGroup(value=self.optimizer, button_type="primary",
+                                                             button_style="outline", margin=(4, 10))
+        self.lr_slider = pn.widgets.DiscreteSlider(options=list(LEARNING_RATES), value=self._snap_lr(self.lr),
+                                                   width=330, margin=(4, 14))
+        self.lr_hint = pn.pane.HTML("", styles={"color": "#52606D", "font-size": "14px"}, width=340,
+                                    margin=(0, 10))
+        self.batch_select = pn.widgets.RadioButtonGroup(options=list(BATCH_SIZES), value=self.batch_size,
+                                                        button_type="primary", button_style="outline",
+                                                        margin=(4, 10))
+        self.epochs_slider = pn.widgets.IntSlider(start=1, end=20, value=self.epochs, width=330, margin=(4, 14))
+        self.subset_select = pn.widgets.Select(value=self.subset, width=200, margin=(4, 10))
+        self.augment_box = pn.widgets.Checkbox(value=self.augment, margin=(10, 10))
+        self.settings_note = pn.pane.HTML("", styles={"color": "#52606D", "font-size": "14px"}, width=340,
+                                          margin=(4, 10))
+        self.batch_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
+        self.optimizer_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
+        # -- widgets: run --------------------------------------------------------
+        self.start_button = pn.widgets.Button(button_type="primary", width=120, height=44, margin=(4, 4))
+        self.pause_button = pn.widgets.Button(button_type="warning", width=110, height=44, margin=(4, 4))
+        self.step_button = pn.widgets.Button(button_type="default", width=100, height=44, margin=(4, 4))
+        self.stop_button = pn.widgets.Button(button_type="danger", button_style="outline", width=100, height=44,
+                                             margin=(4, 4))
+        self.download = pn.widgets.FileDownload(callback=self._download_file, filename="cnn-playground-model.npz",
+                                                button_type="success", button_style="outline", width=260,
+                                                embed=False, margin=(8, 4), disabled=True)
+        self.progress = pn.indicators.Progress(value=0, max=100, sizing_mode="stretch_width", height=22,
+                                               margin=(8, 8), bar_color="primary")
+        self.status_pane = pn.pane.HTML("", stylesheets=[_STATUS_CSS], sizing_mode="stretch_width", margin=(4, 8))
+        self.diverged_alert = pn.pane.Alert("", alert_type="warning", visible=False, sizing_mode="stretch_width",
+                                            margin=(4, 8))
+        self.registered_note = pn.pane.Alert("", alert_type="success", visible=False, sizing_mode="stretch_width",
+                                             margin=(4, 8))
+        # -- plots ---------------------------------------------------------------
+        self.curves = TrainingCurves(width=540, height=300)
+        self.confusion = ConfusionPlot(size=420)
+        self.grads = GradNormPlot(width=620, height=330)
+        self.kernels = KernelMosaic(width=400)
+        self.kernels_none = pn.pane.HTML("", visible=False, margin=(4, 10))
+        self.caption_curves = pn.pane.HTML("", styles={"font-size": "14px", "color": "#52606D"}, width=540,
+                                           margin=(0, 10))
+        self.caption_eval = pn.pane.HTML("", styles={"font-size": "14px", "color": "#52606D"}, width=420,
+                                         margin=(0, 10))
+        self.caption_kernels = pn.pane.HTML("", styles={"font-size": "14px", "color": "#52606D"}, width=400,
+                                            margin=(0, 10))
+        self.explanation = pn.pane.Markdown("", width=400)
+        self.headings = {key: pn.pane.HTML("", margin=(0, 10)) for key in
+                         ("train_heading_model", "train_heading_settings", "train_heading_run",
+                          "train_heading_watch")}
+
+        # -- wiring ----------------------------------------------------------------
+        self.model_select.param.watch(lambda e: setattr(self, "model", e.new), "value")
+        self.pretrained_box.param.watch(lambda e: setattr(self, "pretrained", e.new), "value")
+        self.builder.param.watch(lambda e: self._on_builder(), "arch")
+        self.upload.param.watch(lambda e: self.load_upload(self.upload.value, self.upload.filename), "value")
+        self.optimizer_buttons.param.watch(lambda e: setattr(self, "optimizer", e.new), "value")
+        self.lr_slider.param.watch(lambda e: setattr(self, "lr", e.new), "value")
+        self.batch_select.param.watch(lambda e: setattr(self, "batch_size", e.new), "value")
+        self.epochs_slider.param.watch(lambda e: setattr(self, "epochs", e.new), "value")
+        self.subset_select.param.watch(lambda e: setattr(self, "subset", e.new), "value")
+        self.augment_box.param.watch(lambda e: setattr(self, "augment", e.new), "value")
+        self.start_button.on_click(lambda e: self.start())
+        self.pause_button.on_click(lambda e: self.pause())
+        self.step_button.on_click(lambda e: self.step_once())
+        self.stop_button.on_click(lambda e: self.stop())
+
+        self.relabel()
+        self._show_model()
+        self._show_preview()
+        self._update_controls()
+
+    # =====================================================================
+    # Settings
+    # =====================================================================
+    @staticmethod
+    def _snap_lr(value):
+        return min(LEARNING_RATES, key=lambda r: abs(math.log(r) - math.log(max(value, 1e-12))))
+
+    @param.depends("model", "pretrained", watch=True)
+    def _on_model(self):
+        self.model_select.value = self.model
+        self.pretrained_box.value = self.pretrained
+        self._show_model()
+        self._show_preview()
+        self._update_controls()
+
+    @param.depends("arch", watch=True)
+    def _on_arch(self):
+        if self.arch and self.arch != self.builder.arch:
+            self.builder.arch = self.arch
+        if self.model == "custom":
+            self._show_preview()
+        self._update_controls()
+
+    def _on_builder(self):
+        self.arch = self.builder.arch
+        if self.model == "custom":
+            self._show_preview()
+        self._update_controls()
+
+    @param.depends("optimizer", "batch_size", "epochs", "subset", "augment", watch=True)
+    def _on_settings(self):
+        self.optimizer_buttons.value = self.optimizer
+        self.batch_select.value = self.batch_size
+        self.epochs_slider.value = self.epochs
+        self.subset_select.value = self.subset
+        self.augment_box.value = self.augment
+
+    @param.depends("lr", watch=True)
+    def _on_lr(self):
+        """A new learning rate reaches the running trainer at once: the next step uses it."""
+        snapped = self._snap_lr(self.lr)
+        if self.lr_slider.value != snapped:
+            self.lr_slider.value = snapped
+        if self.session is not None and not self.session.trainer.done:
+            with self.guard():
+                self.session.lr = self.lr
+
+    def _show_model(self):
+        """The model card: the pretrained box, the builder or the zoo model's layers."""
+        is_zoo = self.model in self._zoo
+        available = is_zoo and _pretrained_available(self.model)
+        self.pretrained_box.visible = is_zoo
+        self.pretrained_box.disabled = not available or self._active
+        self.pretrained_note.visible = is_zoo and not available
+        self.builder.visible = self.model == "custom"
+        self.ledger.visible = self.model != "custom"
+
+    def _show_preview(self):
+        """Layers, shapes and parameters of the network a new run would train."""
+        if self.model == "custom":
+            return
+        with self.guard():
+            try:
+                net = self.build_model(preview=True)
+            except ValueError:
+                net = None
+            if net is None:
+                self.ledger.object = ""
+                return
+            from cnncore.inspect import summary
+            self.ledger.object = ledger_html(summary(net, INPUT_SHAPE), self.t)
+
+    # =====================================================================
+    # The model to train
+    # =====================================================================
+    def build_model(self, preview=False):
+        """A fresh copy of the chosen network (seeded), ready to train.
+
+        Raises:
+            ValueError: the builder's stack cannot work, or no model was uploaded.
+        """
+        import cnncore
+        from cnncore import io as model_io
+
+        if self.model == "custom":
+            if not self.builder.result.ok:
+                raise ValueError(self.builder.message.object.split("\n\n")[0].strip("*"))
+            from ..components.train_layers import build_network
+            return build_network(self.builder.specs, seed=self.seed).model
+        if self.model == "uploaded":
+            if self._uploaded is None:
+                if preview:
+                    return None
+                raise ValueError(self.t("train_upload_first"))
+            return model_io.load(self._uploaded[1])
+        cnncore.manual_seed(self.seed)
+        pretrained = self.pretrained and _pretrained_available(self.model)
+        return self._zoo[self.model](pretrained=pretrained)
+
+    def _data(self):
+        """The balanced training subset and the 1,000 test digits (loaded once per view)."""
+        from cnncore.data import load_digits
+        if self._train_data is None:
+            self._train_data = load_digits("train")
+            self._test_data = load_digits("test")
+        images, labels = self._train_data
+        index = balanced_subset(labels, self.subset)
+        return (images[index], labels[index]), self._test_data
+
+    # =====================================================================
+    # Running
+    # =====================================================================
+    @property
+    def _active(self):
+        return self.status in ("running", "paused")
+
+    def new_session(self):
+        """Build a new run from the current settings (the old run is dropped)."""
+        model = self.build_model()
+        train, test = self._data()
+        self.session = TrainingSession(model, train, test, optimizer=self.optimizer, lr=self.lr,
+                                       batch_size=self.batch_size, epochs=self.epochs, augment=self.augment,
+                                       seed=self.seed)
+        self._runs += 1
+        self._pending_steps, self._pending_norms = [], []
+        self._last_step_event = None
+        self.curves.reset(self.session.total_steps)
+        self.confusion.reset()
+        self.grads.set_layers(self._layer_names(), self.session.total_steps)
+        self.diverged_alert.visible = False
+        self.registered_note.visible = False
+        self.caption_eval.object = ""
+        self.steps = 0
+        self._show_kernels()
+        self.download.filename = f"cnn-playground-{self._model_slug()}.npz"
+        return self.session
+
+    def _model_slug(self):
+        return "custom" if self.model == "custom" else (self.model if self.model in self._zoo else "uploaded")
+
+    def _layer_names(self):
+        """Legend names of the trainer's gradient-norm series, e.g. ``"0 · Conv2d"``."""
+        modules = dict(self.session.model.named_modules())
+        return [f"{name} · {type(modules[name]).__name__}" if name in modules else name
+                for name in self.session.trainer.history.grad_norms]
+
+    def start(self):
+        """Start a new run (or resume a paused one) and let the periodic callback drive it."""
+        with self.guard():
+            if self.status == "running":
+                return
+            if self.status != "paused":
+                self.new_session()
+            self.status = "running"
+            if self.autoplay:
+                self._start_loop()
+
+    def pause(self):
+        """Stop calling the trainer; nothing is lost, Resume carries on exactly."""
+        if self.status == "running":
+            self._stop_loop()
+            self.status = "paused"
+            self._flush(force=True)
+
+    def step_once(self):
+        """Exactly one optimizer step (starting a run if there is none), then pause."""
+        with self.guard():
+            if self.status == "running":
+                return
+            if not self._active:
+                self.new_session()
+            self.status = "paused"
+            self._handle(self.session.step_once())
+            self._flush(force=True)
+
+    def stop(self):
+        """End the run; the weights stay, its final evaluation runs, the model is registered."""
+        with self.guard():
+            if not self._active:
+                return
+            self._stop_loop()
+            self.session.stop()
+            while not self.session.over:
+                self._handle(self.session.advance(budget=BUDGET_SECONDS))
+            self._flush(force=True)
+
+    def tick(self, budget=BUDGET_SECONDS):
+        """One chunk of work (the periodic callback): about ``budget`` seconds, then plots if due."""
+        if self.status != "running" or self.session is None:
+            return
+        with self.guard():
+            self._handle(self.session.advance(budget))
+            self._flush(force=self.session.over)
+            return
+        self._stop_loop()   # an error: the message is shown, the loop stops
+        self.status = "paused"
+
+    def _start_loop(self):
+        if self._loop is None:
+            self._loop = pn.state.add_periodic_callback(self.tick, period=PERIOD_MS, start=False)
+        if not self._loop.running:
+            self._loop.start()
+
+    def _stop_loop(self):
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+
+    # -- events -------------------------------------------------------------------
+    def _handle(self, events):
+        for event in events:
+            if event.kind == "step":
+                self._last_step_event = event
+                self._pending_steps.append(dict(step=event.step, loss=event.loss,
+                                                running_loss=event.running_loss,
+                                                running_accuracy=event.running_accuracy))
+                self._pending_norms.append(event.grad_norms)
+            elif event.kind == "eval":
+                self._flush(force=True)
+                self.curves.add_eval(event.step, event.loss, event.accuracy)
+                self.confusion.update(event.confusion)
+                self._caption_eval()
+            elif event.kind == "diverged":
+                self.curves.mark_divergence(event.step)
+                self._show_divergence()
+            elif event.kind == "finished":
+                self._finish(event)
+        self.steps = self.session.steps_done
+
+    def _flush(self, force=False):
+        """Send the new points to the browser (throttled: at most every PLOT_EVERY_SECONDS)."""
+        now = time.monotonic()
+        if not force and now - self._last_flush < PLOT_EVERY_SECONDS:
+            return
+        self._last_flush = now
+        if self._pending_steps:
+            rows, norms = self._pending_steps, self._pending_norms
+            self._pending_steps, self._pending_norms = [], []
+            self.curves.stream(rows)
+            self.grads.stream([r["step"] for r in rows], norms)
+            self._show_kernels()
+        self._show_status()
+
+    def _finish(self, event):
+        self._stop_loop()
+        self._flush(force=True)
+        self.status = "diverged" if event.reason == "diverged" else (
+            "finished" if event.reason == "completed" else "stopped")
+        self._register()
+
+    def _register(self):
+        """Add a copy of the trained model to the session's registry (other views can pick it)."""
+        from cnncore import io as model_io
+
+        if self.session is None or self.session.steps_done == 0:
+            return
+        copy = model_io.load(model_io.to_bytes(self.session.model)).eval()
+        arch = {"custom": "train_custom", "uploaded": "train_uploaded"}.get(self.model, self.model)
+        self.trained_key = self.registry.register("trained", copy, arch=arch)
+        self._show_registered()
+
+    # =====================================================================
+    # Download / upload
+    # =====================================================================
+    def model_bytes(self):
+        """The model of the current run as ``.npz`` bytes (``cnncore.io``)."""
+        from cnncore import io as model_io
+        if self.session is None:
+            raise ValueError("no model trained yet")
+        return model_io.to_bytes(self.session.model)
+
+    def _download_file(self):
+        with self.guard():
+            return io.BytesIO(self.model_bytes())
+        return io.BytesIO(b"")
+
+    def load_upload(self, data, filename="model.npz"):
+        """Read an uploaded ``.npz`` model; a bad file shows its ``ModelFileError`` message. Returns success."""
+        from cnncore import io as model_io
+        from cnncore.errors import ModelFileError, ShapeError
+        from cnncore.inspect import summary
+
+        if not data:
+            return False
+        if self._active:
+            self.stop()
+        try:
+            net = model_io.load(bytes(data))
+        except ModelFileError as exc:
+            return self._upload_failed(str(exc))
+        try:
+            ledger = summary(net, INPUT_SHAPE)
+            ok = tuple(ledger.output_shape) == (1, NUM_CLASSES)
+            problem = f"it gives shape {tuple(ledger.output_shape)}"
+        except (ShapeError, NotImplementedError, ValueError) as exc:
+            ok, problem = False, str(exc)
+        if not ok:
+            return self._upload_failed(self.t("train_upload_not_digits", message=problem))
+        self._uploaded = (filename or "model.npz", bytes(data))
+        self.upload_message.param.update(alert_type="success", visible=True,
+                                         object=html.escape(self.t("train_upload_ok", name=self._uploaded[0],
+                                                                   params=ledger.params)))
+        self._upload_state = ("ok", ledger.params)
+        if self.model != "uploaded":
+            self.model = "uploaded"
+        else:
+            self._show_preview()
+            self._update_controls()
+        return True
+
+    def _upload_failed(self, message):
+        self._upload_state = ("bad", message)
+        self.upload_message.param.update(alert_type="danger", visible=True,
+                                         object=html.escape(self.t("train_upload_bad", message=message)))
+        return False
+
+    # =====================================================================
+    # Showing things
+    # =====================================================================
+    @param.depends("status", watch=True)
+    def _update_controls(self):
+        active, running = self._active, self.status == "running"
+        can_build = self.model != "custom" or (self.builder.result is not None and self.builder.result.ok)
+        can_build = can_build and (self.model != "uploaded" or self._uploaded is not None)
+        self.start_button.disabled = running or (not active and not can_build)
+        self.start_button.name = self.t("train_resume" if self.status == "paused" else "train_start")
+        self.pause_button.disabled = not running
+        self.step_button.disabled = running or (not active and not can_build)
+        self.stop_button.disabled = not active
+        for widget in (self.model_select, self.optimizer_buttons, self.batch_select, self.epochs_slider,
+                       self.subset_select, self.augment_box, self.upload):
+            widget.disabled = active
+        self.pretrained_box.disabled = active or not _pretrained_available(self.model)
+        self.builder.disabled = active
+        self.download.disabled = self.session is None or self.session.steps_done == 0 and not self.session.over
+        self._show_status()
+
+    def _show_status(self):
+        session, event = self.session, self._last_step_event
+        state = self.t(f"train_status_{self.status}")
+        points = len(self.curves.steps.data["step"])
+        parts = [f"<span class='tr-state' data-testid='train-status' data-status='{self.status}'>"
+                 f"{html.escape(state)}</span>"]
+        total = session.total_steps if session is not None else 0
+        parts.append(f"<span class='tr-step' data-testid='train-step' data-steps='{self.steps}' "
+                     f"data-points='{points}'>{html.escape(self.t('train_step_counter', step=self.steps, total=total))}"
+                     f"</span>")
+        if session is not None:
+            epoch = session.trainer.last_epoch or 1
+            parts.append(f"<span class='tr-muted'>{html.escape(self.t('train_epoch_counter', epoch=epoch, epochs=session.trainer.epochs))}</span>")
+            if event is not None:
+                parts.append(f"<span class='tr-muted'>{html.escape(self.t('train_speed', speed=event.examples_per_second))}</span>")
+                if self._active:
+                    left = _format_time(session.eta_seconds(event))
+                    parts.append(f"<span class='tr-muted'>{html.escape(self.t('train_time_left', time=left))}</span>")
+            if session._eval is not None and self._active:
+                parts.append(f"<span class='tr-muted'>{html.escape(self.t('train_evaluating'))}</span>")
+            if session.last_eval is not None:
+                parts.append(f"<span class='tr-muted'>{html.escape(self.t('train_test_accuracy', acc=session.last_eval.accuracy))}</span>")
+            self.progress.value = int(round(100 * session.steps_done / max(session.total_steps, 1)))
+        else:
+            self.progress.value = 0
+        self.status_pane.object = f"<div class='tr-status' aria-live='polite'>{''.join(parts)}</div>"
+        if event is not None:
+            self.caption_curves.object = html.escape(self.t("train_caption_curves", step=event.step,
+                                                            loss=event.running_loss, acc=event.running_accuracy))
+        elif session is None:
+            self.caption_curves.object = ""
+
+    def _show_kernels(self):
+        from cnncore import nn
+        model = self.session.model if self.session is not None else None
+        if model is None:
+            try:
+                model = self.build_model(preview=True)
+            except Exception:
+                model = None
+        conv = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None) if model is not None else None
+        self.kernels.figure.visible = conv is not None
+        self.kernels_none.visible = conv is None and model is not None
+        if conv is None:
+            self.caption_kernels.object = ""
+            return
+        weight = conv.weight.data
+        self.kernels.update(weight)
+        k = weight.shape[-1]
+        self.caption_kernels.object = html.escape(self.t(
+            "train_caption_kernels", count=weight.shape[0], k=k, step=self.steps,
+            low=float(weight[:, 0].min()), high=float(weight[:, 0].max())))
+
+    def _caption_eval(self):
+        result = self.session.last_eval
+        if result is None:
+            self.caption_eval.object = ""
+            return
+        confusion = np.array(result.confusion)
+        np.fill_diagonal(confusion, 0)
+        true, pred = np.unravel_index(int(confusion.argmax()), confusion.shape)
+        count = int(confusion[true, pred])
+        pair = self.t("train_caption_pair", true=true, pred=pred, count=count) if count else \
+            self.t("train_caption_none")
+        total = int(np.asarray(result.confusion).sum())
+        self.caption_eval.object = html.escape(self.t(
+            "train_caption_eval", step=result.step, correct=int(np.trace(result.confusion)), total=total,
+            acc=result.accuracy, pair=pair))
+
+    def _show_divergence(self):
+        event = self.session.diverged if self.session is not None else None
+        if event is None:
+            self.diverged_alert.visible = False
+            return
+        if self.lang == "en":
+            text = event.reason
+        else:
+            kept = (self.t("train_diverged_kept", step=event.restored_step) if event.restored_step
+                    else self.t("train_diverged_kept_initial"))
+            what = self.t(f"train_diverged_{event.cause}", loss=event.loss)
+            text = self.t("train_diverged", step=event.step, what=what, lr=event.lr, kept=kept)
+        self.diverged_alert.object = (
+            f"<div data-testid='train-diverged'><b>{html.escape(self.t('train_diverged_title'))}.</b> "
+            f"{html.escape(text)}<br>{html.escape(self.t('train_diverged_hint'))}</div>")
+        self.diverged_alert.visible = True
+
+    def _show_registered(self):
+        if not self.trained_key:
+            self.registered_note.visible = False
+            return
+        label = self.registry.entry(self.trained_key).label(self.lang)
+        self.registered_note.object = html.escape(self.t("train_registered", label=label))
+        self.registered_note.visible = True
+
+    def relabel(self):
+        for key, pane in self.headings.items():
+            pane.object = f"<h2 style='margin:4px 0'>{html.escape(self.t(key))}</h2>"
+        self.builder.lang = self.lang
+        options = {self.t(f"model_{name}"): name for name in self._zoo}
+        options[self.t("train_model_custom")] = "custom"
+        options[self.t("train_model_uploaded")] = "uploaded"
+        self.model_select.param.update(options=options, value=self.model, name=self.t("train_model"))
+        self.pretrained_box.name = self.t("train_pretrained")
+        self.pretrained_note.object = html.escape(self.t("train_pretrained_none"))
+        self.upload_label.object = f"<b>{html.escape(self.t('train_upload'))}</b>"
+        state = getattr(self, "_upload_state", None)
+        if state is not None:
+            if state[0] == "ok":
+                self.upload_message.object = html.escape(self.t("train_upload_ok", name=self._uploaded[0],
+                                                                params=state[1]))
+            else:
+                self.upload_message.object = html.escape(self.t("train_upload_bad", message=state[1]))
+        self.optimizer_label.object = f"<b>{html.escape(self.t('train_optimizer'))}</b>"
+        self.optimizer_buttons.param.update(options={self.t("train_sgd"): "sgd", self.t("train_adam"): "adam"},
+                                            value=self.optimizer)
+        self.lr_slider.name = self.t("train_lr")
+        self.lr_hint.object = html.escape(self.t("train_lr_hint"))
+        self.batch_label.object = f"<b>{html.escape(self.t('train_batch_size'))}</b>"
+        self.epochs_slider.name = self.t("train_epochs")
+        self.subset_select.param.update(options={self.t("train_subset_option", n=n): n for n in SUBSETS},
+                                        value=self.subset, name=self.t("train_subset"))
+        self.augment_box.name = self.t("train_augment")
+        self.settings_note.object = html.escape(self.t("train_settings_note"))
+        self.pause_button.name = self.t("train_pause")
+        self.step_button.name = self.t("train_step")
+        self.stop_button.name = self.t("train_stop")
+        self.start_button.description = self.t("train_start_tip")
+        self.step_button.description = self.t("train_step_tip")
+        self.stop_button.description = self.t("train_stop_tip")
+        self.download.label = self.t("train_download")
+        self.curves.set_labels(self.t("train_loss_title"), self.t("train_accuracy_title"),
+                               self.t("train_axis_step"), self.t("train_legend_batch"),
+                               self.t("train_legend_train"), self.t("train_legend_test"))
+        self.confusion.set_labels(self.t("train_confusion_title"), self.t("train_confusion_true"),
+                                  self.t("train_confusion_predicted"))
+        self.grads.set_labels(self.t("train_grad_title"), self.t("train_axis_step"), self.t("train_grad_axis"))
+        self.kernels.set_title(self.t("train_kernels_title"))
+        self.kernels_none.object = html.escape(self.t("train_kernels_none"))
+        self.explanation.object = (f"### {self.t('train_explain_title')}\n\n{self.t('train_explain')}\n\n"
+                                   f"{SGD_UPDATE}\n\n{self.t('train_explain_after')}")
+        if self.session is not None:
+            self._show_divergence()
+            self._caption_eval()
+            self._show_kernels()
+        self._show_registered()
+        if hasattr(self, "ledger"):
+            self._show_preview()
+            self._update_controls()
+
+    # =====================================================================
+    # Layout
+    # =====================================================================
+    def __panel__(self):
+        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        model_card = pn.Column(
+            self.headings["train_heading_model"], self.model_select, self.pretrained_box, self.pretrained_note,
+            self.builder, self.ledger, self.upload_label, self.upload, self.upload_message,
+            width=720, **card)
+        settings_card = pn.Column(
+            self.headings["train_heading_settings"], self.optimizer_label, self.optimizer_buttons,
+            self.lr_slider, self.lr_hint, self.batch_label, self.batch_select, self.epochs_slider,
+            self.subset_select, self.augment_box, self.settings_note, width=380, **card)
+        run_card = pn.Column(
+            self.headings["train_heading_run"],
+            pn.Row(self.start_button, self.pause_button, self.step_button, self.stop_button, self.download,
+                   styles={"flex-wrap": "wrap"}),
+            self.progress, self.status_pane, self.diverged_alert, self.registered_note,
+            sizing_mode="stretch_width", **card)
+        curves = pn.Column(pn.pane.Bokeh(self.curves.loss), pn.pane.Bokeh(self.curves.accuracy),
+                           self.caption_curves, **card)
+        confusion = pn.Column(pn.pane.Bokeh(self.confusion.figure), self.caption_eval, **card)
+        grads = pn.Column(pn.pane.Bokeh(self.grads.figure), **card)
+        kernels = pn.Column(pn.pane.Bokeh(self.kernels.figure), self.kernels_none, self.caption_kernels, **card)
+        explain = pn.Column(self.explanation, **card)
+        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        return pn.Column(
+            self._error,
+            pn.FlexBox(model_card, settings_card, **flex),
+            run_card,
+            pn.FlexBox(curves, confusion, grads, kernels, explain, **flex),
+            sizing_mode="stretch_width")

@@ -1,0 +1,194 @@
+"""Every text of the Train view and its network builder, in English and 中文.
+
+Merged into :data:`app.i18n.STRINGS` on import (keys start with ``train_``
+or ``builder_``; ``model_train_custom`` and ``model_train_uploaded`` name the
+architecture of a model registered from here).
+"""
+from app.i18n import STRINGS as _ALL
+
+__all__ = ["STRINGS"]
+
+STRINGS = {
+    # --- headings -----------------------------------------------------------
+    "train_heading_model": {"en": "1 · Choose a network", "zh": "1 · 选择网络"},
+    "train_heading_settings": {"en": "2 · Training settings", "zh": "2 · 训练设置"},
+    "train_heading_run": {"en": "3 · Train", "zh": "3 · 开始训练"},
+    "train_heading_watch": {"en": "Watch it learn", "zh": "观察学习过程"},
+    # --- model choice -------------------------------------------------------
+    "train_model": {"en": "Network", "zh": "网络"},
+    "train_model_custom": {"en": "Build your own…", "zh": "自己搭建…"},
+    "train_model_uploaded": {"en": "Uploaded model file", "zh": "上传的模型文件"},
+    "model_train_custom": {"en": "Your network", "zh": "你的网络"},
+    "model_train_uploaded": {"en": "Uploaded model", "zh": "上传的模型"},
+    "train_pretrained": {"en": "Start from the pretrained weights", "zh": "从预训练权重开始"},
+    "train_pretrained_none": {"en": "No pretrained weights ship for this network: it starts from random weights.",
+                              "zh": "这个网络没有预训练权重：它从随机权重开始。"},
+    "train_architecture": {"en": "Layers", "zh": "网络层"},
+    "train_upload": {"en": "Upload a model file (.npz) to keep training it",
+                     "zh": "上传模型文件（.npz）继续训练"},
+    "train_upload_ok": {"en": "Loaded {name}: {params:,} parameters. Press Start to keep training it.",
+                        "zh": "已载入 {name}：{params:,} 个参数。按“开始”继续训练。"},
+    "train_upload_bad": {"en": "This file cannot be used: {message}", "zh": "无法使用这个文件：{message}"},
+    "train_upload_not_digits": {
+        "en": "this model does not turn a 1×28×28 digit into 10 scores ({message})",
+        "zh": "这个模型不能把 1×28×28 的数字图像变成 10 个分数（{message}）"},
+    "train_upload_first": {"en": "Choose a model file to upload first.", "zh": "请先选择要上传的模型文件。"},
+    # --- settings -----------------------------------------------------------
+    "train_optimizer": {"en": "Optimizer", "zh": "优化器"},
+    "train_sgd": {"en": "SGD + momentum 0.9", "zh": "SGD + 动量 0.9"},
+    "train_adam": {"en": "Adam", "zh": "Adam"},
+    "train_lr": {"en": "Learning rate η (changes at once, even while training)",
+                 "zh": "学习率 η（立即生效，训练中也可以改）"},
+    "train_lr_hint": {"en": "Usual values: SGD 0.01–0.1, Adam 0.001–0.003. Try 3 or 10 to see training blow up.",
+                      "zh": "常用值：SGD 0.01–0.1，Adam 0.001–0.003。试试 3 或 10，看训练如何发散。"},
+    "train_batch_size": {"en": "Batch size", "zh": "批大小"},
+    "train_epochs": {"en": "Epochs (passes over the training digits)", "zh": "轮数（遍历训练集的次数）"},
+    "train_subset": {"en": "Training digits", "zh": "训练用的数字"},
+    "train_subset_option": {"en": "{n:,} digits", "zh": "{n:,} 个数字"},
+    "train_augment": {"en": "Augmentation: shift, turn, resize and re-ink each batch",
+                      "zh": "数据增强：对每批图像随机平移、旋转、缩放、改变笔画粗细"},
+    "train_settings_note": {"en": "The network and these settings apply when a new run starts.",
+                            "zh": "网络和这些设置在开始新一轮训练时生效。"},
+    # --- controls -----------------------------------------------------------
+    "train_start": {"en": "▶ Start", "zh": "▶ 开始"},
+    "train_resume": {"en": "▶ Resume", "zh": "▶ 继续"},
+    "train_pause": {"en": "⏸ Pause", "zh": "⏸ 暂停"},
+    "train_step": {"en": "Step +1", "zh": "单步 +1"},
+    "train_stop": {"en": "■ Stop", "zh": "■ 停止"},
+    "train_download": {"en": "⬇ Download model (.npz)", "zh": "⬇ 下载模型（.npz）"},
+    "train_start_tip": {"en": "Start a new run (or resume a paused one)", "zh": "开始新一轮训练（或继续暂停的训练）"},
+    "train_step_tip": {"en": "Take exactly one optimizer step", "zh": "只做一步优化"},
+    "train_stop_tip": {"en": "End the run and keep the weights", "zh": "结束训练并保留权重"},
+    # --- status -------------------------------------------------------------
+    "train_status_idle": {"en": "Ready. Press Start.", "zh": "准备就绪，请按“开始”。"},
+    "train_status_running": {"en": "Training…", "zh": "训练中…"},
+    "train_status_paused": {"en": "Paused", "zh": "已暂停"},
+    "train_status_finished": {"en": "Finished", "zh": "训练完成"},
+    "train_status_stopped": {"en": "Stopped", "zh": "已停止"},
+    "train_status_diverged": {"en": "Stopped: training diverged", "zh": "已停止：训练发散"},
+    "train_step_counter": {"en": "step {step} / {total}", "zh": "第 {step} / {total} 步"},
+    "train_epoch_counter": {"en": "epoch {epoch} / {epochs}", "zh": "第 {epoch} / {epochs} 轮"},
+    "train_speed": {"en": "{speed:,.0f} examples/s", "zh": "每秒 {speed:,.0f} 个样本"},
+    "train_time_left": {"en": "about {time} left", "zh": "约剩 {time}"},
+    "train_test_accuracy": {"en": "test accuracy {acc:.1%}", "zh": "测试准确率 {acc:.1%}"},
+    "train_evaluating": {"en": "checking the 1,000 test digits…", "zh": "正在检验 1,000 个测试数字…"},
+    "train_registered": {"en": "Added to the model list of the other views as “{label}”.",
+                         "zh": "已加入其他视图的模型列表：“{label}”。"},
+    "train_diverged_title": {"en": "Training diverged", "zh": "训练发散了"},
+    "train_diverged": {
+        "en": "{reason}",
+        "zh": "第 {step} 步{what}——学习率 {lr:g} 可能太大。训练已停止，{kept}。"},
+    "train_diverged_nan_loss": {"en": "Loss became NaN", "zh": "损失变成了 NaN"},
+    "train_diverged_inf_loss": {"en": "Loss became infinite", "zh": "损失变成了无穷大"},
+    "train_diverged_loss_exploded": {"en": "Loss exploded to {loss:.3g}", "zh": "损失爆炸到 {loss:.3g}"},
+    "train_diverged_nonfinite_grad": {"en": "A gradient became NaN or infinite", "zh": "梯度变成了 NaN 或无穷大"},
+    "train_diverged_nonfinite_weights": {"en": "The weights became NaN or infinite", "zh": "权重变成了 NaN 或无穷大"},
+    "train_diverged_kept": {"en": "the weights from step {step} were restored", "zh": "已恢复第 {step} 步之后的权重"},
+    "train_diverged_kept_initial": {"en": "the initial weights were restored", "zh": "已恢复初始权重"},
+    "train_diverged_hint": {
+        "en": ("Each step moves every weight by η × its gradient. With a huge η one step jumps so far "
+               "that the loss explodes. The last good weights were kept: lower the learning rate "
+               "(try 10× smaller) and start again."),
+        "zh": ("每一步都把每个权重移动 η × 梯度。η 太大时，一步就跳得太远，损失就会爆炸。"
+               "已保留最后一组正常的权重：把学习率调小（例如缩小 10 倍）再重新开始。")},
+    # --- plots --------------------------------------------------------------
+    "train_loss_title": {"en": "Loss (cross-entropy, lower is better)", "zh": "损失（交叉熵，越低越好）"},
+    "train_accuracy_title": {"en": "Accuracy", "zh": "准确率"},
+    "train_axis_step": {"en": "optimizer step", "zh": "优化步数"},
+    "train_legend_batch": {"en": "this batch", "zh": "当前批次"},
+    "train_legend_train": {"en": "training (epoch average)", "zh": "训练集（本轮平均）"},
+    "train_legend_test": {"en": "1,000 test digits", "zh": "1,000 个测试数字"},
+    "train_confusion_title": {"en": "Confusion matrix (test digits)", "zh": "混淆矩阵（测试数字）"},
+    "train_confusion_true": {"en": "true digit", "zh": "真实数字"},
+    "train_confusion_predicted": {"en": "predicted digit", "zh": "预测数字"},
+    "train_grad_title": {"en": "Gradient size of each layer ‖∂L/∂W‖ (log scale)",
+                         "zh": "每层梯度大小 ‖∂L/∂W‖（对数坐标）"},
+    "train_grad_axis": {"en": "gradient norm", "zh": "梯度范数"},
+    "train_kernels_title": {"en": "First convolution layer's kernels", "zh": "第一个卷积层的卷积核"},
+    "train_kernels_none": {"en": "This network has no convolution layer.", "zh": "这个网络没有卷积层。"},
+    "train_caption_curves": {
+        "en": "After {step} steps: training loss {loss:.3f}, training accuracy {acc:.1%}.",
+        "zh": "已训练 {step} 步：训练损失 {loss:.3f}，训练准确率 {acc:.1%}。"},
+    "train_caption_eval": {
+        "en": "At step {step} the network got {correct} of {total} test digits right ({acc:.1%}); "
+              "most confused: {pair}.",
+        "zh": "第 {step} 步时网络答对了 {total} 个测试数字中的 {correct} 个（{acc:.1%}）；最常混淆：{pair}。"},
+    "train_caption_pair": {"en": "{true} read as {pred} ({count}×)", "zh": "把 {true} 认成 {pred}（{count} 次）"},
+    "train_caption_none": {"en": "none", "zh": "无"},
+    "train_caption_kernels": {"en": "{count} kernels of {k}×{k} at step {step}; weights from {low:.2f} to {high:.2f}.",
+                              "zh": "第 {step} 步的 {count} 个 {k}×{k} 卷积核；权重从 {low:.2f} 到 {high:.2f}。"},
+    # --- explanation ----------------------------------------------------------
+    "train_explain_title": {"en": "What happens in one step", "zh": "一步训练里发生了什么"},
+    "train_explain": {
+        "en": ("1. **Forward.** A *batch* of training digits goes through the network; the **loss** "
+               "(cross-entropy) measures how wrong its ten scores are.\n\n"
+               "2. **Backward.** Backpropagation computes the gradient ∂L/∂w of the loss with respect "
+               "to every weight, layer by layer from the output back to the input.\n\n"
+               "3. **Update.** The optimizer moves every weight a little against its gradient; "
+               "the learning rate η sets how far:"),
+        "zh": ("1. **前向传播。** 一*批*训练数字通过网络；**损失**（交叉熵）衡量网络给出的十个分数错得有多离谱。\n\n"
+               "2. **反向传播。** 从输出到输入逐层计算损失对每个权重的梯度 ∂L/∂w。\n\n"
+               "3. **更新。** 优化器让每个权重沿梯度的反方向移动一小步，步子多大由学习率 η 决定："),
+    },
+    "train_explain_after": {
+        "en": ("**Momentum** keeps a running average of past gradients, **Adam** also scales each "
+               "weight's step by its gradient's typical size. One **epoch** is one pass over the "
+               "training digits. The orange curve is measured on 1,000 *test* digits the network never "
+               "learns from: if it stops improving while the blue one still does, the network is "
+               "memorising (*overfitting*); augmentation helps against that. In the gradient plot, "
+               "dark lines are layers near the input: in deep plain networks they get the smallest "
+               "gradients, which **residual** shortcuts fix. The first layer's **kernels** start as noise "
+               "and turn into stroke and edge detectors."),
+        "zh": ("**动量**记住过去梯度的滑动平均，**Adam** 还按每个权重梯度的典型大小调整步长。"
+               "一**轮**（epoch）就是把训练数字全部看一遍。橙色曲线是在网络从未学习过的 1,000 个*测试*数字上测得的："
+               "如果它不再变好而蓝色曲线还在变好，说明网络在死记硬背（*过拟合*），数据增强有助于缓解。"
+               "在梯度图中，深色的线是靠近输入的层：在很深的普通网络里它们的梯度最小，**残差**连接可以解决这个问题。"
+               "第一层的**卷积核**一开始是噪声，慢慢变成检测笔画和边缘的模式。"),
+    },
+    # --- network builder -------------------------------------------------------
+    "builder_heading": {"en": "Your network", "zh": "你的网络"},
+    "builder_input": {"en": "Input: one grey digit 1 × 28 × 28", "zh": "输入：一张灰度数字图 1 × 28 × 28"},
+    "builder_add": {"en": "Add layer", "zh": "添加层"},
+    "builder_add_kind": {"en": "Layer to add", "zh": "要添加的层"},
+    "builder_kind_conv": {"en": "Convolution", "zh": "卷积"},
+    "builder_kind_pool": {"en": "Pooling", "zh": "池化"},
+    "builder_kind_act": {"en": "Activation", "zh": "激活函数"},
+    "builder_kind_bn": {"en": "Batch norm", "zh": "批量归一化"},
+    "builder_kind_dropout": {"en": "Dropout", "zh": "Dropout（随机失活）"},
+    "builder_kind_res": {"en": "Residual block", "zh": "残差块"},
+    "builder_kind_linear": {"en": "Fully connected", "zh": "全连接"},
+    "builder_opt_channels": {"en": "{v} channels", "zh": "{v} 通道"},
+    "builder_opt_kernel": {"en": "{v}×{v} kernel", "zh": "{v}×{v} 卷积核"},
+    "builder_opt_stride": {"en": "stride {v}", "zh": "步幅 {v}"},
+    "builder_opt_padding": {"en": "padding {v}", "zh": "填充 {v}"},
+    "builder_opt_type": {"en": "{v}", "zh": "{v}"},
+    "builder_opt_type_max": {"en": "max", "zh": "最大池化"},
+    "builder_opt_type_avg": {"en": "average", "zh": "平均池化"},
+    "builder_opt_size": {"en": "{v}×{v} window", "zh": "{v}×{v} 窗口"},
+    "builder_opt_fn": {"en": "{v}", "zh": "{v}"},
+    "builder_opt_percent": {"en": "drop {v}%", "zh": "丢弃 {v}%"},
+    "builder_opt_features": {"en": "{v} units", "zh": "{v} 个神经元"},
+    "builder_up": {"en": "Move layer {n} up", "zh": "把第 {n} 层上移"},
+    "builder_down": {"en": "Move layer {n} down", "zh": "把第 {n} 层下移"},
+    "builder_remove": {"en": "Remove layer {n}", "zh": "删除第 {n} 层"},
+    "builder_params": {"en": "{n:,} params", "zh": "{n:,} 个参数"},
+    "builder_flatten": {"en": "Flatten (added for you) → {shape}", "zh": "展平（自动添加）→ {shape}"},
+    "builder_head": {"en": "Output layer (always there): {label} → 10 scores",
+                     "zh": "输出层（固定）：{label} → 10 个分数"},
+    "builder_total": {"en": "Total: {params:,} parameters · {macs:,} multiply-adds per digit",
+                      "zh": "合计：{params:,} 个参数 · 每个数字 {macs:,} 次乘加"},
+    "builder_error": {"en": "Layer {n} ({label}) cannot work: {message}",
+                      "zh": "第 {n} 层（{label}）无法工作：{message}"},
+    "builder_error_head": {"en": "The output layer cannot work: {message}", "zh": "输出层无法工作：{message}"},
+    "builder_error_hint": {
+        "en": "Each layer's output is the next one's input. Change or remove the marked layer, or add padding.",
+        "zh": "每一层的输出就是下一层的输入。请修改或删除标出的层，或者增加填充。"},
+    "builder_full": {"en": "At most {n} layers.", "zh": "最多 {n} 层。"},
+    "builder_bad_arch": {"en": "The link's network could not be read: {message}",
+                         "zh": "无法读取链接中的网络：{message}"},
+    "builder_shape_header": {"en": "output shape", "zh": "输出形状"},
+    "builder_layer_header": {"en": "layer", "zh": "层"},
+    "builder_params_header": {"en": "parameters", "zh": "参数"},
+}
+
+_ALL.update(STRINGS)
