@@ -7,12 +7,10 @@ cnncore's ``max_pool2d_forward`` copies every window into a last axis of
 length ``kh*kw`` and calls ``argmax`` on it; with 2x2 windows that axis is
 only 4 long, and the per-window overhead dominates. The *offset* form
 visits the ``kh*kw`` kernel offsets instead, each one a strided view of the
-whole input, and keeps the running maximum and its position with ufuncs:
+whole input, and works with whole-array ufuncs:
 
-    best, k_index = view(0, 0), 0
-    for each later offset k = (u, v):
-        better = view(u, v) > best          # strict: the first maximum wins, as in PyTorch
-        best = where(better, view, best); k_index = where(better, k, k_index)
+    best = maximum of view(u, v) over the offsets       (np.maximum, SIMD in CPython)
+    k_index = first offset k whose view(k) == best      (np.copyto(..., where=), last to first)
 
 and its backward adds ``where(k_index == k, grad, 0)`` onto the strided
 slice of offset ``k``. Same ``k_index`` (same cache), same results.
@@ -36,16 +34,20 @@ def _offset_slices(geo, u, v):
 
 
 def max_pool2d_forward_offsets(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    """Max over the kh*kw offset views (np.maximum), then the first position that holds it.
+
+    This is the formulation of /work/notes/bench_maxpool_forward.patch (NaN windows aside).
+    """
     geo = P.pool2d_geometry(x.shape, kernel_size, stride, padding, dilation, ceil_mode, "MaxPool2d")
     kh, kw = geo.kernel_size
-    xp = P._pad(x, geo, -np.inf) if (any(geo.padding) or any(geo.overhang)) else x
-    best = xp[_offset_slices(geo, 0, 0)].copy()
-    k_index = np.zeros(best.shape, dtype=np.intp)
-    for k in range(1, kh * kw):
-        view = xp[_offset_slices(geo, *divmod(k, kw))]
-        better = view > best
-        np.copyto(best, view, where=better)
-        k_index[better] = k
+    xp = P._pad(x, geo, -np.inf)
+    views = [xp[_offset_slices(geo, u, v)] for u in range(kh) for v in range(kw)]
+    best = views[0].copy()
+    for view in views[1:]:
+        np.maximum(best, view, out=best)
+    k_index = np.full(best.shape, len(views) - 1, dtype=np.intp)
+    for k in range(len(views) - 2, -1, -1):     # last to first: the first maximum wins
+        np.copyto(k_index, k, where=views[k] == best)
     return best, P.ArgCache(geo, k_index, x.dtype)
 
 
