@@ -21,11 +21,15 @@ What is timed (medians over repeats, float32, random data):
 
 ``speed`` is cnncore's speed relative to PyTorch (``t_pytorch / t_cnncore``;
 above 1 means cnncore is faster). PyTorch and NumPy's BLAS get the same
-number of threads (``torch.set_num_threads`` and threadpoolctl).
+number of threads (``torch.set_num_threads`` and threadpoolctl). With one
+thread the clock is the process's CPU time (``--clock``), which does not
+count time spent waiting for a core on a busy machine; with more threads
+it is wall time.
 """
 import argparse
 import os
 import sys
+import time
 
 import numpy as np
 
@@ -220,10 +224,10 @@ def _target(kind):
     return None
 
 
-def _times(fns, quick):
+def _times(fns, quick, clock=time.perf_counter):
     """Interleaved medians (see timing.median_times): fair ratios on a busy machine."""
     return median_times(fns, repeats=5 if quick else 11, min_sample=0.03 if quick else 0.08,
-                        budget=1.0 if quick else 3.0)
+                        budget=1.0 if quick else 3.0, clock=clock)
 
 
 def _cell(entry, t):
@@ -234,7 +238,7 @@ def _cell(entry, t):
     return s
 
 
-def run_cpython(threads, quick, only):
+def run_cpython(threads, quick, only, clock_kind="auto"):
     import torch
     from threadpoolctl import threadpool_limits
 
@@ -244,16 +248,18 @@ def run_cpython(threads, quick, only):
     verdicts = []
     for n in threads:
         torch.set_num_threads(n)
+        use_cpu = clock_kind == "cpu" or (clock_kind == "auto" and n == 1)
+        clock = time.process_time if use_cpu else time.perf_counter
         with threadpool_limits(n):
             ours = cnncore_cases(np.random.default_rng(0), quick)
             theirs = torch_cases(torch, quick)
-            print(f"## {n} thread{'s' * (n > 1)}\n")
+            print(f"## {n} thread{'s' * (n > 1)} ({'CPU' if use_cpu else 'wall'} time)\n")
             print("| case | cnncore ms | PyTorch ms | speed | target | met |")
             print("|---|---:|---:|---:|---:|:-:|")
             for name, entry in ours.items():
                 if only and only not in name:
                     continue
-                t = _times({"ours": entry[1], "theirs": theirs[name]}, quick)
+                t = _times({"ours": entry[1], "theirs": theirs[name]}, quick, clock)
                 t_ours, t_theirs = t["ours"], t["theirs"]
                 speed, target = t_theirs / t_ours, _target(entry[0])
                 met = "" if target is None else ("yes" if speed >= target else "NO")
@@ -302,13 +308,16 @@ def main(argv=None):
     ap.add_argument("--kinds", nargs="+", default=["einsum", "matmul"],
                     help="Pyodide: backend.matmul formulations to compare")
     ap.add_argument("--quick", action="store_true", help="fewer, shorter samples")
+    ap.add_argument("--clock", choices=["auto", "cpu", "wall"], default="auto",
+                    help="CPython: 'cpu' = process CPU time (steady on a busy machine, "
+                         "right for 1 thread); 'auto' = cpu for 1 thread, wall otherwise")
     ap.add_argument("--only", default=None, help="run only cases whose name contains this")
     a = ap.parse_args(argv)
     cnncore.manual_seed(0)
     if IN_PYODIDE:
         run_pyodide(a.kinds, a.quick, a.only)
     else:
-        run_cpython(a.threads, a.quick, a.only)
+        run_cpython(a.threads, a.quick, a.only, a.clock)
 
 
 if __name__ == "__main__":

@@ -37,12 +37,16 @@ def median_time(fn, repeats=7, min_sample=0.05, warmup=1, budget=None):
     return statistics.median(samples)
 
 
-def median_times(fns, repeats=7, min_sample=0.05, budget=None):
+def median_times(fns, repeats=7, min_sample=0.05, budget=None, clock=time.perf_counter):
     """Median seconds per call of each ``fns[name]()``, with samples interleaved.
 
     The samples of the contenders alternate (a, b, a, b, ...), so a burst
     of load from other processes hits all of them alike and their *ratio*
     stays meaningful even when the absolute numbers drift.
+
+    ``clock`` is wall time by default; ``time.process_time`` (CPU time of
+    this process) is steadier on a shared machine for single-threaded work,
+    since time spent waiting for a core is not counted.
     """
     inner, one = {}, {}
     for name, fn in fns.items():
@@ -57,10 +61,10 @@ def median_times(fns, repeats=7, min_sample=0.05, budget=None):
     samples = {name: [] for name in fns}
     for _ in range(repeats):
         for name, fn in fns.items():
-            t0 = time.perf_counter()
+            t0 = clock()
             for _ in range(inner[name]):
                 fn()
-            samples[name].append((time.perf_counter() - t0) / inner[name])
+            samples[name].append((clock() - t0) / inner[name])
     return {name: statistics.median(s) for name, s in samples.items()}
 
 
