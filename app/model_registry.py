@@ -34,14 +34,14 @@ class ModelEntry:
         build: makes the model (called once per registry).
         arch: the zoo name of its architecture (``"lenet5"``), for labels.
         pretrained: trained weights are loaded; False means random weights.
-        session: trained in this browser session.
+        session: trained in this browser session: its number (1, 2, ...), else 0.
     """
 
     key: str
     build: Callable
     arch: str
     pretrained: bool
-    session: bool = False
+    session: int = 0
 
     def label(self, lang):
         """The name shown in the picker, e.g. ``"LeNet-5 (untrained)"``."""
@@ -49,7 +49,7 @@ class ModelEntry:
         if name == f"model_{self.arch}":
             name = self.arch
         if self.session:
-            return f"{name} ({t('trained_here', lang)})"
+            return f"{name} #{self.session} ({t('trained_here', lang)})"
         return name if self.pretrained else f"{name} ({t('untrained', lang)})"
 
 
@@ -147,8 +147,9 @@ class ModelRegistry(param.Parameterized):
 
     def register(self, name, model, arch="lenet5"):
         """Add a model trained in this session; returns its key (``"mine_1"``, ...)."""
-        key = f"{name}_{sum(e.session for e in self._entries.values()) + 1}"
-        self._entries[key] = ModelEntry(key, lambda: model, arch, True, session=True)
+        number = sum(bool(e.session) for e in self._entries.values()) + 1
+        key = f"{name}_{number}"
+        self._entries[key] = ModelEntry(key, lambda: model, arch, True, session=number)
         self._models[key] = model
         self.keys = self.keys + [key]
         return key

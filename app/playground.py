@@ -1,6 +1,6 @@
 """The whole CNN Playground in one page: ``panel serve app/playground.py`` -> /playground
 
-Every view sits in a tab; they share this session's models (a model trained
+Every view sits behind a navigation button; they share this session's models (a model trained
 in the Train tab can be picked in the others) and the language.
 URL query: ``?lang=zh|en&view=draw|inside|conv|train`` plus each view's own
 settings prefixed with its name (``draw_model``, ``draw_brush``).
@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root
 import panel as pn  # noqa: E402
 import param  # noqa: E402
 
-from app.i18n import LANGUAGES  # noqa: E402
+from app.i18n import LANGUAGES, t  # noqa: E402
 from app.model_registry import ModelRegistry  # noqa: E402
 from app.page import extension, page  # noqa: E402
 from app.views.base import ComingSoon, detect_language  # noqa: E402
@@ -23,7 +23,7 @@ VIEWS = {"draw": "view_draw", "inside": "view_inside", "conv": "view_conv", "tra
 
 
 class Playground(pn.viewable.Viewer):
-    """All views in tabs, with one model registry and one language per session."""
+    """All views behind a navigation bar, with one model registry and one language per session."""
 
     lang = param.Selector(default="en", objects=list(LANGUAGES))
     view = param.Selector(default="draw", objects=list(VIEWS))
@@ -37,24 +37,29 @@ class Playground(pn.viewable.Viewer):
             "conv": ComingSoon("view_conv", registry=self.registry, lang=self.lang),
             "train": ComingSoon("view_train", registry=self.registry, lang=self.lang),
         }
-        self.tabs = pn.Tabs(*self._tab_list(), active=list(VIEWS).index(self.view),
-                            sizing_mode="stretch_width", stylesheets=[
-                                ".bk-tab { font-size: 18px; padding: 8px 18px; }"])
-        self.tabs.param.watch(lambda e: setattr(self, "view", list(VIEWS)[e.new]), "active")
+        # Navigation: one button per view; views are shown/hidden, never re-created,
+        # so a drawing (and its undo history) survives switching views and languages.
+        self.nav = pn.widgets.RadioButtonGroup(
+            options=self._nav_options(), value=self.view, color="primary", variant="outline",
+            margin=(10, 10, 4, 10), stylesheets=[".bk-btn { font-size: 18px; padding: 6px 18px; }"])
+        self.nav.link(self, value="view", bidirectional=True)
+        self.panels = {key: pn.Column(view, visible=key == self.view, sizing_mode="stretch_width")
+                       for key, view in self.views.items()}
 
-    def _tab_list(self):
-        from app.i18n import t
-        return [(t(VIEWS[key], self.lang), view) for key, view in self.views.items()]
+    def _nav_options(self):
+        return {t(VIEWS[key], self.lang): key for key in self.views}
 
     @param.depends("lang", watch=True)
     def _relabel(self):
         for view in self.views.values():
             view.lang = self.lang
-        self.tabs[:] = self._tab_list()
+        self.nav.options = self._nav_options()
+        self.nav.value = self.view
 
     @param.depends("view", watch=True)
     def _show(self):
-        self.tabs.active = list(VIEWS).index(self.view)
+        for key, panel in self.panels.items():
+            panel.visible = key == self.view
 
     def sync_url(self, location=None):
         location = location if location is not None else pn.state.location
@@ -65,7 +70,7 @@ class Playground(pn.viewable.Viewer):
             view.sync_url(location, prefix=f"{key}_", lang=False)
 
     def __panel__(self):
-        return self.tabs
+        return pn.Column(self.nav, *self.panels.values(), sizing_mode="stretch_width")
 
 
 extension()

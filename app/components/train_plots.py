@@ -12,6 +12,7 @@
 import math
 
 import numpy as np
+from bokeh.core.properties import value
 from bokeh.models import ColumnDataSource, Legend, LegendItem, LinearColorMapper, LogColorMapper, Range1d, Span
 from bokeh.plotting import figure
 
@@ -71,11 +72,11 @@ class TrainingCurves:
         test_acc = self.accuracy.line("step", "accuracy", source=self.evals, color=HIGHLIGHT, line_width=3)
         acc_dots = self.accuracy.scatter("step", "accuracy", source=self.evals, color=HIGHLIGHT, size=8)
         self._items = {
-            "batch": LegendItem(label="batch", renderers=[batch]),
-            "running": LegendItem(label="train", renderers=[running]),
-            "test_loss": LegendItem(label="test", renderers=[test_loss, test_dots]),
-            "train_acc": LegendItem(label="train", renderers=[train_acc]),
-            "test_acc": LegendItem(label="test", renderers=[test_acc, acc_dots]),
+            "batch": LegendItem(label=value("batch"), renderers=[batch]),
+            "running": LegendItem(label=value("train"), renderers=[running]),
+            "test_loss": LegendItem(label=value("test"), renderers=[test_loss, test_dots]),
+            "train_acc": LegendItem(label=value("train"), renderers=[train_acc]),
+            "test_acc": LegendItem(label=value("test"), renderers=[test_acc, acc_dots]),
         }
         _legend(self.loss, [self._items[k] for k in ("batch", "running", "test_loss")])
         _legend(self.accuracy, [self._items[k] for k in ("train_acc", "test_acc")], location="bottom_right")
@@ -120,11 +121,11 @@ class TrainingCurves:
         self.loss.title.text, self.accuracy.title.text = loss_title, accuracy_title
         for fig in (self.loss, self.accuracy):
             fig.xaxis.axis_label = step
-        self._items["batch"].label = batch
+        self._items["batch"].label = value(batch)
         for key in ("running", "train_acc"):
-            self._items[key].label = train
+            self._items[key].label = value(train)
         for key in ("test_loss", "test_acc"):
-            self._items[key].label = test
+            self._items[key].label = value(test)
 
 
 class ConfusionPlot:
@@ -196,17 +197,18 @@ class GradNormPlot:
         self.figure.add_layout(self.legend, "right")
         self.layers = []
 
-    def set_layers(self, names, total_steps):
-        """One line per layer ``names`` (from the input side to the output side)."""
+    def set_layers(self, names, total_steps, labels=None):
+        """One line per layer ``names`` (from the input side to the output side), shown as ``labels``."""
         self.layers = list(names)
+        labels = list(labels) if labels is not None else self.layers
         self.figure.renderers = []
         self.source.data = {"step": [], **{f"g{i}": [] for i in range(len(names))}}
         n = max(len(names) - 1, 1)
         items = []
-        for i, name in enumerate(names):
+        for i, name in enumerate(labels):
             colour = ACTIVATION[min(int(round(i / n * 215)), 255)]     # dark (input side) -> yellow-green
             line = self.figure.line("step", f"g{i}", source=self.source, color=colour, line_width=2.5)
-            items.append(LegendItem(label=name, renderers=[line]))
+            items.append(LegendItem(label=value(name), renderers=[line]))
         self.legend.items = items
         self.figure.x_range.update(start=0, end=max(int(total_steps), 1))
 

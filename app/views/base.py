@@ -33,7 +33,7 @@ def language_switch(target):
     """A two-button English/中文 switch bound both ways to ``target.lang``."""
     switch = pn.widgets.RadioButtonGroup(
         options={name: code for code, name in LANGUAGES.items()}, value=target.lang,
-        button_type="light", button_style="outline", name="Language / 语言",
+        color="light", variant="outline", label="Language / 语言",
         stylesheets=[":host { --surface-color: transparent; } .bk-btn { font-size: 16px; min-width: 84px; }"],
         margin=(8, 10))
     switch.link(target, value="lang", bidirectional=True)

@@ -252,7 +252,7 @@ class ConvLabView(View):
         # -- plots and texts ----------------------------------------------------
         self.input_plot = PaddedInputPlot(STAGE)
         self.output_plot = MapPlot(STAGE)
-        self.partial_plots = [MapPlot(150, colorbar=False) for _ in range(3)]
+        self._partial_plots = None         # made when RGB is first used (Bokeh figures are slow to build)
         self.heading = pn.pane.HTML("", margin=(0, 10))
         self.settings_title = pn.pane.HTML("", margin=(0, 10))
         self.kernel_title = pn.pane.HTML("", margin=(0, 10))
@@ -279,12 +279,20 @@ class ConvLabView(View):
         self.keys.on_action(self.key)
         self.grid.param.watch(self._on_grid, "values")
         self.output_plot.on_click(lambda i, j: self.go_to(i, j))
-        for plot in self.partial_plots:
-            plot.on_click(lambda i, j: self.go_to(i, j))
 
         self._rebuild_kernel()
         self.relabel()
         self.recompute()
+
+    @property
+    def partial_plots(self):
+        """One small map per RGB channel: that channel's share of the output."""
+        if self._partial_plots is None:
+            self._partial_plots = [MapPlot(150, colorbar=False) for _ in range(3)]
+            for plot, name in zip(self._partial_plots, CHANNEL_NAMES[3]):
+                plot.on_click(lambda i, j: self.go_to(i, j))
+                plot.set_title(self.t("conv_lab_partial", name=name))
+        return self._partial_plots
 
     # -- the kernel --------------------------------------------------------------
     @property
@@ -489,8 +497,9 @@ class ConvLabView(View):
         rows, cols, window, mask = window_at(r, i, j)
         self.input_plot.show_window(rows, cols)
         self.output_plot.show_cell(i, j)
-        for plot in self.partial_plots:
-            plot.show_cell(i, j)
+        if r.x.shape[0] > 1:
+            for plot in self.partial_plots:
+                plot.show_cell(i, j)
         names = CHANNEL_NAMES[r.x.shape[0]]
         labels = {key: self.t(f"conv_lab_{key}") for key in ("window", "kernel", "products", "bias", "output")}
         labels["output"] = self.t("conv_lab_output_at", i=i, j=j)
@@ -633,7 +642,7 @@ class ConvLabView(View):
         self.keys.hint = t("conv_lab_keys")
         self.input_plot.set_title(t("conv_lab_padded_input"))
         self.output_plot.set_title(t("conv_lab_output_map"))
-        for plot, name in zip(self.partial_plots, CHANNEL_NAMES[3]):
+        for plot, name in zip(self._partial_plots or [], CHANNEL_NAMES[3]):
             plot.set_title(t("conv_lab_partial", name=name))
         self.relabel_kernel()
         self._render_note()
@@ -651,7 +660,7 @@ class ConvLabView(View):
         if self.source == "digit":
             items.append(self.digit_w)
         items.append(self.channels_w)
-        return pn.Column(*items, margin=0)
+        return pn.Column(*items, margin=0, width=320)
 
     @param.depends("channels")
     def _channels_card(self):

@@ -51,7 +51,8 @@ class DrawView(View):
     Outputs: ``prediction`` (``"0"``-``"9"`` or ``""``) and ``probabilities`` (10 floats or empty).
     """
 
-    model = param.Selector(default=None, objects=[], doc="Key of the model in the session's registry.")
+    model = param.Selector(default=None, objects=[], check_on_set=True, allow_None=True,
+                           doc="Key of the model in the session's registry.")
     brush = param.Integer(default=22, bounds=(4, 48), doc="Brush width in canvas pixels (canvas is 280 wide).")
     prediction = param.String(default="", doc="The predicted digit, '' for a blank canvas.")
     probabilities = param.List(default=[], doc="Softmax probabilities of the ten digits, [] when blank.")
@@ -70,10 +71,10 @@ class DrawView(View):
         self.canvas = DrawingCanvas(brush_width=self.brush, width=300, height=300, margin=(6, 10))
         self.model_select = pn.widgets.Select(value=self.model, width=300)
         self.brush_slider = pn.widgets.IntSlider(value=self.brush, start=4, end=48, step=2, width=290)
-        self.undo_button = pn.widgets.Button(button_type="default", width=140)
-        self.clear_button = pn.widgets.Button(button_type="primary", width=140)
-        self.sample_buttons = [pn.widgets.Button(name=str(d), width=48, height=40, margin=(2, 2),
-                                                 button_type="light") for d in range(10)]
+        self.undo_button = pn.widgets.Button(color="default", width=140)
+        self.clear_button = pn.widgets.Button(color="primary", width=140)
+        self.sample_buttons = [pn.widgets.Button(label=str(d), width=48, height=40, margin=(2, 2),
+                                                 color="light") for d in range(10)]
         self.input_plot = ImagePlot((28, 28), size=168)
         self.input_title = pn.pane.HTML("", width=190, margin=(4, 10, 0, 10))
         self.bars = ProbabilityBars(width=430, height=270)
@@ -152,12 +153,12 @@ class DrawView(View):
             f'<div class="pred-hint" data-testid="prediction-hint">{html.escape(hint)}</div></div>')
 
     def relabel(self):
-        self.model_select.name = self.t("model")
+        self.model_select.label = self.t("model")
         self.model_select.options = self.registry.options(self.lang)
         self.model_select.value = self.model
-        self.brush_slider.name = self.t("brush")
-        self.undo_button.name = self.t("undo")
-        self.clear_button.name = self.t("clear")
+        self.brush_slider.label = self.t("brush")
+        self.undo_button.label = self.t("undo")
+        self.clear_button.label = self.t("clear")
         for digit, button in enumerate(self.sample_buttons):
             button.description = self.t("sample_button", digit=digit)
         self.canvas.label = self.t("draw_canvas_label")

@@ -31,6 +31,7 @@ _CSS = f"""
 .nb-shape b {{ font-size: 16px; }}
 .nb-params {{ color: #52606D; font-size: 14px; white-space: nowrap; }}
 .nb-bad {{ color: {ERROR}; font-weight: 700; }}
+.nb-out {{ padding-left: 2.2em; gap: 8px; }}
 .nb-auto {{ color: #52606D; font-style: italic; font-size: 14px; padding-left: 2.2em; }}
 """
 _ROW_OK = ":host { border-left: 4px solid #56B4E9; padding-left: 6px; border-radius: 4px; }"
@@ -66,7 +67,7 @@ class NetworkBuilder(View):
         super().__init__(registry=registry, **params)
         self.specs = []
         self.kind_select = pn.widgets.Select(width=190, margin=(4, 6))
-        self.add_button = pn.widgets.Button(button_type="primary", width=130, margin=(22, 6, 4, 6))
+        self.add_button = pn.widgets.Button(color="primary", width=130, margin=(22, 6, 4, 6))
         self.input_line = pn.pane.HTML("", stylesheets=[_CSS], margin=(2, 10))
         self.rows = pn.Column(margin=0, sizing_mode="stretch_width")
         self.head_line = pn.pane.HTML("", stylesheets=[_CSS], margin=(2, 10))
@@ -133,7 +134,9 @@ class NetworkBuilder(View):
 
     @param.depends("disabled", watch=True)
     def _on_disabled(self):
-        self._make_rows()
+        for selects, _, _, row in self._widgets:
+            for widget in [*selects, *row.objects[-3:]]:
+                widget.disabled = self.disabled
         self.add_button.disabled = self.kind_select.disabled = self.disabled
 
     # -- rows ----------------------------------------------------------------
@@ -152,25 +155,21 @@ class NetworkBuilder(View):
             for name, values in OPTIONS[spec.kind].items():
                 values = list(values) if spec[name] in values else [spec[name], *values]
                 select = pn.widgets.Select(options={self._option_label(name, v): v for v in values},
-                                           value=spec[name], width=118, margin=(2, 3), disabled=self.disabled)
+                                           value=spec[name], width=106, margin=(2, 3), disabled=self.disabled)
                 select.param.watch(lambda e, i=index, n=name: self.set_option(i, n, e.new), "value")
                 selects.append(select)
-            info = pn.pane.HTML("", stylesheets=[_CSS], margin=(6, 6), min_width=150)
+            info = pn.pane.HTML("", stylesheets=[_CSS], width=196, margin=(4, 4))
             flatten = pn.pane.HTML("", stylesheets=[_CSS], visible=False, margin=(0, 10))
             buttons = []
             for symbol, key, action in (("↑", "builder_up", lambda e, i=index: self.move(i, -1)),
                                         ("↓", "builder_down", lambda e, i=index: self.move(i, 1)),
                                         ("✕", "builder_remove", lambda e, i=index: self.remove(i))):
-                button = pn.widgets.Button(name=symbol, width=38, margin=(2, 2), button_type="light",
+                button = pn.widgets.Button(name=symbol, width=36, margin=(2, 1), color="light",
                                            description=self.t(key, n=index + 1), disabled=self.disabled)
                 button.on_click(action)
                 buttons.append(button)
-            title = pn.pane.HTML(
-                f"<div class='nb-row'><span class='nb-num'>{index + 1}</span>"
-                f"<span class='nb-kind'>{html.escape(self.t('builder_kind_' + spec.kind))}</span></div>",
-                stylesheets=[_CSS], width=150, margin=(6, 4))
-            row = pn.Row(title, *selects, info, pn.HSpacer(), *buttons, sizing_mode="stretch_width",
-                         margin=(2, 4), styles={"flex-wrap": "wrap"}, stylesheets=[_ROW_OK])
+            row = pn.Row(info, *selects, pn.Spacer(sizing_mode="stretch_width", min_width=0), *buttons,
+                         sizing_mode="stretch_width", margin=(2, 4), stylesheets=[_ROW_OK])
             self._widgets.append((selects, info, flatten, row))
             rows.extend([flatten, row])
         self.rows[:] = rows
@@ -190,14 +189,16 @@ class NetworkBuilder(View):
         for index, (_, info, flatten, row_widget) in enumerate(self._widgets):
             row = by_index.get(index)
             bad = result.error_index == index
+            title = (f"<div class='nb-row'><span class='nb-num'>{index + 1}</span><span class='nb-kind'>"
+                     f"{html.escape(self.t('builder_kind_' + self.specs[index].kind))}</span></div>")
             if bad:
-                info.object = "<div class='nb-row'><span class='nb-bad'>✕</span></div>"
+                shape = "<span class='nb-bad'>✕</span>"
             elif row is None or row.shape is None:
-                info.object = "<div class='nb-row'><span class='nb-params'>—</span></div>"
+                shape = "<span class='nb-params'>—</span>"
             else:
-                info.object = (f"<div class='nb-row'><span class='nb-shape'>→ <b>{_shape_text(row.shape)}</b></span>"
-                               f"<span class='nb-params'>{html.escape(self.t('builder_params', n=row.params))}"
-                               f"</span></div>")
+                shape = (f"<span class='nb-shape'>→ <b>{_shape_text(row.shape)}</b></span>"
+                         f"<span class='nb-params'>{html.escape(self.t('builder_params', n=row.params))}</span>")
+            info.object = f"{title}<div class='nb-row nb-out'>{shape}</div>"
             row_widget.stylesheets = [_ROW_BAD if bad else _ROW_OK]
             flat = flatten_before.get(index)
             flatten.visible = flat is not None and flat.shape is not None
@@ -227,7 +228,8 @@ class NetworkBuilder(View):
     # -- texts ---------------------------------------------------------------
     def relabel(self):
         self.kind_select.name = self.t("builder_add_kind")
-        self.kind_select.options = {self.t(f"builder_kind_{k}"): k for k in KINDS}
+        self.kind_select.param.update(options={self.t(f"builder_kind_{k}"): k for k in KINDS},
+                                      value=self.kind_select.value or KINDS[0])
         self.add_button.name = self.t("builder_add")
         self.input_line.object = (f"<div class='nb-row'><span class='nb-num'>⟵</span>"
                                   f"<span class='nb-kind'>{html.escape(self.t('builder_input'))}</span></div>")

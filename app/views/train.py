@@ -82,6 +82,12 @@ def balanced_subset(labels, n):
     return picks.reshape(-1)                                   # (per_class, C) -> (per_class*C,): 0,1,...,9,0,1...
 
 
+def _weighted_layers(model):
+    """``"0 · Conv2d"``, ... for every layer with a weight, named as the trainer's gradient norms."""
+    return [f"{name} · {type(m).__name__}" if name else type(m).__name__
+            for name, m in model.named_modules() if m._parameters.get("weight") is not None]
+
+
 def _format_time(seconds):
     if not math.isfinite(seconds):
         return "…"
@@ -140,6 +146,7 @@ class TrainView(View):
                                       **({"arch": self.arch} if self.arch else {}))
         with param.parameterized.discard_events(self):
             self.arch = self.builder.arch
+        self.builder_panel = pn.Column(self.builder, sizing_mode="stretch_width", margin=0)
         self.model_select = pn.widgets.Select(value=self.model, width=320, margin=(4, 10))
         self.pretrained_box = pn.widgets.Checkbox(value=self.pretrained, margin=(8, 10))
         self.pretrained_note = pn.pane.HTML("", styles={"color": "#52606D", "font-size": "14px"}, margin=(0, 10))
@@ -149,14 +156,14 @@ class TrainView(View):
         self.upload_message = pn.pane.Alert("", alert_type="danger", visible=False, sizing_mode="stretch_width",
                                             margin=(4, 10))
         # -- widgets: settings ---------------------------------------------------
-        self.optimizer_buttons = pn.widgets.RadioButtonGroup(value=self.optimizer, button_type="primary",
-                                                             button_style="outline", margin=(4, 10))
+        self.optimizer_buttons = pn.widgets.RadioButtonGroup(value=self.optimizer, color="primary",
+                                                             variant="outline", margin=(4, 10))
         self.lr_slider = pn.widgets.DiscreteSlider(options=list(LEARNING_RATES), value=self._snap_lr(self.lr),
                                                    width=330, margin=(4, 14))
         self.lr_hint = pn.pane.HTML("", styles={"color": "#52606D", "font-size": "14px"}, width=340,
                                     margin=(0, 10))
         self.batch_select = pn.widgets.RadioButtonGroup(options=list(BATCH_SIZES), value=self.batch_size,
-                                                        button_type="primary", button_style="outline",
+                                                        color="primary", variant="outline",
                                                         margin=(4, 10))
         self.epochs_slider = pn.widgets.IntSlider(start=1, end=20, value=self.epochs, width=330, margin=(4, 14))
         self.subset_select = pn.widgets.Select(value=self.subset, width=200, margin=(4, 10))
@@ -166,13 +173,13 @@ class TrainView(View):
         self.batch_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
         self.optimizer_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
         # -- widgets: run --------------------------------------------------------
-        self.start_button = pn.widgets.Button(button_type="primary", width=120, height=44, margin=(4, 4))
-        self.pause_button = pn.widgets.Button(button_type="warning", width=110, height=44, margin=(4, 4))
-        self.step_button = pn.widgets.Button(button_type="default", width=100, height=44, margin=(4, 4))
-        self.stop_button = pn.widgets.Button(button_type="danger", button_style="outline", width=100, height=44,
+        self.start_button = pn.widgets.Button(color="primary", width=120, height=44, margin=(4, 4))
+        self.pause_button = pn.widgets.Button(color="warning", width=110, height=44, margin=(4, 4))
+        self.step_button = pn.widgets.Button(color="default", width=100, height=44, margin=(4, 4))
+        self.stop_button = pn.widgets.Button(color="danger", variant="outline", width=100, height=44,
                                              margin=(4, 4))
         self.download = pn.widgets.FileDownload(callback=self._download_file, filename="cnn-playground-model.npz",
-                                                button_type="success", button_style="outline", width=260,
+                                                color="success", variant="outline", width=260,
                                                 embed=False, margin=(8, 4), disabled=True)
         self.progress = pn.indicators.Progress(value=0, max=100, sizing_mode="stretch_width", height=22,
                                                margin=(8, 8), bar_color="primary")
@@ -271,14 +278,16 @@ class TrainView(View):
         is_zoo = self.model in self._zoo
         available = is_zoo and _pretrained_available(self.model)
         self.pretrained_box.visible = is_zoo
-        self.pretrained_box.disabled = not available or self._active
+        self.pretrained_box.disabled = not available
         self.pretrained_note.visible = is_zoo and not available
-        self.builder.visible = self.model == "custom"
+        self.builder_panel.visible = self.model == "custom"
         self.ledger.visible = self.model != "custom"
 
     def _show_preview(self):
         """Layers, shapes and parameters of the network a new run would train."""
         if self.model == "custom":
+            if self.session is None and self.builder.result.ok:
+                self.grads.set_layers(_weighted_layers(self.builder.result.model), 10)
             return
         with self.guard():
             try:
@@ -290,6 +299,8 @@ class TrainView(View):
                 return
             from cnncore.inspect import summary
             self.ledger.object = ledger_html(summary(net, INPUT_SHAPE), self.t)
+            if self.session is None:
+                self.grads.set_layers(_weighted_layers(net), 10)
 
     # =====================================================================
     # The model to train
@@ -347,7 +358,8 @@ class TrainView(View):
         self._last_step_event = None
         self.curves.reset(self.session.total_steps)
         self.confusion.reset()
-        self.grads.set_layers(self._layer_names(), self.session.total_steps)
+        names = list(self.session.trainer.history.grad_norms)
+        self.grads.set_layers(names, self.session.total_steps, labels=_weighted_layers(model))
         self.diverged_alert.visible = False
         self.registered_note.visible = False
         self.caption_eval.object = ""
@@ -358,12 +370,6 @@ class TrainView(View):
 
     def _model_slug(self):
         return "custom" if self.model == "custom" else (self.model if self.model in self._zoo else "uploaded")
-
-    def _layer_names(self):
-        """Legend names of the trainer's gradient-norm series, e.g. ``"0 · Conv2d"``."""
-        modules = dict(self.session.model.named_modules())
-        return [f"{name} · {type(modules[name]).__name__}" if name in modules else name
-                for name in self.session.trainer.history.grad_norms]
 
     def start(self):
         """Start a new run (or resume a paused one) and let the periodic callback drive it."""
@@ -547,11 +553,7 @@ class TrainView(View):
         self.pause_button.disabled = not running
         self.step_button.disabled = running or (not active and not can_build)
         self.stop_button.disabled = not active
-        for widget in (self.model_select, self.optimizer_buttons, self.batch_select, self.epochs_slider,
-                       self.subset_select, self.augment_box, self.upload):
-            widget.disabled = active
-        self.pretrained_box.disabled = active or not _pretrained_available(self.model)
-        self.builder.disabled = active
+        self.pretrained_box.disabled = not _pretrained_available(self.model)
         self.download.disabled = self.session is None or self.session.steps_done == 0 and not self.session.over
         self._show_status()
 
@@ -711,8 +713,8 @@ class TrainView(View):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
         model_card = pn.Column(
             self.headings["train_heading_model"], self.model_select, self.pretrained_box, self.pretrained_note,
-            self.builder, self.ledger, self.upload_label, self.upload, self.upload_message,
-            width=720, **card)
+            self.builder_panel, self.ledger, self.upload_label, self.upload, self.upload_message,
+            width=820, **card)
         settings_card = pn.Column(
             self.headings["train_heading_settings"], self.optimizer_label, self.optimizer_buttons,
             self.lr_slider, self.lr_hint, self.batch_label, self.batch_select, self.epochs_slider,

@@ -52,7 +52,7 @@ STRINGS = {
     # --- controls -----------------------------------------------------------
     "train_start": {"en": "▶ Start", "zh": "▶ 开始"},
     "train_resume": {"en": "▶ Resume", "zh": "▶ 继续"},
-    "train_pause": {"en": "⏸ Pause", "zh": "⏸ 暂停"},
+    "train_pause": {"en": "‖ Pause", "zh": "‖ 暂停"},
     "train_step": {"en": "Step +1", "zh": "单步 +1"},
     "train_stop": {"en": "■ Stop", "zh": "■ 停止"},
     "train_download": {"en": "⬇ Download model (.npz)", "zh": "⬇ 下载模型（.npz）"},

@@ -1,0 +1,549 @@
+"""Inside the network: every layer's feature maps, the learned kernels, and one unit taken apart.
+
+The input is a sample digit from the test set or, inside the playground,
+the student's drawing (``set_input(x)`` or the ``image`` param). One
+forward pass (``cnncore.inspect.capture``) gives every layer's output; the
+overview draws each layer's channels side by side. Clicking a pixel of any
+map (or choosing layer, channel, row and column with the controls) selects
+one unit, and the view shows
+
+* its theoretical receptive field on the input and the units it depends on
+  in every earlier layer (``receptive_fields`` / ``input_window``), with the
+  effective receptive field as an orange glow (``effective_receptive_field``);
+* the arithmetic that produced its value (``explain_unit``): window ×
+  kernel = products, the sum, the bias, the activation; for pooling, the winner.
+
+Plots are updated in place; only a change of model rebuilds them (the
+layers change). The result of the arithmetic is in
+``data-testid="inside-result"``.
+"""
+import html
+
+import numpy as np
+import panel as pn
+import param
+
+from . import inside_strings  # noqa: F401  (merges this view's strings into app.i18n)
+from ..components.inside_explain import EXPLAIN_CSS, explanation_html, fmt, partial_sums
+from ..components.inside_network import (Snapshot, conv_layers, dependency_box, layer_kind_key,
+                                         network_layers, normalise_input)
+from ..components.inside_plots import TileMosaic, VectorCells, colour_range, mosaic_columns
+from ..theme import ACCENT, GREY, SIGNED, card_css, symmetric_range
+from .base import View
+
+__all__ = ["InsideView", "load_samples"]
+
+_CSS = f"""
+.ins-head {{ font-size: 15px; line-height: 1.3; }}
+.ins-head b {{ font-size: 16px; }}
+.ins-head .shape {{ color: #52606D; font-variant-numeric: tabular-nums; }}
+.ins-head .range {{ color: #52606D; font-size: 13px; font-variant-numeric: tabular-nums; }}
+.ins-head.on b {{ color: {ACCENT}; }}
+.ins-title {{ font-size: 20px; font-weight: 600; margin: 2px 0 4px 0; }}
+.ins-note {{ color: #52606D; font-size: 15px; }}
+.ins-cap {{ font-size: 15px; color: #1F2933; max-width: 280px; }}
+.ins-status {{ font-size: 17px; }}
+"""
+
+
+def load_samples():
+    """One test digit of each class, ``(10, 28, 28)`` floats in 0..1 (index = digit)."""
+    from cnncore.data import sample_digits
+
+    images, labels = sample_digits(1)
+    order = np.argsort(labels, kind="stable")
+    return np.asarray(images[order, 0], dtype=np.float32)          # (10, 1, 28, 28) -> (10, 28, 28)
+
+
+def _html(css_class="", **kwargs):
+    return pn.pane.HTML("", stylesheets=[_CSS], css_classes=[css_class] if css_class else [], **kwargs)
+
+
+class InsideView(View):
+    """Feature maps, kernels, receptive fields and the arithmetic of one clicked unit.
+
+    State (kept in the URL): ``model``, ``layer``, ``channel``, ``i``, ``j``, ``sample`` and ``lang``.
+    Input: ``image`` (a 28x28 drawing, or None for the sample digit); ``set_input(x)`` sets it.
+    Outputs for tests and other views: ``snapshot`` (every layer's activation), ``explanation``
+    (a ``cnncore.inspect.UnitExplanation``), ``rf_box`` (the input window), ``erf`` (the effective
+    receptive field, ``(28, 28)``) and ``depends`` (``{layer: box}`` on earlier layers).
+    """
+
+    model = param.Selector(default=None, objects=[], doc="Key of the model in the session's registry.")
+    layer = param.String(default="", doc="Name of the chosen layer ('' = the first convolution).")
+    channel = param.Integer(default=0, bounds=(0, None), doc="Channel of the chosen unit (unit index in a vector).")
+    i = param.Integer(default=14, bounds=(0, None), doc="Row of the chosen unit.")
+    j = param.Integer(default=14, bounds=(0, None), doc="Column of the chosen unit.")
+    sample = param.Integer(default=3, bounds=(0, 9), doc="The sample digit used as input.")
+    image = param.Array(default=None, allow_None=True, doc="A drawing (28x28, 0-1) used as input instead.")
+    use_drawing = param.Boolean(default=False, doc="Read ``image`` (True) or the sample digit (False).")
+    show_erf = param.Boolean(default=True, doc="Overlay the effective receptive field.")
+    in_channel = param.Integer(default=-1, doc="Input channel shown in a convolution's detail (-1: largest sum).")
+
+    url_params = ("model", "layer", "channel", "i", "j", "sample")
+
+    def __init__(self, registry=None, **params):
+        wanted = params.pop("model", None)
+        super().__init__(registry=registry, **params)
+        self.param.model.objects = list(self.registry.keys)
+        with param.parameterized.discard_events(self):
+            self.model = wanted if wanted in self.registry.keys else self.registry.default
+        if self.image is not None:
+            self.image = normalise_input(self.image)[0, 0]
+            self.use_drawing = True
+        self._samples = load_samples()
+        self.layers, self.snapshot, self.explanation = [], None, None
+        self.rf_box, self.erf, self.depends = None, None, {}
+        self._rendering = False
+
+        # -- controls ---------------------------------------------------------
+        self.model_select = pn.widgets.Select(width=250, margin=(4, 10))
+        self.sample_buttons = [pn.widgets.Button(name=str(d), width=44, height=40, margin=(2, 2),
+                                                 button_type="light") for d in range(10)]
+        self.drawing_button = pn.widgets.Button(width=150, height=40, margin=(2, 2), visible=False,
+                                                button_type="light")
+        self.layer_select = pn.widgets.Select(width=250, margin=(4, 10))
+        self.channel_slider = pn.widgets.IntSlider(start=0, end=1, width=230, margin=(4, 14))
+        self.row_slider = pn.widgets.IntSlider(start=0, end=1, width=230, margin=(4, 14))
+        self.col_slider = pn.widgets.IntSlider(start=0, end=1, width=230, margin=(4, 14))
+        self.erf_toggle = pn.widgets.Checkbox(value=self.show_erf, margin=(8, 10))
+        self.in_channel_select = pn.widgets.Select(width=300, margin=(4, 0))
+        self.input_status = _html("ins-status", width=260, margin=(4, 10))
+        self.prediction = _html("ins-status", width=260, margin=(0, 10))
+        self.keyboard_hint = _html("ins-note", width=260, margin=(0, 10))
+
+        # -- texts -------------------------------------------------------------
+        self.titles = {key: _html("ins-title", margin=(0, 10)) for key in
+                       ("input", "choose", "overview", "unit", "compute", "kernels")}
+        self.overview_hint = _html("ins-note", sizing_mode="stretch_width", margin=(0, 10))
+        self.legend = _html("ins-note", sizing_mode="stretch_width", margin=(0, 10))
+        self.unit_title = _html("ins-title", sizing_mode="stretch_width", margin=(0, 10))
+        self.value_text = _html("ins-cap", width=280, margin=(0, 10))
+        self.rf_caption = _html("ins-cap", width=280, margin=(0, 10))
+        self.rf_title = _html("ins-cap", width=280, margin=(0, 10))
+        self.focus_title = _html("ins-cap", width=280, margin=(0, 10))
+        self.focus_caption = _html("ins-cap", width=280, margin=(0, 10))
+        self.detail = pn.pane.HTML("", stylesheets=[EXPLAIN_CSS], sizing_mode="stretch_width", min_height=200,
+                                   margin=(0, 10))
+        self.kernels_caption = _html("ins-note", sizing_mode="stretch_width", margin=(0, 10))
+        self.explain_title = _html("ins-title", margin=(0, 10))
+        self.explanation_text = pn.pane.Markdown("", width=360, margin=(0, 10))
+        self.untrained_note = pn.pane.Alert("", alert_type="info", width=260, margin=(4, 10))
+
+        # -- plots (the model-specific ones are made in _load_model) -----------
+        self.input_big = TileMosaic(1, (28, 28), 1, 252, overlay=True)
+        self.input_big.update(np.zeros((1, 28, 28)), (GREY, 0.0, 1.0))
+        self.focus = TileMosaic(1, (28, 28), 1, 252)
+        self.focus.on_click(lambda k, i, j: self.select(self.layer, self.channel, i, j))
+        self.input_small = TileMosaic(1, (28, 28), 1, 84)
+        self.overview = pn.Row(sizing_mode="stretch_width", styles={"overflow-x": "auto"}, margin=(0, 4))
+        self.kernels = pn.Row(sizing_mode="stretch_width", styles={"overflow-x": "auto"}, margin=(0, 4))
+        self.focus_pane = pn.pane.Bokeh(self.focus.figure, margin=(0, 10))
+
+        # -- wiring --------------------------------------------------------------
+        self.model_select.param.watch(self._from_widget(lambda v: setattr(self, "model", v)), "value")
+        for digit, button in enumerate(self.sample_buttons):
+            button.on_click(lambda e, d=digit: self.param.update(sample=d, use_drawing=False))
+        self.drawing_button.on_click(lambda e: setattr(self, "use_drawing", self.image is not None))
+        self.layer_select.param.watch(self._from_widget(self._pick_layer), "value")
+        self.channel_slider.param.watch(self._from_widget(lambda v: setattr(self, "channel", v)), "value")
+        self.row_slider.param.watch(self._from_widget(lambda v: setattr(self, "i", v)), "value")
+        self.col_slider.param.watch(self._from_widget(lambda v: setattr(self, "j", v)), "value")
+        self.erf_toggle.param.watch(self._from_widget(lambda v: setattr(self, "show_erf", v)), "value")
+        self.in_channel_select.param.watch(self._from_widget(lambda v: setattr(self, "in_channel", v)), "value")
+        self.registry.param.watch(lambda e: self._refresh_models(), "keys")
+        self.param.watch(self._on_change, ["model", "layer", "channel", "i", "j", "sample", "image",
+                                           "use_drawing", "show_erf", "in_channel"])
+
+        with self.guard():
+            bad = self._load_model()
+            self._compute()
+            self._render()
+            if bad:
+                raise ValueError(self.t("inside_bad_layer", layer=bad))
+        self.relabel()
+
+    # -- public ---------------------------------------------------------------------
+    def set_input(self, x):
+        """Use ``x`` (a 28x28 image, 0-1 or 0-255; None: back to the sample digit) as the input."""
+        with self.guard():
+            if x is None:
+                self.param.update(image=None, use_drawing=False)
+            else:
+                self.param.update(image=normalise_input(x)[0, 0], use_drawing=True)
+
+    def select(self, layer, channel=0, i=0, j=0):
+        """Choose a unit: ``channel`` (a unit index in a vector layer), row ``i`` and column ``j``."""
+        self.param.update(layer=layer, channel=int(channel), i=int(i), j=int(j), in_channel=-1)
+
+    @property
+    def info(self):
+        """The :class:`~app.components.inside_network.LayerInfo` of the chosen layer."""
+        return self._info(self.layer)
+
+    @property
+    def input(self):
+        """The current input, ``(1, 1, 28, 28)``."""
+        if self.use_drawing and self.image is not None:
+            return normalise_input(self.image)
+        return normalise_input(self._samples[self.sample])
+
+    # -- reactions --------------------------------------------------------------------
+    def _on_change(self, *events):
+        names = {e.name for e in events}
+        if self._rendering:
+            return
+        with self.guard():
+            if "image" in names and self.image is not None and not self.use_drawing:
+                self.use_drawing = True     # re-enters _on_change, which recomputes
+                return
+            bad = None
+            if "model" in names:
+                bad = self._load_model()
+                self._show_untrained_note()
+            if names & {"model", "sample", "image", "use_drawing"}:
+                self._compute()
+            if not any(info.name == self.layer for info in self.layers):
+                bad, self.layer = self.layer, self._default_layer()   # re-enters and renders
+            else:
+                self._render()
+            if bad:
+                raise ValueError(self.t("inside_bad_layer", layer=bad))
+
+    def _from_widget(self, action):
+        """A widget callback that ignores the echoes of ``_sync_controls``."""
+        def callback(event):
+            if not self._rendering and event.new is not None:
+                with self.guard():
+                    action(event.new)
+        return callback
+
+    def _default_layer(self):
+        return next((info for info in self.layers if info.is_map), self.layers[0]).name
+
+    def _show_untrained_note(self):
+        self.untrained_note.visible = not self.registry.entry(self.model).pretrained
+
+    def _pick_layer(self, name):
+        if name != self.layer:
+            info = self._info(name)
+            h, w = info.hw
+            self.param.update(layer=name, channel=min(self.channel, info.channels - 1),
+                              i=h // 2, j=w // 2, in_channel=-1)
+
+    def _refresh_models(self):
+        self.param.model.objects = list(self.registry.keys)
+        self.model_select.options = self.registry.options(self.lang)
+        self.model_select.value = self.model
+
+    def _info(self, name):
+        for info in self.layers:
+            if info.name == name:
+                return info
+        raise KeyError(self.t("inside_bad_layer", layer=name))
+
+    def layer_label(self, info):
+        """``'Conv 3'``: the kind of layer in the current language and its module name."""
+        if info is None:
+            return self.t("inside_input_layer")
+        key = layer_kind_key(info.type)
+        return f"{self.t(key) if key else info.type} {info.name}"
+
+    # -- model and input ---------------------------------------------------------------
+    def _load_model(self):
+        """Build the per-model plots (one mosaic per layer, one per convolution's kernels).
+
+        Returns the chosen layer's name if this model has no such layer (it is
+        replaced by the first feature map), else None.
+        """
+        from cnncore.inspect import receptive_fields
+
+        net = self.registry.get(self.model)
+        net.eval()
+        self.net = net
+        self.layers = network_layers(net)
+        self.rows = receptive_fields(net, (1, 1, 28, 28))
+        self.layer_plots, self.layer_heads = {}, {}
+        columns = [pn.Column(self._head_pane("input"), pn.pane.Bokeh(self.input_small.figure, margin=(0, 4)),
+                             margin=(0, 6))]
+        for info in self.layers:
+            if info.is_map:
+                ncols = mosaic_columns(info.channels)
+                rows = -(-info.channels // ncols)
+                tile_px = int(max(26, min(84, 330 / rows, 190 / ncols)))
+                plot = TileMosaic(info.channels, info.hw, ncols, tile_px)
+                plot.on_click(lambda k, i, j, name=info.name: self.select(name, k, i, j))
+            else:
+                labels = [str(d) for d in range(info.channels)] if info.channels <= 16 else None
+                plot = VectorCells(info.channels, cell_px=22 if info.channels <= 16 else 11, labels=labels)
+                plot.on_click(lambda k, name=info.name: self.select(name, k, 0, 0))
+            self.layer_plots[info.name] = plot
+            columns.append(pn.Column(self._head_pane(info.name), pn.pane.Bokeh(plot.figure, margin=(0, 4)),
+                                     margin=(0, 6)))
+        self.overview[:] = columns
+        self._load_kernels(net)
+        bad = None
+        if not any(info.name == self.layer for info in self.layers):
+            bad = self.layer or None
+            with param.parameterized.discard_events(self):
+                self.layer = self._default_layer()
+        return bad
+
+    def _head_pane(self, name):
+        pane = _html("ins-head", width=190, margin=(0, 4))
+        self.layer_heads[name] = pane
+        return pane
+
+    def _load_kernels(self, net):
+        self.kernel_plots, self.kernel_heads, columns = {}, {}, []
+        for name, weight in conv_layers(net):
+            out, inp, kh, kw = weight.shape
+            if inp == 1:                                   # one input channel: kernels side by side
+                tiles, ncols = weight[:, 0], min(out, 8)
+            else:                                          # (out, in, kh, kw) -> (out * in, kh, kw)
+                tiles, ncols = weight.reshape(out * inp, kh, kw), inp
+            nrows = -(-len(tiles) // ncols)
+            tile_px = int(max(12, min(40, 6 * kh, 480 / nrows, 420 / ncols)))
+            plot = TileMosaic(len(tiles), (kh, kw), ncols, tile_px)
+            plot.update(tiles, (SIGNED, *symmetric_range(weight)))
+            plot.on_click(lambda k, i, j, name=name, inp=inp: self._pick_kernel(name, k, inp))
+            self.kernel_plots[name] = (plot, inp, out)
+            head = _html("ins-head", width=max(190, plot.figure.width), margin=(0, 4))
+            self.kernel_heads[name] = head
+            columns.append(pn.Column(head, pn.pane.Bokeh(plot.figure, margin=(0, 4)), margin=(0, 10)))
+        self.kernels[:] = columns
+
+    def _pick_kernel(self, name, k, inp):
+        out_channel, in_channel = (k, 0) if inp == 1 else divmod(k, inp)
+        info = self._info(name)
+        self.param.update(layer=name, channel=out_channel, i=min(self.i, info.hw[0] - 1),
+                          j=min(self.j, info.hw[1] - 1), in_channel=in_channel)
+
+    def _compute(self):
+        """One forward pass on the current input; every layer's plot gets its new maps."""
+        self.snapshot = Snapshot(self.net, self.input, self.layers)
+        x = self.snapshot.x[0, 0]
+        self.input_small.update(x[None], (GREY, 0.0, 1.0))
+        self.input_big.update(x[None], (GREY, 0.0, 1.0))
+        for info in self.layers:
+            values = self.snapshot.activations[info.name]
+            self.layer_plots[info.name].update(values, colour_range(values))
+
+    # -- the chosen unit ------------------------------------------------------------------
+    def _valid_selection(self):
+        """The chosen unit clipped to the chosen layer (the URL or a model switch may be out of range)."""
+        info = self.info
+        h, w = info.hw
+        return dict(channel=min(self.channel, info.channels - 1), i=min(self.i, h - 1), j=min(self.j, w - 1))
+
+    def _render(self):
+        """Explain the chosen unit and update every overlay, caption and control."""
+        from cnncore.inspect import effective_receptive_field, explain_unit, input_window
+
+        valid = self._valid_selection()
+        if any(getattr(self, k) != v for k, v in valid.items()):
+            self.param.update(**valid)                    # re-enters _on_change with valid values
+            return
+        info, c, i, j = self.info, self.channel, self.i, self.j
+        x = self.snapshot.x
+        if info.is_map:
+            self.rf_box = input_window(self.rows, info.name, i, j, (28, 28))
+            self.erf = effective_receptive_field(self.net, x, info.name, (i, j), channel=c)
+        else:
+            self.rf_box, self.erf = (0, 0, 28, 28), None
+        self.depends = {}
+        for earlier in self.layers[:info.index]:
+            self.depends[earlier.name] = dependency_box(self.rows, info, i, j, earlier)
+        block = "Block" in info.type or "Bottleneck" in info.type
+        self.explanation = None if block else explain_unit(self.net, x, info.name, c,
+                                                           *((i, j) if info.is_map else ()))
+        # overlays: the chosen layer marks its unit, earlier layers the units it reads
+        for other in self.layers:
+            plot = self.layer_plots[other.name]
+            if other.name == info.name:
+                if info.is_map:
+                    plot.show_unit(c, i, j)
+                    plot.show_tiles([c])
+                    plot.show_region(None)
+                else:
+                    plot.show_unit(c)
+            elif other.is_map:
+                plot.show_unit(None)
+                plot.show_tiles([])
+                plot.show_region(self.depends.get(other.name))
+            else:
+                plot.show_unit(None)
+        top, left, bottom, right = self.rf_box
+        whole = self.rf_box == (0, 0, 28, 28) and not info.is_map
+        for plot in (self.input_small, self.input_big):
+            plot.show_region(None if whole else (top, left, bottom, right))
+        self.input_big.show_overlay(self.erf if (self.show_erf and self.erf is not None) else None)
+        if info.is_map:
+            values = self.snapshot.activations[info.name]
+            self.focus.h, self.focus.w = info.hw      # one tile: cells are 1/h by 1/w of the tile
+            self.focus.update(values[c][None], colour_range(values))
+            self.focus.show_unit(0, i, j)
+        for name, (plot, inp, out) in self.kernel_plots.items():
+            rows = [c] if inp == 1 else list(range(c * inp, (c + 1) * inp))
+            plot.show_tiles(rows if name == info.name else [])
+        self._sync_controls()
+        self._write_texts()
+
+    def _sync_controls(self):
+        info = self.info
+        self._rendering = True
+        try:
+            self.layer_select.options = {self._layer_option(other): other.name for other in self.layers}
+            self.layer_select.value = info.name
+            self.channel_slider.end = max(1, info.channels - 1)
+            self.channel_slider.value = self.channel
+            self.channel_slider.disabled = info.channels == 1
+            for slider, size, value in ((self.row_slider, info.hw[0], self.i), (self.col_slider, info.hw[1], self.j)):
+                slider.end = max(1, size - 1)
+                slider.value = value
+                slider.visible = info.is_map
+                slider.disabled = size == 1
+            self.erf_toggle.value = self.show_erf
+            e = self.explanation
+            if e is not None and e.kind == "conv":
+                sums = partial_sums(e)
+                self.in_channel_select.options = {
+                    self.t("inside_in_channel_option", channel=int(ch), s=fmt(s, 3)): k
+                    for k, (ch, s) in enumerate(zip(e.input_channels, sums))}
+                chosen = self.in_channel if 0 <= self.in_channel < len(sums) else int(np.argmax(np.abs(sums)))
+                self.in_channel_select.value = chosen
+                self.in_channel_select.visible = len(sums) > 1
+            else:
+                self.in_channel_select.visible = False
+            for digit, button in enumerate(self.sample_buttons):
+                button.button_type = "primary" if (digit == self.sample and not self.use_drawing) else "light"
+            self.drawing_button.visible = self.image is not None
+            self.drawing_button.button_type = "primary" if self.use_drawing else "light"
+        finally:
+            self._rendering = False
+
+    def _layer_option(self, info):
+        shape = " × ".join(str(s) for s in info.shape)
+        return f"{self.layer_label(info)}  ({shape})"
+
+    # -- texts ---------------------------------------------------------------------------------
+    def _write_texts(self):
+        info, snap = self.info, self.snapshot
+        if snap is None:
+            return
+        for name, pane in self.layer_heads.items():
+            pane.object = self._head_html(None if name == "input" else self._info(name))
+        source = (self.t("inside_source_drawing") if self.use_drawing and self.image is not None
+                  else self.t("inside_source_sample", digit=self.sample))
+        self.input_status.object = f"<b>{html.escape(self.t('inside_input_title'))}:</b> {html.escape(source)}"
+        logits = snap.output.reshape(-1).astype(np.float64)
+        probs = np.exp(logits - logits.max())
+        probs /= probs.sum()
+        self.prediction.object = self.t("inside_prediction", digit=int(np.argmax(probs)), p=float(probs.max()))
+        label = self.layer_label(info)
+        title = (self.t("inside_unit_title", layer=label, channel=self.channel, i=self.i, j=self.j) if info.is_map
+                 else self.t("inside_unit_title_vector", layer=label, channel=self.channel))
+        self.unit_title.object = f'<span data-testid="inside-unit-title">{html.escape(title)}</span>'
+        value = snap.value(info, self.channel, self.i, self.j)
+        self.value_text.object = (f'<span data-testid="inside-value">'
+                                  f'{self.t("inside_value", value=fmt(value, 4))}</span>')
+        top, left, bottom, right = self.rf_box
+        if not info.is_map or self.rows_whole(info):
+            rf = self.t("inside_rf_whole")
+        else:
+            rf = self.t("inside_rf_caption", top=top, bottom=bottom - 1, left=left, right=right - 1,
+                        h=bottom - top, w=right - left)
+        if info.is_map and self.show_erf and self.erf is not None and not self.erf.any():
+            rf += " " + self.t("inside_erf_dead")
+        self.rf_caption.object = f'<span data-testid="inside-rf">{html.escape(rf)}</span>'
+        self.rf_title.object = f"<b>{html.escape(self.t('inside_rf_title'))}</b>"
+        self.focus_title.object = f"<b>{html.escape(self.t('inside_focus_title'))}</b>"
+        self.focus_caption.object = html.escape(self.t("inside_focus_caption") if info.is_map
+                                                else self.t("inside_focus_vector"))
+        self.focus_pane.visible = info.is_map
+        e = self.explanation
+        if e is None:
+            self.detail.object = f'<div class="ix">{html.escape(self.t("inside_block_note"))}</div>'
+        else:
+            previous = self.layers[info.index - 1] if info.index > 0 else None
+            in_channel = self.in_channel if self.in_channel >= 0 else None
+            body = explanation_html(e, self.t, in_channel=in_channel, input_layer=self.layer_label(previous))
+            check = self.t("inside_check", value=fmt(value, 4))
+            self.detail.object = body + f'<div class="ins-note" style="margin-top:6px">{html.escape(check)}</div>'
+        for name, head in self.kernel_heads.items():
+            plot, inp, out = self.kernel_plots[name]
+            kh, kw = plot.h, plot.w
+            text = self.t("inside_kernel_header", layer=self.layer_label(self._info(name)), out=out, inp=inp,
+                          kh=kh, kw=kw)
+            head.object = f'<div class="ins-head{" on" if name == info.name else ""}"><b>{html.escape(text)}</b></div>'
+
+    def rows_whole(self, info):
+        """Does every unit of ``info`` see the whole image?"""
+        return any(row.name == info.name and row.whole_input for row in self.rows)
+
+    def _head_html(self, info):
+        if info is None:
+            return (f'<div class="ins-head"><b>{html.escape(self.t("inside_input_layer"))}</b><br>'
+                    f'<span class="shape">1 × 28 × 28</span></div>')
+        low, high = self.snapshot.value_range(info)
+        shape = " × ".join(str(s) for s in info.shape)
+        label = self.layer_label(info)
+        aria = self.t("inside_layer_aria", layer=label, shape=shape, low=fmt(low), high=fmt(high))
+        on = " on" if info.name == self.layer else ""
+        return (f'<div class="ins-head{on}" role="img" aria-label="{html.escape(aria)}" '
+                f'data-testid="inside-layer-{html.escape(info.name)}"><b>{html.escape(label)}</b><br>'
+                f'<span class="shape">{shape}</span><br>'
+                f'<span class="range">{fmt(low)} … {fmt(high)}</span></div>')
+
+    def relabel(self):
+        self.model_select.name = self.t("model")
+        self.model_select.options = self.registry.options(self.lang)
+        self.model_select.value = self.model
+        self.layer_select.name = self.t("inside_layer")
+        info = self.info if self.layers else None
+        self.channel_slider.name = self.t("inside_channel" if info is None or info.is_map else "inside_unit")
+        self.row_slider.name = self.t("inside_row")
+        self.col_slider.name = self.t("inside_col")
+        self.erf_toggle.name = self.t("inside_show_erf")
+        self.in_channel_select.name = self.t("inside_in_channel")
+        for digit, button in enumerate(self.sample_buttons):
+            button.description = self.t("inside_sample_button", digit=digit)
+        self.drawing_button.name = self.t("inside_drawing")
+        self.drawing_button.description = self.t("inside_drawing_help")
+        self.keyboard_hint.object = html.escape(self.t("inside_keyboard"))
+        for key, text_key in (("input", "inside_input_title"), ("choose", "inside_choose"),
+                              ("overview", "inside_overview_title"), ("unit", "inside_rf_title"),
+                              ("compute", "inside_compute_title"), ("kernels", "inside_kernels_title")):
+            self.titles[key].object = html.escape(self.t(text_key))
+        self.overview_hint.object = html.escape(self.t("inside_overview_hint"))
+        self.legend.object = html.escape(self.t("inside_legend"))
+        self.kernels_caption.object = html.escape(self.t("inside_kernels_caption"))
+        self.explain_title.object = html.escape(self.t("inside_explain_title"))
+        self.explanation_text.object = self.t("inside_explain")
+        self.untrained_note.object = self.t("untrained_note")
+        self._show_untrained_note()
+        if self.snapshot is not None and self.layers:
+            self._sync_controls()
+            self._write_texts()
+
+    # -- layout ----------------------------------------------------------------------------------
+    def __panel__(self):
+        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        samples = pn.FlexBox(*self.sample_buttons, self.drawing_button, width=260, margin=(0, 8))
+        inputs = pn.Column(self.titles["input"], self.model_select, self.untrained_note, samples,
+                           self.input_status, self.prediction, **card)
+        choose = pn.Column(self.titles["choose"], self.layer_select, self.channel_slider, self.row_slider,
+                           self.col_slider, self.erf_toggle, self.keyboard_hint, **card)
+        overview = pn.Column(self.titles["overview"], self.overview_hint, self.overview, self.legend,
+                             sizing_mode="stretch_width", **card)
+        unit = pn.Column(self.unit_title, pn.FlexBox(
+            pn.Column(self.rf_title, pn.pane.Bokeh(self.input_big.figure, margin=(0, 10)), self.rf_caption),
+            pn.Column(self.focus_title, self.focus_pane, self.value_text, self.focus_caption),
+            pn.Column(self.titles["compute"], self.in_channel_select, self.detail, min_width=420,
+                      styles={"flex": "1 1 480px"}),
+            flex_wrap="wrap", align_items="flex-start"), sizing_mode="stretch_width", **card)
+        kernels = pn.Column(self.titles["kernels"], self.kernels_caption, self.kernels,
+                            sizing_mode="stretch_width", **card)
+        explain = pn.Column(self.explain_title, self.explanation_text, **card)
+        top = pn.FlexBox(inputs, choose, explain, flex_wrap="wrap", align_items="flex-start")
+        return pn.Column(self._error, top, overview, unit, kernels, sizing_mode="stretch_width")

@@ -1,0 +1,640 @@
+"""Pooling & activations lab: pool a real feature map, send a gradient back, meet the activations.
+
+Top: pick a digit (a test digit or your drawing), a layer and a channel of
+the network; the channel's feature map is pooled with max, average, min,
+L2 (``LPPool2d`` with norm 2), stochastic or global average pooling, with
+your window and stride. A gradient of ones (or of one output cell you click)
+is sent back through the layer's ``backward``: the input-gradient map shows
+where it lands (all on the arg-max for max pooling, evenly for average, in
+proportion ``x_i / y`` for L2).
+
+Bottom: an activation function and its derivative, applied to the real
+pre-activation values of a layer, and, over the 1,000 test digits, the
+fraction of dead ReLU units and of saturated sigmoid/tanh values per layer.
+
+All numbers come from ``cnncore`` (``nn`` pooling layers and their
+``last_argmax()`` / ``last_sample()`` / ``last_probabilities()`` /
+``last_shares()`` / ``last_divisor()``; activation modules' ``derivative``;
+``inspect.capture``). Page hooks for tests: ``data-testid`` ``pool-out-shape``,
+``pool-grad-sum``, ``pool-out-sum``, ``act-zero-grad``, ``unit-stats``.
+"""
+import html
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+import panel as pn
+import param
+
+from . import pooling_lab_strings  # noqa: F401  (registers the texts)
+from ..components.lab_common import CurvePlot, DigitSource, MapPlot, fmt, html_table, spatial_layers
+from ..theme import card_css
+from .base import View
+
+__all__ = ["PoolingLab", "POOLS", "ACTIVATIONS", "PoolResult", "make_pool", "pool_and_route",
+           "activation_module", "activation_curves", "preactivation_layers", "UnitStats",
+           "unit_statistics", "SATURATION"]
+
+POOLS = ("max", "avg", "min", "l2", "stochastic", "gap")
+ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh")
+LEAKY_SLOPE = 0.1       # PyTorch's default is 0.01; 0.1 is visible on a plot
+SATURATION = 0.01       # a sigmoid/tanh unit is "saturated" where its derivative is below this
+STATS_BATCH = 250       # test digits per forward pass when counting dead units
+
+
+# -- pooling --------------------------------------------------------------------
+
+def make_pool(kind, window, stride, seed=0):
+    """The ``cnncore.nn`` pooling layer for ``kind`` (one of :data:`POOLS`)."""
+    from cnncore import nn
+    if kind == "max":
+        return nn.MaxPool2d(window, stride)
+    if kind == "avg":
+        return nn.AvgPool2d(window, stride)
+    if kind == "min":
+        return nn.MinPool2d(window, stride)
+    if kind == "l2":
+        return nn.LPPool2d(2, window, stride)
+    if kind == "stochastic":
+        return nn.StochasticPool2d(window, stride, seed=seed).train()
+    if kind == "gap":
+        return nn.AdaptiveAvgPool2d(1)
+    raise ValueError(f"unknown pooling {kind!r}; choose one of {', '.join(POOLS)}")
+
+
+@dataclass
+class PoolResult:
+    """One pooling layer applied to one map, and its backward pass.
+
+    Attributes:
+        out: the pooled map ``(OH, OW)``.
+        grad_out: the gradient sent back, ``(OH, OW)`` (ones, or one-hot at ``cell``).
+        grad_in: what ``backward`` returned, ``(H, W)``.
+        chosen: ``(row, col)`` of the element each window picked (max, min,
+            stochastic), in output order; empty for the others.
+        shares: for the selected cell (or cell ``(0, 0)``), how much of its
+            gradient each window element got, ``(kH, kW)``.
+        window: ``(top, left, height, width)`` of that cell's window in the input.
+        probabilities: stochastic pooling's ``a_i / sum a`` for that window, else None.
+        divisor: average pooling's divisor for that window, else None.
+    """
+    out: np.ndarray
+    grad_out: np.ndarray
+    grad_in: np.ndarray
+    chosen: list
+    shares: np.ndarray
+    window: tuple
+    probabilities: Optional[np.ndarray] = None
+    divisor: Optional[float] = None
+
+
+def pool_and_route(fmap, kind, window, stride, cell=None, seed=0):
+    """Pool ``fmap`` and send a gradient back through the layer.
+
+    The gradient is ones everywhere (``cell=None``) or 1 at output ``cell``
+    ``(row, col)`` and 0 elsewhere; the layer's ``backward`` says where it goes.
+
+    Shape:
+        - fmap: ``(H, W)``
+        - result ``out``/``grad_out``: ``(OH, OW)``; ``grad_in``: ``(H, W)``
+    """
+    x = np.asarray(fmap, dtype=np.float64)[None, None]               # (H, W) -> (1, 1, H, W)
+    layer = make_pool(kind, window, stride, seed)
+    out = layer(x)
+    oh, ow = out.shape[2:]
+    focus = (0, 0) if cell is None else (min(int(cell[0]), oh - 1), min(int(cell[1]), ow - 1))
+    grad_out = np.ones_like(out)
+    if cell is not None:
+        grad_out = np.zeros_like(out)
+        grad_out[0, 0][focus] = 1.0
+    grad_in = layer.backward(grad_out)[0, 0]                          # (1, 1, H, W) -> (H, W)
+    h, w = fmap.shape
+    chosen = []
+    if kind in ("max", "min", "stochastic"):
+        method = {"max": "last_argmax", "min": "last_argmin", "stochastic": "last_sample"}[kind]
+        flat = getattr(layer, method)()[0, 0].reshape(-1)                # (OH, OW) -> (OH*OW,)
+        chosen = [divmod(int(f), w) for f in flat if f >= 0]
+    if kind == "gap":
+        top, left, kh, kw = 0, 0, h, w
+    else:
+        (kh, kw), (sh, sw) = _pair(window), _pair(stride)
+        top, left = focus[0] * sh, focus[1] * sw
+    # What each element of the focus window received from that one output cell.
+    single = np.zeros_like(out)
+    single[0, 0][focus] = 1.0
+    shares = make_pool_like(layer, kind, x, window, stride, seed).backward(single)[0, 0]
+    shares = shares[top:top + kh, left:left + kw]
+    probabilities = divisor = None
+    if kind == "stochastic":
+        probabilities = layer.last_probabilities()[0, 0][focus]
+    if kind == "avg":
+        divisor = float(layer.last_divisor()[focus])
+    return PoolResult(out[0, 0], grad_out[0, 0], grad_in, chosen, shares, (top, left, kh, kw),
+                      probabilities, divisor)
+
+
+def make_pool_like(layer, kind, x, window, stride, seed):
+    """A twin of ``layer`` that has seen ``x`` (the same random draw for stochastic pooling)."""
+    twin = make_pool(kind, window, stride, seed)
+    twin(x)
+    return twin
+
+
+def _pair(v):
+    return (int(v), int(v)) if np.isscalar(v) else (int(v[0]), int(v[1]))
+
+
+# -- activations ---------------------------------------------------------------------
+
+def activation_module(kind):
+    """The ``cnncore.nn`` activation for ``kind`` (one of :data:`ACTIVATIONS`)."""
+    from cnncore import nn
+    table = {"relu": lambda: nn.ReLU(), "leaky_relu": lambda: nn.LeakyReLU(LEAKY_SLOPE),
+             "sigmoid": lambda: nn.Sigmoid(), "tanh": lambda: nn.Tanh()}
+    if kind not in table:
+        raise ValueError(f"unknown activation {kind!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return table[kind]()
+
+
+def activation_curves(kind, low=-6.0, high=6.0, n=241):
+    """``(x, f(x), f'(x))`` for plotting, from the module and its ``derivative``.
+
+    Shape:
+        - each: ``(n,)``
+    """
+    x = np.linspace(low, high, n)
+    module = activation_module(kind)
+    return x, module(x), module.derivative(x)
+
+
+def preactivation_layers(model, activations):
+    """``[(pre_name, act_name)]``: each ReLU-like layer and the layer feeding it.
+
+    The layer feeding it is the previous captured output of the same shape
+    made by a Conv2d, Linear or BatchNorm (in capture order); its output is
+    the ReLU's input, the *pre-activation*.
+    """
+    modules = dict(model.named_modules())
+    names = list(activations)
+    pairs = []
+    for k, name in enumerate(names):
+        module = modules.get(name)
+        if type(module).__name__ not in ("ReLU", "LeakyReLU", "Sigmoid", "Tanh") or k == 0:
+            continue
+        prev = names[k - 1]
+        if (type(modules.get(prev)).__name__ in ("Conv2d", "Linear", "BatchNorm2d", "BatchNorm1d")
+                and np.shape(activations[prev]) == np.shape(activations[name])):
+            pairs.append((prev, name))
+    return pairs
+
+
+@dataclass
+class UnitStats:
+    """How the units of one layer behaved over a set of digits.
+
+    Attributes:
+        layer: the name of the layer producing the pre-activations (``"0"``).
+        activation: the name of the ReLU after it (``"1"``).
+        type, shape: the producing layer's class and output shape (one digit).
+        units: units in the layer (every channel at every position).
+        dead: units never active (ReLU output 0) on any digit.
+        channels, dead_channels: feature maps, and those never active anywhere.
+        saturated_sigmoid: fraction of pre-activation values ``x`` with
+            ``sigmoid'(x) < SATURATION`` (``|x|`` above about 4.6).
+        saturated_tanh: likewise ``tanh'(x) < SATURATION`` (``|x|`` above about 3).
+        images: how many digits were used.
+    """
+    layer: str
+    activation: str
+    type: str
+    shape: tuple
+    units: int
+    dead: int
+    channels: int
+    dead_channels: int
+    saturated_sigmoid: float
+    saturated_tanh: float
+    images: int
+
+    @property
+    def dead_fraction(self):
+        return self.dead / self.units
+
+
+def unit_statistics(model, images, batch=STATS_BATCH):
+    """Dead ReLUs and saturated sigmoid/tanh values of ``model`` over ``images``.
+
+    Runs ``cnncore.inspect.capture`` on batches of ``images``; a unit is dead
+    if its ReLU output is 0 for every image.
+
+    Shape:
+        - images: ``(N, 1, 28, 28)``
+    """
+    from cnncore import functional as F
+    from cnncore.inspect import capture
+    model.eval()
+    modules = dict(model.named_modules())
+    active, sat_sig, sat_tanh, pairs, shapes = {}, {}, {}, None, {}
+    count = 0
+    for start in range(0, len(images), batch):
+        _, acts = capture(model, images[start:start + batch])
+        if pairs is None:
+            pairs = preactivation_layers(model, acts)
+        for pre, act in pairs:
+            on = (acts[act] > 0).any(axis=0)                             # (N, ...) -> (...)
+            active[pre] = on | active.get(pre, False)
+            x = acts[pre]
+            sat_sig[pre] = sat_sig.get(pre, 0) + int((F.sigmoid_grad(x) < SATURATION).sum())
+            sat_tanh[pre] = sat_tanh.get(pre, 0) + int((F.tanh_grad(x) < SATURATION).sum())
+            shapes[pre] = x.shape[1:]
+        count += len(images[start:start + batch])
+    rows = []
+    for pre, act in pairs or []:
+        on = active[pre]
+        values = count * on.size
+        per_channel = on.reshape(on.shape[0], -1).any(axis=1) if on.ndim > 1 else on   # (C, H, W) -> (C,)
+        rows.append(UnitStats(pre, act, type(modules[pre]).__name__, tuple(shapes[pre]), int(on.size),
+                              int((~on).sum()), int(per_channel.size), int((~per_channel).sum()),
+                              sat_sig[pre] / values, sat_tanh[pre] / values, count))
+    return rows
+
+
+def _test_images():
+    from cnncore.data import load_digits
+    return load_digits("test")[0]
+
+
+# -- the view --------------------------------------------------------------------------
+
+FORMULAS = {
+    "max": r"$$y = \max_{i \in \text{window}} x_i \qquad \frac{\partial y}{\partial x_i} = "
+           r"\begin{cases} 1 & i = \arg\max \\ 0 & \text{otherwise} \end{cases}$$",
+    "min": r"$$y = \min_{i \in \text{window}} x_i \qquad \frac{\partial y}{\partial x_i} = "
+           r"\begin{cases} 1 & i = \arg\min \\ 0 & \text{otherwise} \end{cases}$$",
+    "avg": r"$$y = \frac{1}{k^2} \sum_{i \in \text{window}} x_i \qquad \frac{\partial y}{\partial x_i} = \frac{1}{k^2}$$",
+    "l2": r"$$y = \sqrt{\sum_{i \in \text{window}} x_i^2} \qquad \frac{\partial y}{\partial x_i} = \frac{x_i}{y}$$",
+    "stochastic": r"$$p_i = \frac{a_i}{\sum_j a_j}, \quad y = a_j \text{ with } j \sim p \qquad "
+                  r"\frac{\partial y}{\partial a_i} = [i = j]$$",
+    "gap": r"$$y = \frac{1}{HW} \sum_{r=1}^{H} \sum_{c=1}^{W} x_{rc} \qquad \frac{\partial y}{\partial x_{rc}} = \frac{1}{HW}$$",
+}
+OUTPUT_SIZE = r"$$H_\text{out} = \left\lfloor \frac{H - k}{s} \right\rfloor + 1$$"
+ACT_FORMULAS = {
+    "relu": r"$$f(x) = \max(0, x) \qquad f'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}$$",
+    "leaky_relu": r"$$f(x) = \begin{cases} x & x > 0 \\ \alpha x & x \le 0 \end{cases} \qquad "
+                  r"f'(x) = \begin{cases} 1 & x > 0 \\ \alpha & x \le 0 \end{cases} \quad (\alpha = 0.1)$$",
+    "sigmoid": r"$$\sigma(x) = \frac{1}{1 + e^{-x}} \qquad \sigma'(x) = \sigma(x)\,(1 - \sigma(x)) \le \tfrac14$$",
+    "tanh": r"$$\tanh(x) = \frac{e^x - e^{-x}}{e^x + e^{-x}} \qquad \tanh'(x) = 1 - \tanh^2(x) \le 1$$",
+}
+
+
+class PoolingLab(View):
+    """Pooling on a real feature map (forward and backward), and activation functions.
+
+    State (kept in the URL): ``model``, ``digit`` (0-9, -1 = the drawing),
+    ``layer``, ``channel``, ``pool``, ``window``, ``stride``, ``grad_from``
+    (``all``/``cell``), ``cell_row``, ``cell_col``, ``seed``, ``activation``,
+    ``act_layer``, ``act_channel`` and ``lang``.
+    """
+
+    model = param.Selector(default=None, objects=[], check_on_set=True, allow_None=True)
+    digit = param.Integer(default=3, bounds=(-1, 9), doc="Test digit 0-9, or -1 for the drawing.")
+    layer = param.String(default="", doc="Layer whose output is pooled ('' = a sensible default).")
+    channel = param.Integer(default=0, bounds=(0, None))
+    pool = param.Selector(default="max", objects=list(POOLS))
+    window = param.Integer(default=2, bounds=(1, 8))
+    stride = param.Integer(default=2, bounds=(1, 8))
+    grad_from = param.Selector(default="all", objects=["all", "cell"])
+    cell_row = param.Integer(default=0, bounds=(0, None))
+    cell_col = param.Integer(default=0, bounds=(0, None))
+    seed = param.Integer(default=0, bounds=(0, None), doc="Seed of stochastic pooling's draw.")
+    activation = param.Selector(default="relu", objects=list(ACTIVATIONS))
+    act_layer = param.String(default="", doc="Layer whose output is the pre-activation ('' = first).")
+    act_channel = param.Integer(default=0, bounds=(0, None))
+
+    url_params = ("model", "digit", "layer", "channel", "pool", "window", "stride", "grad_from",
+                  "cell_row", "cell_col", "seed", "activation", "act_layer", "act_channel")
+
+    def __init__(self, registry=None, compute_stats="auto", **params):
+        super().__init__(registry=registry, **{k: v for k, v in params.items() if k != "model"})
+        self.param.model.objects = list(self.registry.keys)
+        with param.parameterized.discard_events(self):
+            wanted = params.get("model")
+            self.model = wanted if wanted in self.registry.keys else self.registry.default
+        self._acts, self._layers, self._pre_pairs, self._stats, self.result = None, {}, [], {}, None
+        self._image = None
+        self.source = DigitSource(self)
+        w = pn.widgets
+        self.model_select = w.Select(width=260)
+        self.layer_select = w.Select(width=260)
+        self.channel_slider = w.IntSlider(start=0, end=1, value=0, width=250)
+        self.pool_buttons = w.RadioButtonGroup(options=list(POOLS), value=self.pool, color="primary",
+                                               variant="outline", margin=(4, 10), width=560)
+        self.window_slider = w.IntSlider(start=1, end=8, value=self.window, width=250)
+        self.stride_slider = w.IntSlider(start=1, end=8, value=self.stride, width=250)
+        self.grad_buttons = w.RadioButtonGroup(options=["all", "cell"], value=self.grad_from, color="primary",
+                                               variant="outline", margin=(4, 10))
+        self.row_slider = w.IntSlider(start=0, end=1, value=0, width=180)
+        self.col_slider = w.IntSlider(start=0, end=1, value=0, width=180)
+        self.resample_button = w.Button(color="default", width=200)
+        self.act_buttons = w.RadioButtonGroup(options=list(ACTIVATIONS), value=self.activation,
+                                              color="primary", variant="outline", margin=(4, 10))
+        self.act_layer_select = w.Select(width=260)
+        self.act_channel_slider = w.IntSlider(start=0, end=1, value=0, width=250)
+
+        self.in_plot = MapPlot(size=250)
+        self.out_plot = MapPlot(size=250)
+        self.grad_plot = MapPlot(size=250, signed=True)
+        self.curves = CurvePlot(width=470, height=300, max_lines=2)
+        self.pre_plot = MapPlot(size=210, signed=True)
+        self.post_plot = MapPlot(size=210)
+        self.deriv_plot = MapPlot(size=210)
+        self.summary = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10),
+                                    styles={"font-size": "16px"})
+        self.window_table = pn.pane.HTML("", margin=(4, 10))
+        self.act_summary = pn.pane.HTML("", width=470, margin=(4, 10), styles={"font-size": "16px"})
+        self.stats_table = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10))
+        self.heading = pn.pane.HTML("", margin=(0, 10))
+        self.act_heading = pn.pane.HTML("", margin=(0, 10))
+        self.explain = pn.pane.Markdown("", width=400)
+        self.act_explain = pn.pane.Markdown("", width=400)
+        self.labels = {k: pn.pane.HTML("", margin=(6, 10, 0, 10)) for k in
+                       ("pool_kind", "grad", "act_kind")}
+
+        self.model_select.param.watch(lambda e: setattr(self, "model", e.new), "value")
+        self.layer_select.param.watch(lambda e: e.new and setattr(self, "layer", e.new), "value")
+        self.channel_slider.param.watch(lambda e: setattr(self, "channel", e.new), "value")
+        self.pool_buttons.param.watch(lambda e: setattr(self, "pool", e.new), "value")
+        self.window_slider.param.watch(lambda e: setattr(self, "window", e.new), "value")
+        self.stride_slider.param.watch(lambda e: setattr(self, "stride", e.new), "value")
+        self.grad_buttons.param.watch(lambda e: setattr(self, "grad_from", e.new), "value")
+        self.row_slider.param.watch(lambda e: setattr(self, "cell_row", e.new), "value")
+        self.col_slider.param.watch(lambda e: setattr(self, "cell_col", e.new), "value")
+        self.resample_button.on_click(lambda e: setattr(self, "seed", self.seed + 1))
+        self.act_buttons.param.watch(lambda e: setattr(self, "activation", e.new), "value")
+        self.act_layer_select.param.watch(lambda e: e.new and setattr(self, "act_layer", e.new), "value")
+        self.act_channel_slider.param.watch(lambda e: setattr(self, "act_channel", e.new), "value")
+        self.out_plot.on_click(self._clicked)
+        self.registry.param.watch(lambda e: self._refresh_models(), "keys")
+
+        self.relabel()
+        self.refresh()
+        if compute_stats is True or (compute_stats == "auto" and pn.state.curdoc is None):
+            self.compute_stats()
+        elif compute_stats == "auto":
+            pn.state.onload(self.compute_stats)
+
+    # -- reactions ---------------------------------------------------------------
+    @param.depends("model", "digit", watch=True)
+    def refresh(self):
+        """Run the network on the digit; then redraw everything."""
+        with self.guard():
+            self.model_select.value = self.model
+            self._image = self.source.image(self.digit)
+            if self._image is None:
+                self._acts = None
+                raise ValueError(self.t("lab_draw_first"))
+            from cnncore.inspect import capture
+            net = self.registry.get(self.model)
+            net.eval()
+            _, self._acts = capture(net, self._image)
+            self._layers = spatial_layers(net, self._acts)
+            self._pre_pairs = [(pre, act) for pre, act in preactivation_layers(net, self._acts)
+                               if self._acts[pre].ndim == 4]
+            names = list(self._layers.values())
+            if self.layer not in names:
+                self.layer = self._default_layer(net, names)
+            pre_names = [pre for pre, _ in self._pre_pairs]
+            if self.act_layer not in pre_names:
+                self.act_layer = pre_names[0] if pre_names else ""
+            self.layer_select.options = self._layers
+            self.layer_select.value = self.layer
+            self.act_layer_select.options = {label: name for label, name in self._layers.items()
+                                             if name in pre_names}
+            self.act_layer_select.value = self.act_layer
+            if self.model not in self._stats and self._stats.get("_requested"):
+                self.compute_stats()
+        self.update_pool()
+        self.update_activation()
+        self._render_stats()
+
+    @staticmethod
+    def _default_layer(net, names):
+        """The first ReLU's output (non-negative, as pooling usually sees), else the first map."""
+        modules = dict(net.named_modules())
+        for name in names:
+            if type(modules[name]).__name__ == "ReLU":
+                return name
+        return names[0] if names else ""
+
+    def _fmap(self, layer, channel):
+        maps = self._acts[layer][0]                                       # (1, C, H, W) -> (C, H, W)
+        return maps[min(channel, maps.shape[0] - 1)], maps.shape[0]
+
+    @param.depends("layer", "channel", "pool", "window", "stride", "grad_from", "cell_row", "cell_col",
+                   "seed", watch=True)
+    def update_pool(self):
+        """Pool the chosen map and route the gradient back; update plots and numbers."""
+        if self._acts is None or self.layer not in self._acts:
+            return
+        with self.guard():
+            fmap, channels = self._fmap(self.layer, self.channel)
+            self.channel_slider.end = max(channels - 1, 1)
+            self.channel_slider.disabled = channels == 1
+            self.channel_slider.value = min(self.channel, channels - 1)
+            for widget, value in ((self.layer_select, self.layer), (self.pool_buttons, self.pool),
+                                  (self.window_slider, self.window), (self.stride_slider, self.stride),
+                                  (self.grad_buttons, self.grad_from)):
+                widget.value = value
+            cell = (self.cell_row, self.cell_col) if self.grad_from == "cell" else None
+            self.result = r = pool_and_route(fmap, self.pool, self.window, self.stride, cell, self.seed)
+            oh, ow = r.out.shape
+            for slider, value, n in ((self.row_slider, self.cell_row, oh), (self.col_slider, self.cell_col, ow)):
+                slider.end = max(n - 1, 1)
+                slider.disabled = n == 1 or self.grad_from != "cell"
+                slider.value = min(value, n - 1)
+            self.in_plot.update(fmap)
+            self.in_plot.mark(r.chosen)
+            self.in_plot.outline(*r.window)
+            self.out_plot.update(r.out)
+            focus_r, focus_c = (min(self.cell_row, oh - 1), min(self.cell_col, ow - 1)) if cell else (None, None)
+            self.out_plot.outline(focus_r, focus_c)
+            self.grad_plot.update(r.grad_in)
+            self.grad_plot.outline(*r.window) if cell else self.grad_plot.outline(None)
+            self.resample_button.visible = self.pool == "stochastic"
+            self._render_pool()
+
+    def _clicked(self, i, j):
+        self.param.update(grad_from="cell", cell_row=i, cell_col=j)
+
+    @param.depends("activation", "act_layer", "act_channel", watch=True)
+    def update_activation(self):
+        """Plot the activation and its derivative; apply it to the chosen pre-activations."""
+        with self.guard():
+            self.act_buttons.value = self.activation
+            x, f, d = activation_curves(self.activation)
+            self.curves.set_lines({self.t("pool_f"): (x, f), self.t("pool_fprime"): (x, d)})
+            if self._acts is None or self.act_layer not in self._acts:
+                return
+            pre, channels = self._fmap(self.act_layer, self.act_channel)
+            self.act_channel_slider.end = max(channels - 1, 1)
+            self.act_channel_slider.value = min(self.act_channel, channels - 1)
+            self.act_layer_select.value = self.act_layer
+            module = activation_module(self.activation)
+            post, slope = module(pre), module.derivative(pre)
+            self.pre_plot.update(pre)
+            self.post_plot.update(post)
+            self.deriv_plot.update(slope, 0.0, 1.0)
+            self._act_numbers = dict(values=int(pre.size), negative=float((pre <= 0).mean()),
+                                     small=float((slope < SATURATION).mean()),
+                                     low=float(pre.min()), high=float(pre.max()))
+            self._render_activation()
+
+    # -- statistics over the test digits --------------------------------------------------
+    def compute_stats(self):
+        """Count dead ReLUs and saturated units of the current model over the 1,000 test digits."""
+        self._stats["_requested"] = True
+        with self.guard():
+            net = self.registry.get(self.model)
+            self._stats[self.model] = unit_statistics(net, _test_images())
+        self._render_stats()
+
+    def _render_stats(self):
+        rows = self._stats.get(self.model)
+        if rows is None:
+            self.stats_table.object = f"<p data-testid='unit-stats-wait'>{html.escape(self.t('pool_stats_wait'))}</p>"
+            return
+        table = [(f"{r.layer} · {r.type}", "×".join(map(str, r.shape)), f"{r.dead:,} / {r.units:,}",
+                  f"{r.dead_fraction:.1%}", f"{r.dead_channels} / {r.channels}",
+                  f"{r.saturated_sigmoid:.1%}", f"{r.saturated_tanh:.1%}") for r in rows]
+        headers = [self.t(k) for k in ("pool_st_layer", "pool_st_shape", "pool_st_dead", "pool_st_dead_frac",
+                                       "pool_st_dead_ch", "pool_st_sat_sig", "pool_st_sat_tanh")]
+        images = rows[0].images if rows else 0
+        self.stats_table.object = (
+            html_table(headers, table, self.t("pool_stats_caption", n=images), testid="unit-stats")
+            + f"<p style='color:#52606D;font-size:14px;max-width:900px'>{html.escape(self.t('pool_stats_note'))}</p>")
+
+    # -- texts -----------------------------------------------------------------------
+    def _render_pool(self):
+        r = self.result
+        h, w = self.in_plot.shape
+        oh, ow = r.out.shape
+        grad_sum, out_sum = float(r.grad_in.sum()), float(r.grad_out.sum())
+        k = f"{self.window}×{self.window}" if self.pool != "gap" else f"{h}×{w}"
+        s = str(self.stride) if self.pool != "gap" else "—"
+        parts = [
+            self.t("pool_sum_shape", h=h, w=w, k=k, s=s),
+            f"<b data-testid='pool-out-shape'>{oh} × {ow}</b>",
+            "<br>" + self.t("pool_sum_grad", n=fmt(out_sum)),
+            f"<b data-testid='pool-grad-sum'>{fmt(grad_sum, 4)}</b>",
+            f"<span data-testid='pool-out-sum' style='display:none'>{fmt(out_sum, 4)}</span>",
+            "<br>" + self.t(f"pool_route_{self.pool}"),
+        ]
+        self.summary.object = " ".join(parts)
+        self.in_plot.set_title(self.t("pool_input_title", c=min(self.channel, self._acts[self.layer].shape[1] - 1)))
+        self.out_plot.set_title(self.t("pool_output_title"))
+        self.grad_plot.set_title(self.t("pool_grad_title"))
+        # The focus window: its values and the share of the cell's gradient each got.
+        top, left, kh, kw = r.window
+        fmap = self.source_map()
+        values = fmap[top:top + kh, left:left + kw]
+        if values.size > 64:
+            self.window_table.object = f"<p>{html.escape(self.t('pool_window_big', n=values.size))}</p>"
+            return
+        cells = []
+        for a in range(values.shape[0]):
+            row = [f"{fmt(values[a, b], 3)} → {fmt(r.shares[a, b], 3)}" for b in range(values.shape[1])]
+            cells.append([str(top + a)] + row)
+        headers = [self.t("pool_row")] + [str(left + b) for b in range(values.shape[1])]
+        extra = ""
+        if r.divisor is not None:
+            extra = self.t("pool_divisor", d=fmt(r.divisor))
+        self.window_table.object = html_table(
+            headers, cells, self.t("pool_window_caption", r=top // max(self.stride, 1) if self.pool != "gap" else 0,
+                                   c=left // max(self.stride, 1) if self.pool != "gap" else 0),
+            testid="pool-window") + (f"<p>{html.escape(extra)}</p>" if extra else "")
+
+    def source_map(self):
+        return self._fmap(self.layer, self.channel)[0]
+
+    def _render_activation(self):
+        n = getattr(self, "_act_numbers", None)
+        if not n:
+            return
+        self.act_summary.object = (
+            self.t("pool_act_numbers", values=n["values"], low=fmt(n["low"]), high=fmt(n["high"]),
+                   neg=f"{n['negative']:.0%}")
+            + f" <b data-testid='act-zero-grad'>{n['small']:.1%}</b>")
+        self.pre_plot.set_title(self.t("pool_pre_title"))
+        self.post_plot.set_title(self.t("pool_post_title"))
+        self.deriv_plot.set_title(self.t("pool_deriv_title"))
+
+    def relabel(self):
+        self.model_select.label = self.t("model")
+        self.model_select.options = self.registry.options(self.lang)
+        self.model_select.value = self.model
+        self.layer_select.label = self.t("pool_layer")
+        self.channel_slider.label = self.t("pool_channel")
+        self.pool_buttons.options = {self.t(f"pool_kind_{k}"): k for k in POOLS}
+        self.pool_buttons.value = self.pool
+        self.window_slider.label = self.t("pool_window")
+        self.stride_slider.label = self.t("pool_stride")
+        self.grad_buttons.options = {self.t("pool_grad_all"): "all", self.t("pool_grad_cell"): "cell"}
+        self.grad_buttons.value = self.grad_from
+        self.row_slider.label = self.t("pool_cell_row")
+        self.col_slider.label = self.t("pool_cell_col")
+        self.resample_button.label = self.t("pool_resample")
+        self.act_buttons.options = {self.t(f"pool_act_{k}"): k for k in ACTIVATIONS}
+        self.act_buttons.value = self.activation
+        self.act_layer_select.label = self.t("pool_act_layer")
+        self.act_channel_slider.label = self.t("pool_channel")
+        self.labels["pool_kind"].object = f"<b>{html.escape(self.t('pool_kind'))}</b>"
+        self.labels["grad"].object = f"<b>{html.escape(self.t('pool_grad_from'))}</b>"
+        self.labels["act_kind"].object = f"<b>{html.escape(self.t('pool_act_kind'))}</b>"
+        self.heading.object = f"<h2 style='margin:4px 0'>{html.escape(self.t('pool_heading'))}</h2>"
+        self.act_heading.object = f"<h2 style='margin:4px 0'>{html.escape(self.t('pool_act_heading'))}</h2>"
+        self.curves.set_labels(self.t("pool_curve_title"), "x", self.t("pool_curve_y"))
+        self.source.relabel(self.t)
+        self.explain.object = (f"### {self.t('explain_title')}\n\n{self.t('pool_explain')}\n\n"
+                               + "\n\n".join(f"**{self.t(f'pool_kind_{k}')}** {FORMULAS[k]}" for k in POOLS)
+                               + f"\n\n{self.t('pool_explain_size')}\n\n{OUTPUT_SIZE}")
+        self.act_explain.object = (f"### {self.t('explain_title')}\n\n{self.t('pool_act_explain')}\n\n"
+                                   + "\n\n".join(f"**{self.t(f'pool_act_{k}')}** {ACT_FORMULAS[k]}"
+                                                 for k in ACTIVATIONS)
+                                   + f"\n\n{self.t('pool_act_explain_after')}")
+        if self.result is not None:
+            self._render_pool()
+        if self._acts is not None:
+            x, f, d = activation_curves(self.activation)
+            self.curves.set_lines({self.t("pool_f"): (x, f), self.t("pool_fprime"): (x, d)})
+        self._render_activation()
+        self._render_stats()
+
+    def _refresh_models(self):
+        self.param.model.objects = list(self.registry.keys)
+        self.model_select.options = self.registry.options(self.lang)
+
+    # -- layout --------------------------------------------------------------------
+    def __panel__(self):
+        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        pick = pn.Column(self.model_select, self.source.panel(), **card)
+        plots = pn.Row(pn.pane.Bokeh(self.in_plot.figure), pn.pane.Bokeh(self.out_plot.figure),
+                       pn.pane.Bokeh(self.grad_plot.figure))
+        controls = pn.Column(
+            self.heading, pn.Row(self.layer_select, self.channel_slider),
+            self.labels["pool_kind"], self.pool_buttons,
+            pn.Row(self.window_slider, self.stride_slider),
+            self.labels["grad"], pn.Row(self.grad_buttons, self.row_slider, self.col_slider),
+            self.resample_button, plots, self.summary, self.window_table, **card)
+        explain = pn.Column(self.explain, **card)
+        act_plots = pn.Row(pn.pane.Bokeh(self.pre_plot.figure), pn.pane.Bokeh(self.post_plot.figure),
+                           pn.pane.Bokeh(self.deriv_plot.figure))
+        activations = pn.Column(
+            self.act_heading, self.labels["act_kind"], self.act_buttons,
+            pn.Row(pn.Column(pn.pane.Bokeh(self.curves.figure), self.act_summary),
+                   pn.Column(pn.Row(self.act_layer_select, self.act_channel_slider), act_plots)),
+            self.stats_table, **card)
+        act_explain = pn.Column(self.act_explain, **card)
+        return pn.Column(self._error,
+                         pn.FlexBox(pick, controls, explain, flex_wrap="wrap", align_items="flex-start"),
+                         pn.FlexBox(activations, act_explain, flex_wrap="wrap", align_items="flex-start"),
+                         sizing_mode="stretch_width")

@@ -1,0 +1,112 @@
+"""Shared pieces of the app: translations, language choice, the model registry, softmax."""
+import sys
+import types
+
+import numpy as np
+import pytest
+
+from app import i18n
+from app.inference import predict, prepare, softmax
+from app.model_registry import UNTRAINED_KEY, ModelRegistry, build_untrained_lenet5
+
+
+def test_every_string_has_both_languages():
+    for key, entry in i18n.STRINGS.items():
+        assert set(entry) == set(i18n.LANGUAGES), key
+        assert all(isinstance(v, str) and v.strip() for v in entry.values()), key
+        # The same {fields} in both languages, so formatting never fails.
+        import string
+        fields = [{f for _, f, _, _ in string.Formatter().parse(v) if f} for v in entry.values()]
+        assert fields[0] == fields[1], key
+
+
+def test_chinese_uses_the_textbook_terms():
+    zh = " ".join(entry["zh"] for entry in i18n.STRINGS.values())
+    for term in ("卷积核", "特征图", "感受野", "权值共享", "池化", "残差"):
+        assert term in zh
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("zh-CN,zh;q=0.9,en;q=0.8", "zh"),
+    ("en-US,en;q=0.9,zh;q=0.8", "en"),
+    ("fr-FR,fr;q=0.9,zh-TW;q=0.5", "zh"),
+    ("en;q=0.2,zh;q=0.7", "zh"),
+    ("zh;q=0,en", "en"),
+    ("fr", None),
+    ("", None),
+    (None, None),
+])
+def test_language_from_accept_language(header, expected):
+    assert i18n.language_from_header(header) == expected
+
+
+def test_url_language_wins_over_the_browser():
+    assert i18n.choose_language("en", "zh-CN") == "en"
+    assert i18n.choose_language("zh", "en-US") == "zh"
+    assert i18n.choose_language("xx", "zh-CN") == "zh"
+    assert i18n.choose_language(None, None) == i18n.DEFAULT_LANGUAGE
+
+
+def test_t_formats_and_falls_back():
+    assert i18n.t("sample_button", "zh", digit=7).endswith("7")
+    assert i18n.t("clear", "xx") == i18n.t("clear", "en")
+    assert i18n.t("no_such_key", "zh") == "no_such_key"
+
+
+def test_softmax_is_stable_and_normalised():
+    z = np.array([1000.0, 1001.0, 999.0])
+    p = softmax(z)
+    np.testing.assert_allclose(p.sum(), 1.0)
+    np.testing.assert_allclose(p, np.exp(z - 1001) / np.exp(z - 1001).sum())
+
+
+def test_untrained_lenet5_shape_and_determinism():
+    x = prepare(np.pad(np.full((60, 10), 255, np.uint8), 25)).input
+    a, b = build_untrained_lenet5(), build_untrained_lenet5()
+    assert np.asarray(a(x)).shape == (1, 10)
+    np.testing.assert_array_equal(a(x), b(x))
+    assert predict(a, x).digit == int(np.argmax(a(x)))
+
+
+def test_registry_uses_the_pretrained_zoo(monkeypatch):
+    built = []
+
+    def fake_lenet5(pretrained=False):
+        built.append(pretrained)
+        return build_untrained_lenet5()
+
+    zoo = types.ModuleType("cnncore.models")
+    zoo.DIGIT_MODELS = {"lenet5": fake_lenet5, "tiny_vgg": fake_lenet5, "resnet_small": fake_lenet5}
+    zoo.pretrained_available = lambda name: name != "tiny_vgg"
+    monkeypatch.setitem(sys.modules, "cnncore.models", zoo)
+    import cnncore
+    monkeypatch.setattr(cnncore, "models", zoo, raising=False)
+
+    registry = ModelRegistry()
+    assert registry.keys == ["lenet5", "resnet_small", UNTRAINED_KEY]
+    assert registry.default == "lenet5"
+    assert list(registry.options("en")) == ["LeNet-5", "Small ResNet (residual)", "LeNet-5 (untrained)"]
+    assert list(registry.options("zh"))[1] == "小型 ResNet（残差）"
+    registry.get("resnet_small")
+    registry.get("resnet_small")
+    assert built == [True]                       # built once per registry, with weights
+
+
+def test_registry_without_a_zoo_offers_the_untrained_lenet5(monkeypatch):
+    monkeypatch.setitem(sys.modules, "cnncore.models", None)   # import fails
+    registry = ModelRegistry()
+    assert registry.keys == [UNTRAINED_KEY]
+    assert not registry.entry(UNTRAINED_KEY).pretrained
+    with pytest.raises(KeyError, match="unknown model"):
+        registry.entry("nope")
+
+
+def test_registered_models_get_numbered_keys_and_labels():
+    registry = ModelRegistry()
+    seen = []
+    registry.param.watch(lambda e: seen.append(e.new), "keys")
+    k1 = registry.register("mine", build_untrained_lenet5())
+    k2 = registry.register("mine", build_untrained_lenet5())
+    assert (k1, k2) == ("mine_1", "mine_2")
+    assert seen[-1][-2:] == [k1, k2]
+    assert "trained in this session" in [label for label, k in registry.options("en").items() if k == k1][0]

@@ -1,0 +1,270 @@
+"""The Train view without a browser: the run's controls, divergence, the builder, files, registry.
+
+Runs use a tiny network and few digits so each test takes a second or two;
+``autoplay=False`` means no periodic callback: the tests call ``tick()``
+themselves, as the callback would.
+"""
+import numpy as np
+import pytest
+
+from app.components.train_layers import DEFAULT_ARCH, build_network, format_arch, parse_arch
+from app.components.train_session import TrainingSession
+from app.i18n import STRINGS
+from app.model_registry import ModelRegistry
+from app.views.network_builder import NetworkBuilder
+from app.views.train import TrainView, balanced_subset
+from app.views.train_strings import STRINGS as TRAIN_STRINGS
+
+TINY = "c4k3p1-relu-max2-max2"          # conv 4@3x3 -> 4 x 7 x 7 -> Linear 196 -> 10
+
+
+def tiny_view(**params):
+    settings = dict(model="custom", arch=TINY, subset=500, batch_size=16, epochs=1, lr=0.05)
+    settings.update(params)
+    return TrainView(autoplay=False, **settings)
+
+
+def weights(model):
+    return {k: np.array(v, copy=True) for k, v in model.state_dict().items()}
+
+
+def test_strings_have_both_languages_and_are_merged():
+    for key, entry in TRAIN_STRINGS.items():
+        assert key.startswith(("train_", "builder_", "model_train_")), key
+        assert entry.get("en") and entry.get("zh"), key
+        assert STRINGS[key] is entry
+
+
+def test_start_ticks_grow_history_and_streamed_curves():
+    view = tiny_view()
+    view.start()
+    assert view.status == "running" and view.session is not None
+    for _ in range(8):
+        view.tick(budget=0.02)
+    steps = view.session.trainer.history.step
+    assert view.steps == len(steps) > 0
+    view._flush(force=True)
+    assert len(view.curves.steps.data["step"]) == view.steps
+    assert view.curves.steps.data["step"] == steps
+    assert len(view.grads.source.data["step"]) == view.steps
+    assert view.curves.evals.data["step"][0] == 0          # evaluated before the first step
+    assert f"data-steps='{view.steps}'" in view.status_pane.object
+
+
+def test_pause_stops_steps_and_resume_continues():
+    view = tiny_view()
+    view.start()
+    while view.steps < 2:
+        view.tick(budget=0.02)
+    view.pause()
+    assert view.status == "paused"
+    done = view.steps
+    for _ in range(3):
+        view.tick()
+    assert view.steps == done
+    assert view.start_button.name == view.t("train_resume") and not view.start_button.disabled
+    view.start()
+    view.tick(budget=0.0)
+    assert view.status == "running" and view.steps >= done      # resumed the same run
+    assert view.session.trainer.history.step[:done] == list(range(1, done + 1))
+
+
+def test_single_step_is_exactly_one_optimizer_step():
+    view = tiny_view()
+    view.step_once()
+    assert view.status == "paused" and view.steps == 1
+    before = weights(view.session.model)
+    view.step_once()
+    assert view.steps == 2 and len(view.session.trainer.history.step) == 2
+    after = weights(view.session.model)
+    assert any(not np.array_equal(before[k], after[k]) for k in before)
+
+
+def test_learning_rate_change_applies_at_the_next_step():
+    view = tiny_view(lr=0.05)
+    view.step_once()
+    view.lr = 0.003
+    assert view.session.lr == pytest.approx(0.003)
+    assert view.lr_slider.value == 0.003
+    view.step_once()
+    assert view.session.trainer.history.lr == [pytest.approx(0.05), pytest.approx(0.003)]
+
+
+def test_huge_learning_rate_diverges_with_a_message_and_keeps_the_last_good_weights():
+    view = tiny_view(model="lenet5", lr=10.0, optimizer="sgd")   # blows up after a few steps
+    snapshots = {0: weights(view.build_model())}
+    for _ in range(40):
+        view.step_once()
+        if view.status == "diverged":
+            break
+        snapshots[view.steps] = weights(view.session.model)
+    assert view.status == "diverged", "lr=10 should blow up within 40 steps"
+    event = view.session.diverged
+    assert view.diverged_alert.visible and event.reason in view.diverged_alert.object
+    assert "train-diverged" in view.diverged_alert.object
+    kept = weights(view.session.model)
+    assert all(np.isfinite(v).all() for v in kept.values())
+    good = snapshots[event.restored_step]
+    assert all(np.array_equal(kept[k], good[k]) for k in kept)
+    assert view.curves.diverged.visible and view.curves.diverged.location == event.step
+    view.lang = "zh"
+    assert "学习率" in view.diverged_alert.object and view.diverged_alert.visible
+
+
+def test_finished_run_is_registered_and_selectable():
+    registry = ModelRegistry()
+    view = TrainView(registry=registry, autoplay=False, model="custom", arch=TINY, subset=500, batch_size=128,
+                     epochs=1)
+    view.start()
+    for _ in range(200):
+        view.tick(budget=0.05)
+        if view.status != "running":
+            break
+    assert view.status == "finished"
+    assert view.trained_key in registry.keys
+    model = registry.get(view.trained_key)
+    assert model is not view.session.model                            # a copy: further runs do not change it
+    x = np.random.default_rng(0).random((2, 1, 28, 28)).astype(np.float32)
+    np.testing.assert_array_equal(model(x), view.session.model.eval()(x))
+    assert view.trained_key in registry.options("en").values()
+    assert view.registered_note.visible
+
+
+def test_stop_ends_the_run_evaluates_and_registers():
+    view = tiny_view()
+    view.step_once()
+    view.stop()
+    assert view.status == "stopped"
+    assert view.session.last_eval.step == 1
+    assert view.trained_key in view.registry.keys
+    assert not view.stop_button.disabled is False or view.stop_button.disabled
+
+
+def test_download_upload_roundtrip_gives_identical_outputs():
+    view = tiny_view()
+    view.step_once()
+    data = view.model_bytes()
+    assert view._download_file().getvalue() == data
+    other = TrainView(autoplay=False)
+    assert other.load_upload(data, "mine.npz")
+    assert other.model == "uploaded" and other.upload_message.alert_type == "success"
+    x = np.random.default_rng(1).random((3, 1, 28, 28)).astype(np.float32)
+    uploaded = other.build_model()
+    np.testing.assert_array_equal(uploaded.eval()(x), view.session.model.eval()(x))
+    other.step_once()                                                 # training goes on from the file
+    assert other.steps == 1
+
+
+@pytest.mark.parametrize("data", [b"not a model at all", b"PK\x03\x04broken zip", b"\x00" * 64])
+def test_malformed_upload_shows_the_model_file_error(data):
+    from cnncore.errors import ModelFileError
+    from cnncore.io import load
+
+    with pytest.raises(ModelFileError) as info:
+        load(data)
+    view = TrainView(autoplay=False)
+    assert not view.load_upload(data, "bad.npz")
+    assert view.upload_message.visible and view.upload_message.alert_type == "danger"
+    assert str(info.value) in view.upload_message.object.replace("&#x27;", "'").replace("&quot;", '"')
+    assert view.model != "uploaded" and not view._error.visible
+    view.lang = "zh"
+    assert "无法使用这个文件" in view.upload_message.object
+
+
+def test_upload_of_a_model_that_is_not_for_digits_is_refused():
+    from cnncore import nn
+    from cnncore.io import to_bytes
+
+    view = TrainView(autoplay=False)
+    assert not view.load_upload(to_bytes(nn.Sequential(nn.Flatten(), nn.Linear(784, 3))), "three.npz")
+    assert "10" in view.upload_message.object and view.upload_message.alert_type == "danger"
+
+
+def test_builder_add_remove_move_update_shapes_and_params():
+    builder = NetworkBuilder(arch="c8k3p1-relu-max2")
+    base = builder.result.params
+    assert builder.result.ok and base == 8 * 9 + 8 + (8 * 14 * 14 * 10 + 10)
+    builder.add("linear")                                              # Linear 1568 -> 64, head 64 -> 10
+    assert builder.arch.endswith("fc64")
+    assert builder.result.params == 8 * 9 + 8 + (1568 * 64 + 64) + (64 * 10 + 10)
+    assert "Flatten" in builder._widgets[-1][2].object and builder._widgets[-1][2].visible
+    assert "→ <b>64</b>" in builder._widgets[-1][1].object
+    builder.set_option(0, "channels", 4)
+    assert "4 × 28 × 28" in builder._widgets[0][1].object
+    assert builder.result.params == 4 * 9 + 4 + (4 * 196 * 64 + 64) + 650
+    builder.move(3, -1)                                               # fc64 before max2
+    assert builder.arch == "c4k3p1-relu-fc64-max2"
+    assert not builder.result.ok and builder.result.error_index == 3   # MaxPool2d on a (N, 64) input
+    builder.remove(3)
+    assert builder.result.ok and builder.arch == "c4k3p1-relu-fc64"
+
+
+def test_builder_explains_an_invalid_stack_with_the_engine_message():
+    from cnncore.errors import ShapeError
+    from cnncore import nn
+    from cnncore.inspect import summary
+
+    builder = NetworkBuilder(arch="c8k7-max2-c8k7-max2")
+    builder.add("conv")
+    builder.set_option(4, "kernel", 5)
+    builder.set_option(4, "padding", 0)
+    assert not builder.result.ok and builder.result.error_index == 4
+    with pytest.raises(ShapeError) as info:                            # the same layer, on its own
+        summary(nn.Sequential(nn.Conv2d(8, 8, 5)), (1, 8, 2, 2))
+    assert builder.message.visible and str(info.value) in builder.message.object
+    assert "Layer 5" in builder.message.object and "✕" in builder._widgets[4][1].object
+    view = TrainView(autoplay=False, model="custom", arch=builder.arch)
+    assert view.start_button.disabled and view.step_button.disabled
+    view.builder.remove(4)
+    assert not view.start_button.disabled and view.arch == "c8k7-max2-c8k7-max2"
+
+
+def test_layer_specs_roundtrip_and_bad_text():
+    assert format_arch(parse_arch(DEFAULT_ARCH)) == DEFAULT_ARCH
+    text = "c8k5s2p2-lrelu-bn-avg2-drop50-res16s2-fc128-tanh-bn-sigmoid"
+    assert format_arch(parse_arch(text)) == text
+    result = build_network(parse_arch(text))
+    assert result.ok and result.model(np.zeros((2, 1, 28, 28), np.float32)).shape == (2, 10)
+    with pytest.raises(ValueError, match="'wat'"):
+        parse_arch("c8k3-wat")
+    view = TrainView(autoplay=False, model="custom", arch="c8k3-wat")
+    assert view.builder._error.visible and view.builder.result.ok      # the default stack instead
+
+
+def test_language_switch_keeps_state():
+    view = tiny_view(optimizer="adam", lr=0.003)
+    view.step_once()
+    view.lang = "zh"
+    assert view.start_button.name == "▶ 继续" and view.steps == 1
+    assert view.optimizer == "adam" and view.lr == 0.003 and view.arch == TINY
+    assert view.curves.loss.title.text == STRINGS["train_loss_title"]["zh"]
+    assert "1 · 选择网络" in view.headings["train_heading_model"].object
+    view.lang = "en"
+    assert view.start_button.name == "▶ Resume"
+
+
+def test_url_params_and_subset():
+    assert set(TrainView.url_params) >= {"model", "optimizer", "lr", "batch_size", "epochs", "augment"}
+    labels = np.repeat(np.arange(10), 50)
+    index = balanced_subset(labels, 100)
+    assert np.bincount(labels[index]).tolist() == [10] * 10
+    view = tiny_view(subset=500)
+    (images, y), (test_images, test_y) = view._data()
+    assert len(y) == 500 and len(test_y) == 1000
+
+
+def test_session_evaluation_slices_equal_one_evaluation():
+    from cnncore.data import load_digits
+    from cnncore.train import evaluate
+
+    model = build_network(parse_arch(TINY)).model
+    test = load_digits("test")
+    session = TrainingSession(model, load_digits("train"), test, eval_chunk=300)
+    events = []
+    while not events:
+        events = session.advance(budget=0.0)
+    whole = evaluate(model, *test)
+    assert events[0].kind == "eval" and events[0].step == 0
+    np.testing.assert_array_equal(events[0].confusion, whole.confusion)
+    assert events[0].loss == pytest.approx(whole.loss, rel=1e-6)
+    assert events[0].accuracy == whole.accuracy
