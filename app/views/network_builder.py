@@ -164,7 +164,7 @@ class NetworkBuilder(View):
             for symbol, key, action in (("↑", "builder_up", lambda e, i=index: self.move(i, -1)),
                                         ("↓", "builder_down", lambda e, i=index: self.move(i, 1)),
                                         ("✕", "builder_remove", lambda e, i=index: self.remove(i))):
-                button = pn.widgets.Button(name=symbol, width=36, margin=(2, 1), color="light",
+                button = pn.widgets.Button(label=symbol, width=36, margin=(2, 1), color="light",
                                            description=self.t(key, n=index + 1), disabled=self.disabled)
                 button.on_click(action)
                 buttons.append(button)
@@ -227,10 +227,10 @@ class NetworkBuilder(View):
 
     # -- texts ---------------------------------------------------------------
     def relabel(self):
-        self.kind_select.name = self.t("builder_add_kind")
+        self.kind_select.label = self.t("builder_add_kind")
         self.kind_select.param.update(options={self.t(f"builder_kind_{k}"): k for k in KINDS},
                                       value=self.kind_select.value or KINDS[0])
-        self.add_button.name = self.t("builder_add")
+        self.add_button.label = self.t("builder_add")
         self.input_line.object = (f"<div class='nb-row'><span class='nb-num'>⟵</span>"
                                   f"<span class='nb-kind'>{html.escape(self.t('builder_input'))}</span></div>")
         self._make_rows()

@@ -549,7 +549,7 @@ class TrainView(View):
         can_build = self.model != "custom" or (self.builder.result is not None and self.builder.result.ok)
         can_build = can_build and (self.model != "uploaded" or self._uploaded is not None)
         self.start_button.disabled = running or (not active and not can_build)
-        self.start_button.name = self.t("train_resume" if self.status == "paused" else "train_start")
+        self.start_button.label = self.t("train_resume" if self.status == "paused" else "train_start")
         self.pause_button.disabled = not running
         self.step_button.disabled = running or (not active and not can_build)
         self.stop_button.disabled = not active
@@ -658,8 +658,8 @@ class TrainView(View):
         options = {self.t(f"model_{name}"): name for name in self._zoo}
         options[self.t("train_model_custom")] = "custom"
         options[self.t("train_model_uploaded")] = "uploaded"
-        self.model_select.param.update(options=options, value=self.model, name=self.t("train_model"))
-        self.pretrained_box.name = self.t("train_pretrained")
+        self.model_select.param.update(options=options, value=self.model, label=self.t("train_model"))
+        self.pretrained_box.label = self.t("train_pretrained")
         self.pretrained_note.object = html.escape(self.t("train_pretrained_none"))
         self.upload_label.object = f"<b>{html.escape(self.t('train_upload'))}</b>"
         state = getattr(self, "_upload_state", None)
@@ -672,17 +672,17 @@ class TrainView(View):
         self.optimizer_label.object = f"<b>{html.escape(self.t('train_optimizer'))}</b>"
         self.optimizer_buttons.param.update(options={self.t("train_sgd"): "sgd", self.t("train_adam"): "adam"},
                                             value=self.optimizer)
-        self.lr_slider.name = self.t("train_lr")
+        self.lr_slider.label = self.t("train_lr")
         self.lr_hint.object = html.escape(self.t("train_lr_hint"))
         self.batch_label.object = f"<b>{html.escape(self.t('train_batch_size'))}</b>"
-        self.epochs_slider.name = self.t("train_epochs")
+        self.epochs_slider.label = self.t("train_epochs")
         self.subset_select.param.update(options={self.t("train_subset_option", n=n): n for n in SUBSETS},
-                                        value=self.subset, name=self.t("train_subset"))
-        self.augment_box.name = self.t("train_augment")
+                                        value=self.subset, label=self.t("train_subset"))
+        self.augment_box.label = self.t("train_augment")
         self.settings_note.object = html.escape(self.t("train_settings_note"))
-        self.pause_button.name = self.t("train_pause")
-        self.step_button.name = self.t("train_step")
-        self.stop_button.name = self.t("train_stop")
+        self.pause_button.label = self.t("train_pause")
+        self.step_button.label = self.t("train_step")
+        self.stop_button.label = self.t("train_stop")
         self.start_button.description = self.t("train_start_tip")
         self.step_button.description = self.t("train_step_tip")
         self.stop_button.description = self.t("train_stop_tip")

@@ -62,7 +62,7 @@ def test_pause_stops_steps_and_resume_continues():
     for _ in range(3):
         view.tick()
     assert view.steps == done
-    assert view.start_button.name == view.t("train_resume") and not view.start_button.disabled
+    assert view.start_button.label == view.t("train_resume") and not view.start_button.disabled
     view.start()
     view.tick(budget=0.0)
     assert view.status == "running" and view.steps >= done      # resumed the same run
@@ -204,7 +204,7 @@ def test_builder_explains_an_invalid_stack_with_the_engine_message():
     from cnncore import nn
     from cnncore.inspect import summary
 
-    builder = NetworkBuilder(arch="c8k7-max2-c8k7-max2")
+    builder = NetworkBuilder(arch="c8k7p0-max2-c8k7p0-max2")
     builder.add("conv")
     builder.set_option(4, "kernel", 5)
     builder.set_option(4, "padding", 0)
@@ -216,7 +216,7 @@ def test_builder_explains_an_invalid_stack_with_the_engine_message():
     view = TrainView(autoplay=False, model="custom", arch=builder.arch)
     assert view.start_button.disabled and view.step_button.disabled
     view.builder.remove(4)
-    assert not view.start_button.disabled and view.arch == "c8k7-max2-c8k7-max2"
+    assert not view.start_button.disabled and view.arch == "c8k7p0-max2-c8k7p0-max2"
 
 
 def test_layer_specs_roundtrip_and_bad_text():
@@ -235,12 +235,12 @@ def test_language_switch_keeps_state():
     view = tiny_view(optimizer="adam", lr=0.003)
     view.step_once()
     view.lang = "zh"
-    assert view.start_button.name == "▶ 继续" and view.steps == 1
+    assert view.start_button.label == "▶ 继续" and view.steps == 1
     assert view.optimizer == "adam" and view.lr == 0.003 and view.arch == TINY
     assert view.curves.loss.title.text == STRINGS["train_loss_title"]["zh"]
     assert "1 · 选择网络" in view.headings["train_heading_model"].object
     view.lang = "en"
-    assert view.start_button.name == "▶ Resume"
+    assert view.start_button.label == "▶ Resume"
 
 
 def test_url_params_and_subset():
