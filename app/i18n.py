@@ -1,12 +1,14 @@
 """Every string the app shows, in English and Chinese (中文).
 
-``t("clear", "zh")`` -> ``"清除"``. Add a key here (both languages) before
-using it in a view; ``tests/app`` checks that every key has both.
+``t("clear", "zh")`` -> ``"清除"``. Shared strings live here; a view module may
+keep its own table and merge it with :func:`add_strings` at import (so views
+written in parallel do not all edit this file). ``tests/app`` checks that
+every key has both languages.
 Chinese uses the terms of Chinese CNN textbooks: 卷积核 (kernel), 步幅
 (stride), 填充 (padding), 感受野 (receptive field), 特征图 (feature map),
 池化 (pooling), 权值共享 (weight sharing), 批量归一化 (batch norm), 残差 (residual).
 """
-__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "STRINGS", "t", "language_from_header", "choose_language"]
+__all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "STRINGS", "t", "add_strings", "language_from_header", "choose_language"]
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 DEFAULT_LANGUAGE = "en"
@@ -79,6 +81,21 @@ STRINGS = {
     "model_nin_small": {"en": "Small Network-in-Network", "zh": "小型 NiN（网络中的网络）"},
     "model_convnetjs_mnist": {"en": "ConvNetJS MNIST net", "zh": "ConvNetJS 的 MNIST 网络"},
 }
+
+
+def add_strings(table):
+    """Merge a view's ``{key: {"en": ..., "zh": ...}}`` into :data:`STRINGS`.
+
+    Raises:
+        ValueError: a key lacks a language, or is already defined differently.
+    """
+    for key, entry in table.items():
+        if set(entry) != set(LANGUAGES):
+            raise ValueError(f"i18n: {key!r} needs exactly the languages {sorted(LANGUAGES)}, got {sorted(entry)}")
+        if key in STRINGS and STRINGS[key] != entry:
+            raise ValueError(f"i18n: {key!r} is already defined as {STRINGS[key]}")
+        STRINGS[key] = dict(entry)
+    return table
 
 
 def t(key, lang=DEFAULT_LANGUAGE, **fields):

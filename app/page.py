@@ -5,7 +5,7 @@ import panel as pn
 
 from .i18n import t
 from .theme import make_template
-from .views.base import detect_language, language_switch
+from .views.base import language_switch
 
 __all__ = ["extension", "page", "BRAND"]
 
@@ -32,7 +32,3 @@ def page(target, subtitle_key="app_subtitle"):
     relabel()
     header = [subtitle, pn.HSpacer(), language_switch(target)]
     return make_template(BRAND, header=[pn.Row(*header, sizing_mode="stretch_width")], main=[target])
-
-
-def lang_for_session():
-    return detect_language()

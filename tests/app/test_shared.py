@@ -110,3 +110,13 @@ def test_registered_models_get_numbered_keys_and_labels():
     assert (k1, k2) == ("mine_1", "mine_2")
     assert seen[-1][-2:] == [k1, k2]
     assert "trained in this session" in [label for label, k in registry.options("en").items() if k == k1][0]
+
+
+def test_add_strings_checks_languages_and_clashes(monkeypatch):
+    monkeypatch.setattr(i18n, "STRINGS", dict(i18n.STRINGS))
+    i18n.add_strings({"stride_demo": {"en": "Stride", "zh": "步幅"}})
+    assert i18n.t("stride_demo", "zh") == "步幅"
+    with pytest.raises(ValueError, match="needs exactly"):
+        i18n.add_strings({"padding_demo": {"en": "Padding"}})
+    with pytest.raises(ValueError, match="already defined"):
+        i18n.add_strings({"clear": {"en": "Wipe", "zh": "擦除"}})

@@ -42,7 +42,7 @@ SERVER_START_TIMEOUT = 90  # seconds; the first import of panel + numpy is the s
 def pytest_collection_modifyitems(items):
     here = Path(__file__).parent
     for item in items:
-        if here in Path(str(item.fspath)).parents:
+        if here in Path(item.path).parents:
             item.add_marker(pytest.mark.e2e)
 
 
