@@ -38,7 +38,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from cnncore import backend  # noqa: E402
 from cnncore.functional import conv as C  # noqa: E402
 
-from timing import IN_PYODIDE, fmt_ms, machine_info, median_times  # noqa: E402
+from timing import IN_PYODIDE, cpu_clock, fmt_ms, machine_info, median_times  # noqa: E402
 import blocked_gemm  # noqa: E402
 
 blocked_gemm.register()   # backend kind 'einsum_blocked' (benchmark-only)
@@ -183,7 +183,7 @@ def run(shapes, repeats, budget, dtype):
                 if not np.allclose(out, ref, atol=tol * scale, rtol=tol):
                     raise AssertionError(f"{name} {product} {vname} disagrees with cnncore")
             # interleaved samples: load from other processes hits every variant alike
-            times = median_times(variants, repeats=repeats, budget=budget)
+            times = median_times(variants, repeats=repeats, budget=budget, clock=cpu_clock())
             fastest = min(times, key=times.get)
             best[(name, product)] = (fastest, times)
             cells = ", ".join(f"{v} {fmt_ms(t)}" + (" *" if v == fastest else "")

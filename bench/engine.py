@@ -39,7 +39,7 @@ sys.path.insert(0, HERE)
 import cnncore  # noqa: E402
 from cnncore import backend, nn  # noqa: E402
 
-from timing import IN_PYODIDE, fmt_ms, machine_info, median_times  # noqa: E402
+from timing import IN_PYODIDE, cpu_clock, fmt_ms, machine_info, median_times  # noqa: E402
 
 try:
     from cnncore.optim import SGD, Adam
@@ -249,7 +249,7 @@ def run_cpython(threads, quick, only, clock_kind="auto"):
     for n in threads:
         torch.set_num_threads(n)
         use_cpu = clock_kind == "cpu" or (clock_kind == "auto" and n == 1)
-        clock = time.process_time if use_cpu else time.perf_counter
+        clock = cpu_clock() if use_cpu else time.perf_counter
         with threadpool_limits(n):
             ours = cnncore_cases(np.random.default_rng(0), quick)
             theirs = torch_cases(torch, quick)
@@ -274,8 +274,10 @@ def run_cpython(threads, quick, only, clock_kind="auto"):
           + "".join(f"\n  missed ({v[0]} thr): {v[1]}: {v[2]:.2f}x < {v[3]:.2f}x" for v in missed))
 
 
-def run_pyodide(kinds, quick, only):
-    print(f"# cnncore in Pyodide ({machine_info()})")
+def run_pyodide(kinds, quick, only, clock_kind="auto"):
+    clock = time.perf_counter if clock_kind == "wall" else cpu_clock()
+    print(f"# cnncore in Pyodide ({machine_info()}); clock: "
+          f"{'wall' if clock is time.perf_counter else 'Node process CPU time'}")
     print(f"# default backend.matmul = {backend.get_matmul()!r}; "
           f"columns: median ms per call with each formulation\n")
     def with_kind(kind, fn):
@@ -291,7 +293,7 @@ def run_pyodide(kinds, quick, only):
     for name, entry in cnncore_cases(np.random.default_rng(0), quick).items():
         if only and only not in name:
             continue
-        results[name] = _times({k: with_kind(k, entry[1]) for k in kinds}, quick)
+        results[name] = _times({k: with_kind(k, entry[1]) for k in kinds}, quick, clock)
         results[name]["entry"] = entry
     print("| case | " + " | ".join(f"{k} ms" for k in kinds) + " | fastest |")
     print("|---|" + "---:|" * len(kinds) + ":-:|")
@@ -309,13 +311,13 @@ def main(argv=None):
                     help="Pyodide: backend.matmul formulations to compare")
     ap.add_argument("--quick", action="store_true", help="fewer, shorter samples")
     ap.add_argument("--clock", choices=["auto", "cpu", "wall"], default="auto",
-                    help="CPython: 'cpu' = process CPU time (steady on a busy machine, "
-                         "right for 1 thread); 'auto' = cpu for 1 thread, wall otherwise")
+                    help="'cpu' = process CPU time (steady on a busy machine, right for one "
+                         "thread); 'auto' = cpu for 1 thread and in Pyodide, wall otherwise")
     ap.add_argument("--only", default=None, help="run only cases whose name contains this")
     a = ap.parse_args(argv)
     cnncore.manual_seed(0)
     if IN_PYODIDE:
-        run_pyodide(a.kinds, a.quick, a.only)
+        run_pyodide(a.kinds, a.quick, a.only, a.clock)
     else:
         run_cpython(a.threads, a.quick, a.only, a.clock)
 

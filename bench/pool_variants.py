@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from cnncore.functional import pooling as P  # noqa: E402
 
-from timing import IN_PYODIDE, fmt_ms, machine_info, median_times  # noqa: E402
+from timing import IN_PYODIDE, cpu_clock, fmt_ms, machine_info, median_times  # noqa: E402
 
 
 def _offset_slices(geo, u, v):
@@ -92,7 +92,7 @@ def main():
             "fwd_off": lambda: max_pool2d_forward_offsets(x, k, s, p),
             "bwd": lambda: P.max_pool2d_backward(g, cache_ref),
             "bwd_off": lambda: max_pool2d_backward_offsets(g, cache),
-        }, repeats=7, budget=1.0)
+        }, repeats=7, budget=1.0, clock=cpu_clock())
         print(f"| {name} {(n, c, h, w)} k{k} s{s} p{p} | {fmt_ms(t['fwd'])} | {fmt_ms(t['fwd_off'])} "
               f"| {fmt_ms(t['bwd'])} | {fmt_ms(t['bwd_off'])} |", flush=True)
 

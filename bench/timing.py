@@ -9,9 +9,33 @@ import statistics
 import sys
 import time
 
-__all__ = ["median_time", "median_times", "fmt_ms", "machine_info", "IN_PYODIDE"]
+__all__ = ["median_time", "median_times", "fmt_ms", "machine_info", "cpu_clock", "IN_PYODIDE"]
 
 IN_PYODIDE = sys.platform == "emscripten"
+
+
+def _node_cpu_seconds():
+    usage = _node_process.cpuUsage()          # microseconds of user and system CPU time
+    return (usage.user + usage.system) / 1e6
+
+
+try:  # Under Node (bench/pyodide_run.mjs), Node's process CPU time; in a browser, none.
+    from js import process as _node_process  # type: ignore[import-not-found]
+    _node_process.cpuUsage()
+    _NODE_CPU = True
+except Exception:
+    _NODE_CPU = False
+
+
+def cpu_clock():
+    """The clock for single-threaded work on a shared machine: CPU time, not wall time.
+
+    CPython: ``time.process_time``. Pyodide under Node: the Node process's
+    CPU time (the WebAssembly runs on one thread). Elsewhere: wall time.
+    """
+    if not IN_PYODIDE:
+        return time.process_time
+    return _node_cpu_seconds if _NODE_CPU else time.perf_counter
 
 
 def median_time(fn, repeats=7, min_sample=0.05, warmup=1, budget=None):
