@@ -133,11 +133,17 @@ def _conv(e, t, in_channel, input_layer):
     chips = "".join(
         f'<span class="ix-chip{" on" if c == k else ""}">{html.escape(t("inside_channel_short", channel=int(ch)))}: '
         f'{fmt(s, 3)}</span>' for c, (ch, s) in enumerate(zip(e.input_channels, sums)))
-    terms = " + ".join(f"({fmt(s, 3)})" for s in sums) if len(sums) <= 8 else t("inside_many_terms", n=len(sums))
+    if len(sums) == 1:
+        terms = t("inside_sum_products", n=e.products[k].size)
+    elif len(sums) <= 8:
+        terms = " + ".join(f"({fmt(s, 3)})" for s in sums)
+    else:
+        terms = t("inside_many_terms", n=len(sums))
     bias = 0.0 if e.bias is None else e.bias
+    step_sum = t("inside_step_sum", n=len(sums)) if len(sums) > 1 else t("inside_step_sum_one")
     parts += [
-        f'<div class="ix-step">{html.escape(t("inside_step_sum", n=len(sums)))}</div>',
-        f'<div class="ix-chips">{chips}</div>',
+        f'<div class="ix-step">{html.escape(step_sum)}</div>',
+        f'<div class="ix-chips">{chips}</div>' if len(sums) > 1 else "",
         f'<div class="ix-eq">Σ = {terms} = {fmt(e.total, 4)}</div>',
         f'<div class="ix-step">{html.escape(t("inside_step_bias"))}</div>',
         f'<div class="ix-eq">{fmt(e.total, 4)} + ({fmt(bias, 4)}) = <span class="ix-result" '

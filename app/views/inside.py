@@ -31,7 +31,7 @@ from ..components.inside_plots import TileMosaic, VectorCells, colour_range, mos
 from ..theme import ACCENT, GREY, SIGNED, card_css, symmetric_range
 from .base import View
 
-__all__ = ["InsideView", "load_samples"]
+__all__ = ["InsideView", "load_samples", "css_name"]
 
 _CSS = f"""
 .ins-head {{ font-size: 15px; line-height: 1.3; }}
@@ -40,9 +40,9 @@ _CSS = f"""
 .ins-head .range {{ color: #52606D; font-size: 13px; font-variant-numeric: tabular-nums; }}
 .ins-head.on b {{ color: {ACCENT}; }}
 .ins-title {{ font-size: 20px; font-weight: 600; margin: 2px 0 4px 0; }}
-.ins-note {{ color: #52606D; font-size: 15px; }}
-.ins-cap {{ font-size: 15px; color: #1F2933; max-width: 280px; }}
-.ins-status {{ font-size: 17px; }}
+:host(.ins-note) {{ color: #52606D; font-size: 15px; }}
+:host(.ins-cap) {{ font-size: 15px; }}
+:host(.ins-status) {{ font-size: 17px; }}
 """
 
 
@@ -53,6 +53,11 @@ def load_samples():
     images, labels = sample_digits(1)
     order = np.argsort(labels, kind="stable")
     return np.asarray(images[order, 0], dtype=np.float32)          # (10, 1, 28, 28) -> (10, 28, 28)
+
+
+def css_name(name):
+    """A module name as a CSS class fragment: ``'layer1.0.conv1'`` -> ``'layer1-0-conv1'``."""
+    return "".join(ch if ch.isalnum() else "-" for ch in name)
 
 
 def _html(css_class="", **kwargs):
@@ -70,7 +75,8 @@ class InsideView(View):
     """
 
     model = param.Selector(default=None, objects=[], doc="Key of the model in the session's registry.")
-    layer = param.String(default="", doc="Name of the chosen layer ('' = the first convolution).")
+    # A Parameter, not a String: the URL reads ``?layer=3`` as the number 3 (made a string in _on_change).
+    layer = param.Parameter(default="", doc="Name of the chosen layer ('' = the first feature map).")
     channel = param.Integer(default=0, bounds=(0, None), doc="Channel of the chosen unit (unit index in a vector).")
     i = param.Integer(default=14, bounds=(0, None), doc="Row of the chosen unit.")
     j = param.Integer(default=14, bounds=(0, None), doc="Column of the chosen unit.")
@@ -113,11 +119,11 @@ class InsideView(View):
         self.keyboard_hint = _html("ins-note", width=260, margin=(0, 10))
 
         # -- texts -------------------------------------------------------------
-        self.titles = {key: _html("ins-title", margin=(0, 10)) for key in
+        self.titles = {key: _html(margin=(0, 10)) for key in
                        ("input", "choose", "overview", "unit", "compute", "kernels")}
         self.overview_hint = _html("ins-note", sizing_mode="stretch_width", margin=(0, 10))
         self.legend = _html("ins-note", sizing_mode="stretch_width", margin=(0, 10))
-        self.unit_title = _html("ins-title", sizing_mode="stretch_width", margin=(0, 10))
+        self.unit_title = _html(sizing_mode="stretch_width", margin=(0, 10))
         self.value_text = _html("ins-cap", width=280, margin=(0, 10))
         self.rf_caption = _html("ins-cap", width=280, margin=(0, 10))
         self.rf_title = _html("ins-cap", width=280, margin=(0, 10))
@@ -126,7 +132,7 @@ class InsideView(View):
         self.detail = pn.pane.HTML("", stylesheets=[EXPLAIN_CSS], sizing_mode="stretch_width", min_height=200,
                                    margin=(0, 10))
         self.kernels_caption = _html("ins-note", sizing_mode="stretch_width", margin=(0, 10))
-        self.explain_title = _html("ins-title", margin=(0, 10))
+        self.explain_title = _html(margin=(0, 10))
         self.explanation_text = pn.pane.Markdown("", width=360, margin=(0, 10))
         self.untrained_note = pn.pane.Alert("", alert_type="info", width=260, margin=(4, 10))
 
@@ -194,6 +200,9 @@ class InsideView(View):
         if self._rendering:
             return
         with self.guard():
+            if not isinstance(self.layer, str):
+                with param.parameterized.discard_events(self):
+                    self.layer = str(self.layer)
             if "image" in names and self.image is not None and not self.use_drawing:
                 self.use_drawing = True     # re-enters _on_change, which recomputes
                 return
@@ -278,8 +287,9 @@ class InsideView(View):
                 plot = VectorCells(info.channels, cell_px=22 if info.channels <= 16 else 11, labels=labels)
                 plot.on_click(lambda k, name=info.name: self.select(name, k, 0, 0))
             self.layer_plots[info.name] = plot
-            columns.append(pn.Column(self._head_pane(info.name), pn.pane.Bokeh(plot.figure, margin=(0, 4)),
-                                     margin=(0, 6)))
+            pane = pn.Column(pn.pane.Bokeh(plot.figure, margin=0), margin=(0, 4),
+                             css_classes=[f"inside-plot-{css_name(info.name)}"])   # a handle for tests
+            columns.append(pn.Column(self._head_pane(info.name), pane, margin=(0, 6)))
         self.overview[:] = columns
         self._load_kernels(net)
         bad = None
@@ -290,7 +300,7 @@ class InsideView(View):
         return bad
 
     def _head_pane(self, name):
-        pane = _html("ins-head", width=190, margin=(0, 4))
+        pane = _html(width=190, margin=(0, 4))
         self.layer_heads[name] = pane
         return pane
 
@@ -298,23 +308,21 @@ class InsideView(View):
         self.kernel_plots, self.kernel_heads, columns = {}, {}, []
         for name, weight in conv_layers(net):
             out, inp, kh, kw = weight.shape
-            if inp == 1:                                   # one input channel: kernels side by side
-                tiles, ncols = weight[:, 0], min(out, 8)
-            else:                                          # (out, in, kh, kw) -> (out * in, kh, kw)
-                tiles, ncols = weight.reshape(out * inp, kh, kw), inp
-            nrows = -(-len(tiles) // ncols)
-            tile_px = int(max(12, min(40, 6 * kh, 480 / nrows, 420 / ncols)))
+            # one column per output channel, one row per input channel:
+            # (out, in, kh, kw) -> (in, out, kh, kw) -> (in * out, kh, kw); tile k = c_in * out + c_out
+            tiles, ncols = weight.transpose(1, 0, 2, 3).reshape(inp * out, kh, kw), out
+            tile_px = int(max(12, min(36, 6 * kh, 360 / inp, 720 / out)))
             plot = TileMosaic(len(tiles), (kh, kw), ncols, tile_px)
             plot.update(tiles, (SIGNED, *symmetric_range(weight)))
-            plot.on_click(lambda k, i, j, name=name, inp=inp: self._pick_kernel(name, k, inp))
+            plot.on_click(lambda k, i, j, name=name, out=out: self._pick_kernel(name, k, out))
             self.kernel_plots[name] = (plot, inp, out)
-            head = _html("ins-head", width=max(190, plot.figure.width), margin=(0, 4))
+            head = _html(width=max(190, plot.figure.width), margin=(0, 4))
             self.kernel_heads[name] = head
             columns.append(pn.Column(head, pn.pane.Bokeh(plot.figure, margin=(0, 4)), margin=(0, 10)))
         self.kernels[:] = columns
 
-    def _pick_kernel(self, name, k, inp):
-        out_channel, in_channel = (k, 0) if inp == 1 else divmod(k, inp)
+    def _pick_kernel(self, name, k, out):
+        in_channel, out_channel = divmod(k, out)
         info = self._info(name)
         self.param.update(layer=name, channel=out_channel, i=min(self.i, info.hw[0] - 1),
                           j=min(self.j, info.hw[1] - 1), in_channel=in_channel)
@@ -384,8 +392,8 @@ class InsideView(View):
             self.focus.update(values[c][None], colour_range(values))
             self.focus.show_unit(0, i, j)
         for name, (plot, inp, out) in self.kernel_plots.items():
-            rows = [c] if inp == 1 else list(range(c * inp, (c + 1) * inp))
-            plot.show_tiles(rows if name == info.name else [])
+            column = [c_in * out + c for c_in in range(inp)]
+            plot.show_tiles(column if name == info.name else [])
         self._sync_controls()
         self._write_texts()
 
@@ -393,7 +401,9 @@ class InsideView(View):
         info = self.info
         self._rendering = True
         try:
-            self.layer_select.options = {self._layer_option(other): other.name for other in self.layers}
+            options = {self._layer_option(other): other.name for other in self.layers}
+            if self.layer_select.options != options:
+                self.layer_select.options = options
             self.layer_select.value = info.name
             self.channel_slider.end = max(1, info.channels - 1)
             self.channel_slider.value = self.channel
@@ -407,9 +417,10 @@ class InsideView(View):
             e = self.explanation
             if e is not None and e.kind == "conv":
                 sums = partial_sums(e)
-                self.in_channel_select.options = {
-                    self.t("inside_in_channel_option", channel=int(ch), s=fmt(s, 3)): k
-                    for k, (ch, s) in enumerate(zip(e.input_channels, sums))}
+                options = {self.t("inside_in_channel_option", channel=int(ch), s=fmt(s, 3)): k
+                           for k, (ch, s) in enumerate(zip(e.input_channels, sums))}
+                if self.in_channel_select.options != options:
+                    self.in_channel_select.options = options
                 chosen = self.in_channel if 0 <= self.in_channel < len(sums) else int(np.argmax(np.abs(sums)))
                 self.in_channel_select.value = chosen
                 self.in_channel_select.visible = len(sums) > 1
@@ -443,7 +454,7 @@ class InsideView(View):
         label = self.layer_label(info)
         title = (self.t("inside_unit_title", layer=label, channel=self.channel, i=self.i, j=self.j) if info.is_map
                  else self.t("inside_unit_title_vector", layer=label, channel=self.channel))
-        self.unit_title.object = f'<span data-testid="inside-unit-title">{html.escape(title)}</span>'
+        self.unit_title.object = f'<div class="ins-title" data-testid="inside-unit-title">{html.escape(title)}</div>'
         value = snap.value(info, self.channel, self.i, self.j)
         self.value_text.object = (f'<span data-testid="inside-value">'
                                   f'{self.t("inside_value", value=fmt(value, 4))}</span>')
@@ -514,11 +525,11 @@ class InsideView(View):
         for key, text_key in (("input", "inside_input_title"), ("choose", "inside_choose"),
                               ("overview", "inside_overview_title"), ("unit", "inside_rf_title"),
                               ("compute", "inside_compute_title"), ("kernels", "inside_kernels_title")):
-            self.titles[key].object = html.escape(self.t(text_key))
+            self.titles[key].object = f'<div class="ins-title">{html.escape(self.t(text_key))}</div>'
         self.overview_hint.object = html.escape(self.t("inside_overview_hint"))
         self.legend.object = html.escape(self.t("inside_legend"))
         self.kernels_caption.object = html.escape(self.t("inside_kernels_caption"))
-        self.explain_title.object = html.escape(self.t("inside_explain_title"))
+        self.explain_title.object = f'<div class="ins-title">{html.escape(self.t("inside_explain_title"))}</div>'
         self.explanation_text.object = self.t("inside_explain")
         self.untrained_note.object = self.t("untrained_note")
         self._show_untrained_note()
@@ -529,21 +540,26 @@ class InsideView(View):
     # -- layout ----------------------------------------------------------------------------------
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
-        samples = pn.FlexBox(*self.sample_buttons, self.drawing_button, width=260, margin=(0, 8))
-        inputs = pn.Column(self.titles["input"], self.model_select, self.untrained_note, samples,
-                           self.input_status, self.prediction, **card)
-        choose = pn.Column(self.titles["choose"], self.layer_select, self.channel_slider, self.row_slider,
-                           self.col_slider, self.erf_toggle, self.keyboard_hint, **card)
+        samples = pn.Column(self.titles["input"], pn.Row(*self.sample_buttons, margin=(0, 8)),
+                            self.drawing_button)
+        status = pn.Column(self.input_status, self.prediction, margin=(22, 0, 0, 0))
+        toolbar = pn.FlexBox(pn.Column(self.model_select, self.untrained_note), samples, status,
+                             flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width", **card)
         overview = pn.Column(self.titles["overview"], self.overview_hint, self.overview, self.legend,
                              sizing_mode="stretch_width", **card)
+        choose = pn.Column(self.titles["choose"], self.layer_select, self.channel_slider, self.row_slider,
+                           self.col_slider, self.erf_toggle, self.keyboard_hint, width=290)
         unit = pn.Column(self.unit_title, pn.FlexBox(
+            choose,
             pn.Column(self.rf_title, pn.pane.Bokeh(self.input_big.figure, margin=(0, 10)), self.rf_caption),
             pn.Column(self.focus_title, self.focus_pane, self.value_text, self.focus_caption),
             pn.Column(self.titles["compute"], self.in_channel_select, self.detail, min_width=420,
-                      styles={"flex": "1 1 480px"}),
-            flex_wrap="wrap", align_items="flex-start"), sizing_mode="stretch_width", **card)
+                      styles={"flex": "1 1 560px"}),
+            flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width"),
+            sizing_mode="stretch_width", **card)
         kernels = pn.Column(self.titles["kernels"], self.kernels_caption, self.kernels,
-                            sizing_mode="stretch_width", **card)
-        explain = pn.Column(self.explain_title, self.explanation_text, **card)
-        top = pn.FlexBox(inputs, choose, explain, flex_wrap="wrap", align_items="flex-start")
-        return pn.Column(self._error, top, overview, unit, kernels, sizing_mode="stretch_width")
+                            styles={"flex": "1 1 640px"}, **card)
+        explain = pn.Column(self.explain_title, self.explanation_text, styles={"flex": "0 1 420px"}, **card)
+        bottom = pn.FlexBox(kernels, explain, flex_wrap="wrap", align_items="flex-start",
+                            sizing_mode="stretch_width")
+        return pn.Column(self._error, toolbar, overview, unit, bottom, sizing_mode="stretch_width")

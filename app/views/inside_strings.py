@@ -91,9 +91,11 @@ STRINGS = {
     "inside_padding_note": {"en": "Grey dashed cells are padding: zeros added around the map.",
                             "zh": "灰色虚线格是填充：在特征图四周补的 0。"},
     "inside_channel_short": {"en": "ch {channel}", "zh": "通道 {channel}"},
+    "inside_sum_products": {"en": "the sum of the {n} products", "zh": "{n} 个乘积之和"},
     "inside_many_terms": {"en": "the {n} channel sums above", "zh": "上面 {n} 个通道的和"},
     "inside_step_sum": {"en": "② Add up all the products, channel by channel ({n} channels)",
                         "zh": "② 把所有乘积逐通道相加（共 {n} 个通道）"},
+    "inside_step_sum_one": {"en": "② Add up all the products", "zh": "② 把所有乘积相加"},
     "inside_step_bias": {"en": "③ Add the bias", "zh": "③ 加上偏置"},
     "inside_step_activation": {"en": "④ Then the activation {name} (the next layer)",
                                "zh": "④ 然后经过激活函数 {name}（下一层）"},
@@ -121,10 +123,10 @@ STRINGS = {
     # --- kernels ------------------------------------------------------------------------
     "inside_kernels_title": {"en": "The learned kernels", "zh": "学到的卷积核"},
     "inside_kernels_caption": {
-        "en": "Each small square is one kernel (weights). Rows: output channels; columns: input channels. "
+        "en": "Each small square is one kernel (weights). Columns: output channels; rows: input channels. "
               "Purple = positive weight, orange = negative, white = 0. The same kernel slides over the whole "
               "input (weight sharing). Click a kernel to choose that channel.",
-        "zh": "每个小方块是一个卷积核（权重）。行：输出通道；列：输入通道。紫色为正权重、橙色为负、白色为 0。"
+        "zh": "每个小方块是一个卷积核（权重）。列：输出通道；行：输入通道。紫色为正权重、橙色为负、白色为 0。"
               "同一个卷积核在整个输入上滑动（权值共享）。点击卷积核即可选择那个通道。"},
     "inside_kernel_header": {"en": "{layer}: {out} × {inp} kernels of {kh} × {kw}",
                              "zh": "{layer}：{out} × {inp} 个 {kh} × {kw} 卷积核"},
