@@ -16,7 +16,8 @@ import numpy as np
 import panel as pn
 import param
 from bokeh.events import Tap
-from bokeh.models import ColorBar, ColumnDataSource, Legend, LegendItem, LinearColorMapper, Range1d, Span
+from bokeh.models import (Circle, ColorBar, ColumnDataSource, GlyphRenderer, Image, Legend, LegendItem, Line,
+                          LinearColorMapper, Range1d, Rect, Span)
 from bokeh.plotting import figure
 
 from ..i18n import STRINGS as _ALL
@@ -148,6 +149,10 @@ def spatial_layers(model, activations):
     return out
 
 
+def _renderer(source, glyph):
+    return GlyphRenderer(data_source=source, glyph=glyph)
+
+
 class MapPlot:
     """A feature map with a colour bar, marked cells (dots) and an outlined cell.
 
@@ -162,7 +167,7 @@ class MapPlot:
     def __init__(self, size=260, title="", signed=False):
         self.size, self.signed = size, signed
         self.figure = figure(width=size + 70, height=size + 34, title=title, tools="tap", min_border=4,
-                             x_range=Range1d(0, 1), y_range=Range1d(1, 0))
+                             x_range=Range1d(0, 1), y_range=Range1d(0, 1))
         _style(self.figure, "15px")
         self.figure.axis.visible = False
         self.figure.grid.visible = False
@@ -171,14 +176,18 @@ class MapPlot:
         self.marks = ColumnDataSource(dict(x=[], y=[], size=[]))
         self.box = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
         f = self.figure
-        f.image(image="image", x=0, y=0, dw="dw", dh="dh", source=self.source, color_mapper=self.mapper,
-                origin="top_left", anchor="top_left")
-        f.scatter(x="x", y="y", size="size", source=self.marks, marker="circle", fill_color=HIGHLIGHT,
-                  line_color="#000000", line_width=1.5)
-        f.rect(x="x", y="y", width="w", height="h", source=self.box, fill_alpha=0, line_color=HIGHLIGHT,
-               line_width=4)
-        f.rect(x="x", y="y", width="w", height="h", source=self.box, fill_alpha=0, line_color="#000000",
-               line_width=1)
+        # Renderers built by hand: one glyph each (figure.image() & co. make five, slow to build).
+        f.renderers.extend([
+            # Row 0 of the array at the top: row r covers h - r - 1 <= y <= h - r.
+            _renderer(self.source, Image(image="image", x=0, y=0, dw="dw", dh="dh", color_mapper=self.mapper,
+                                         origin="top_left")),
+            _renderer(self.marks, Circle(x="x", y="y", radius="size", radius_units="screen",
+                                         fill_color=HIGHLIGHT, line_color="#000000", line_width=1.5)),
+            _renderer(self.box, Rect(x="x", y="y", width="w", height="h", fill_alpha=0,
+                                     line_color=HIGHLIGHT, line_width=4)),
+            _renderer(self.box, Rect(x="x", y="y", width="w", height="h", fill_alpha=0,
+                                     line_color="#000000", line_width=1)),
+        ])
         self.colorbar = ColorBar(color_mapper=self.mapper, width=14, major_label_text_font_size="13px",
                                  padding=4, margin=6, label_standoff=4)
         f.add_layout(self.colorbar, "right")
@@ -195,14 +204,15 @@ class MapPlot:
                          else (min(0.0, float(values.min())), max(float(values.max()), 1e-12)))
         self.mapper.update(low=float(low), high=float(high))
         self.figure.x_range.update(start=0, end=w)
-        self.figure.y_range.update(start=h, end=0)
+        self.figure.y_range.update(start=0, end=h)
         self.source.data = dict(image=[values], dw=[w], dh=[h])
 
     def mark(self, cells):
         """Put a dot on each ``(row, col)`` in ``cells``."""
         cells = list(cells)
-        size = max(6.0, min(16.0, 0.45 * self.size / max(self.shape)))
-        self.marks.data = dict(x=[c + 0.5 for _, c in cells], y=[r + 0.5 for r, _ in cells],
+        size = max(3.0, min(8.0, 0.22 * self.size / max(self.shape)))
+        h = self.shape[0]
+        self.marks.data = dict(x=[c + 0.5 for _, c in cells], y=[h - r - 0.5 for r, _ in cells],
                                size=[size] * len(cells))
 
     def outline(self, top=None, left=None, height=1, width=1):
@@ -210,7 +220,8 @@ class MapPlot:
         if top is None:
             self.box.data = dict(x=[], y=[], w=[], h=[])
         else:
-            self.box.data = dict(x=[left + width / 2], y=[top + height / 2], w=[width], h=[height])
+            y = self.shape[0] - top - height / 2
+            self.box.data = dict(x=[left + width / 2], y=[y], w=[width], h=[height])
 
     def on_click(self, callback):
         self._click.append(callback)
@@ -218,7 +229,7 @@ class MapPlot:
     def _tapped(self, event):
         if event.x is None or event.y is None:
             return
-        i, j = int(np.floor(event.y)), int(np.floor(event.x))
+        i, j = int(np.floor(self.shape[0] - event.y)), int(np.floor(event.x))
         if 0 <= i < self.shape[0] and 0 <= j < self.shape[1]:
             for callback in self._click:
                 callback(i, j)
@@ -242,13 +253,12 @@ class CurvePlot:
         self.sources, self.items = [], []
         for k in range(max_lines):
             source = ColumnDataSource(dict(x=[], y=[]))
-            glyph = self.figure.line("x", "y", source=source, line_width=3.5,
-                                     line_color=LINE_COLOURS[k % len(LINE_COLOURS)],
-                                     line_dash=LINE_DASHES[k % len(LINE_DASHES)])
-            dots = self.figure.scatter("x", "y", source=source, size=6,
-                                       color=LINE_COLOURS[k % len(LINE_COLOURS)])
+            glyph = _renderer(source, Line(x="x", y="y", line_width=3.5,
+                                           line_color=LINE_COLOURS[k % len(LINE_COLOURS)],
+                                           line_dash=LINE_DASHES[k % len(LINE_DASHES)]))
+            self.figure.renderers.append(glyph)
             self.sources.append(source)
-            self.items.append(LegendItem(label="", renderers=[glyph, dots], visible=False))
+            self.items.append(LegendItem(label="", renderers=[glyph], visible=False))
         self.legend = Legend(items=self.items, label_text_font_size="14px", location="bottom_left",
                              background_fill_alpha=0.85, spacing=2, padding=6)
         self.figure.add_layout(self.legend)
