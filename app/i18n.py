@@ -23,6 +23,8 @@ STRINGS = {
     "view_inside": {"en": "Inside the network", "zh": "网络内部"},
     "view_conv": {"en": "Convolution lab", "zh": "卷积实验室"},
     "view_train": {"en": "Train", "zh": "训练"},
+    "view_pooling": {"en": "Pooling & activations lab", "zh": "池化与激活函数实验室"},
+    "view_unavailable": {"en": "This view could not be loaded: {message}", "zh": "这个视图无法加载：{message}"},
     "coming_soon": {"en": "This part of the playground is being built.",
                     "zh": "这一部分正在建设中。"},
     # --- draw & predict ----------------------------------------------------

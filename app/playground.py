@@ -1,10 +1,14 @@
 """The whole CNN Playground in one page: ``panel serve app/playground.py`` -> /playground
 
-Every view sits behind a navigation button; they share this session's models (a model trained
-in the Train tab can be picked in the others) and the language.
-URL query: ``?lang=zh|en&view=draw|inside|conv|train`` plus each view's own
-settings prefixed with its name (``draw_model``, ``draw_brush``).
+Every view sits behind a navigation button; they share this session's models
+(a model trained in the Train view can be picked in the others) and the language.
+A view is built the first time it is shown, then kept (hidden, never re-created),
+so a drawing or a training run survives switching views and languages.
+URL query: ``?lang=zh|en&view=draw|inside|conv|pooling|train`` plus each view's own
+settings prefixed with its name (``draw_model``, ``draw_brush``, ``train_lr``, ...).
 """
+import importlib
+import logging
 import sys
 from pathlib import Path
 
@@ -17,9 +21,17 @@ from app.i18n import LANGUAGES, t  # noqa: E402
 from app.model_registry import ModelRegistry  # noqa: E402
 from app.page import extension, page  # noqa: E402
 from app.views.base import ComingSoon, detect_language  # noqa: E402
-from app.views.draw import DrawView  # noqa: E402
 
-VIEWS = {"draw": "view_draw", "inside": "view_inside", "conv": "view_conv", "train": "view_train"}
+log = logging.getLogger("cnn_playground")
+
+# key -> (title string key, module, class): the order of the navigation bar.
+VIEWS = {
+    "draw": ("view_draw", "app.views.draw", "DrawView"),
+    "inside": ("view_inside", "app.views.inside", "InsideView"),
+    "conv": ("view_conv", "app.views.conv_lab", "ConvLabView"),
+    "pooling": ("view_pooling", "app.views.pooling_lab", "PoolingLab"),
+    "train": ("view_train", "app.views.train", "TrainView"),
+}
 
 
 class Playground(pn.viewable.Viewer):
@@ -31,23 +43,32 @@ class Playground(pn.viewable.Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self.registry = ModelRegistry()
-        self.views = {
-            "draw": DrawView(registry=self.registry, lang=self.lang),
-            "inside": ComingSoon("view_inside", registry=self.registry, lang=self.lang),
-            "conv": ComingSoon("view_conv", registry=self.registry, lang=self.lang),
-            "train": ComingSoon("view_train", registry=self.registry, lang=self.lang),
-        }
-        # Navigation: one button per view; views are shown/hidden, never re-created,
-        # so a drawing (and its undo history) survives switching views and languages.
+        self.views = {}                      # key -> view, built on first show
+        self._location = None
         self.nav = pn.widgets.RadioButtonGroup(
             options=self._nav_options(), value=self.view, color="primary", variant="outline",
             margin=(10, 10, 4, 10), stylesheets=[".bk-btn { font-size: 18px; padding: 6px 18px; }"])
         self.nav.link(self, value="view", bidirectional=True)
-        self.panels = {key: pn.Column(view, visible=key == self.view, sizing_mode="stretch_width")
-                       for key, view in self.views.items()}
+        self.panels = {key: pn.Column(visible=False, sizing_mode="stretch_width") for key in VIEWS}
+        self._show()
 
     def _nav_options(self):
-        return {t(VIEWS[key], self.lang): key for key in self.views}
+        return {t(title, self.lang): key for key, (title, _, _) in VIEWS.items()}
+
+    def _build(self, key):
+        """Make view ``key`` for this session; a view that fails to load shows why instead."""
+        title, module, cls = VIEWS[key]
+        try:
+            view = getattr(importlib.import_module(module), cls)(registry=self.registry, lang=self.lang)
+        except Exception as exc:  # one broken view must not take the playground down
+            log.exception("could not build view %s", key)
+            view = ComingSoon(title, registry=self.registry, lang=self.lang)
+            view._error.object = t("view_unavailable", self.lang, message=str(exc) or type(exc).__name__)
+            view._error.visible = True
+            return pn.Column(view._error, view, sizing_mode="stretch_width"), view
+        if self._location is not None:
+            view.sync_url(self._location, prefix=f"{key}_", lang=False)
+        return view, view
 
     @param.depends("lang", watch=True)
     def _relabel(self):
@@ -58,22 +79,29 @@ class Playground(pn.viewable.Viewer):
 
     @param.depends("view", watch=True)
     def _show(self):
+        if self.view not in self.views:
+            shown, self.views[self.view] = self._build(self.view)
+            self.panels[self.view].objects = [shown]
         for key, panel in self.panels.items():
             panel.visible = key == self.view
 
     def sync_url(self, location=None):
+        """Keep ``lang``, ``view`` and each built view's settings in the URL query."""
         location = location if location is not None else pn.state.location
         if location is None:
             return
+        built = dict(self.views)
+        self._location = location            # views built from now on sync themselves
         location.sync(self, {"lang": "lang", "view": "view"})
-        for key, view in self.views.items():
+        for key, view in built.items():
             view.sync_url(location, prefix=f"{key}_", lang=False)
 
     def __panel__(self):
         return pn.Column(self.nav, *self.panels.values(), sizing_mode="stretch_width")
 
 
-extension()
-playground = Playground(lang=detect_language())
-playground.sync_url()
-page(playground).servable(title="CNN Playground")
+if __name__.startswith("bokeh"):  # run by `panel serve`, not imported by the tests
+    extension()
+    playground = Playground(lang=detect_language())
+    playground.sync_url()
+    page(playground).servable(title="CNN Playground")

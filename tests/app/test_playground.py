@@ -1,40 +1,61 @@
 """The whole-app page: navigation, shared language and models (no browser)."""
+import pytest
 from panel.io.location import Location
 
 from app.i18n import t
+from app.playground import VIEWS, Playground
 
 
 def make():
-    from app.playground import Playground
     return Playground(lang="en")
+
+
+def test_only_the_shown_view_is_built():
+    app = make()
+    assert list(app.views) == ["draw"]
+    assert [p.visible for p in app.panels.values()] == [k == "draw" for k in VIEWS]
 
 
 def test_language_reaches_every_view_and_the_navigation():
     app = make()
     app.lang = "zh"
-    assert list(app.nav.options) == [t(k, "zh") for k in ("view_draw", "view_inside", "view_conv", "view_train")]
-    assert all(view.lang == "zh" for view in app.views.values())
+    assert list(app.nav.options) == [t(title, "zh") for title, _, _ in VIEWS.values()]
     assert app.views["draw"].clear_button.label == "清除"
-
-
-def test_navigation_shows_one_view():
-    app = make()
-    app.nav.value = "train"
-    assert app.view == "train"
-    assert [p.visible for p in app.panels.values()] == [False, False, False, True]
 
 
 def test_views_share_the_session_registry_and_sessions_do_not():
     a, b = make(), make()
-    assert all(view.registry is a.registry for view in a.views.values())
+    assert a.views["draw"].registry is a.registry
     assert a.registry is not b.registry
 
 
+def test_a_broken_view_shows_a_message(monkeypatch):
+    monkeypatch.setitem(VIEWS, "train", ("view_train", "app.views.no_such_module", "Nope"))
+    app = make()
+    app.nav.value = "train"
+    view = app.views["train"]
+    assert view._error.visible and "no_such_module" in view._error.object
+    assert [p.visible for p in app.panels.values()] == [k == "train" for k in VIEWS]
+
+
 def test_url_state_with_view_prefixes():
-    location = Location(search="?lang=zh&view=conv&draw_brush=34")
+    location = Location(search="?lang=zh&draw_brush=34")
     app = make()
     app.sync_url(location)
-    assert (app.lang, app.view, app.views["draw"].brush) == ("zh", "conv", 34)
+    assert (app.lang, app.view, app.views["draw"].brush) == ("zh", "draw", 34)
     assert app.views["draw"].lang == "zh"
     app.views["draw"].brush = 10
     assert location.query_params["draw_brush"] == 10
+    app.nav.value = "conv"
+    assert location.query_params["view"] == "conv"
+
+
+@pytest.mark.parametrize("key", [k for k in VIEWS if k != "draw"])
+def test_every_view_builds_with_the_shared_registry(key):
+    app = make()
+    app.view = key
+    view = app.views[key]
+    assert not view._error.visible, view._error.object
+    assert view.registry is app.registry
+    app.lang = "zh"
+    assert view.lang == "zh"

@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+EXPECT_TIMEOUT = 20_000   # ms; generous, for busy CI machines (a passing check returns at once)
 SERVER_START_TIMEOUT = 90  # seconds; the first import of panel + numpy is the slow part
 
 
@@ -138,6 +139,8 @@ def chromium_browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         _no_browser("the playwright Python package is not installed")
+    from playwright.sync_api import expect
+    expect.set_options(timeout=EXPECT_TIMEOUT)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield browser

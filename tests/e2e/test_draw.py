@@ -107,9 +107,9 @@ def test_playground_navigation(app_page, panel_app, screenshot):
     digit = prediction.text_content()
     screenshot(page, "playground-en")
 
-    page.get_by_role("button", name=t("view_train", "en"), exact=True).click()
+    page.get_by_role("button", name=t("view_conv", "en"), exact=True).click()
     expect(canvas).to_be_hidden()
-    expect(page).to_have_url(re.compile(r"[?&]view=train"))
+    expect(page).to_have_url(re.compile(r"[?&]view=conv"))
     page.get_by_role("button", name="中文", exact=True).click()
     for key in ("view_draw", "view_inside", "view_conv", "view_train"):
         expect(page.get_by_role("button", name=t(key, "zh"), exact=True)).to_be_visible()
