@@ -83,6 +83,8 @@ PURE_PACKAGES = {
     "packaging": "26.2", "typing_extensions": "4.15.0", "markdown": "3.11.3",
     "markdown-it-py": "4.3.0", "mdit-py-plugins": "0.7.0", "mdurl": "0.1.2",
     "linkify-it-py": "2.2.0", "uc-micro-py": "2.0.0", "xyzservices": "2026.9.1", "tqdm": "4.70.1",
+    # With pyodide-http present, panel.io.pyodide does not import pandas (saves ~10 MB).
+    "pyodide-http": "0.2.2",
 }
 # No py3-none-any wheel on PyPI; their pure-Python fallback works in Pyodide.
 SDIST_PURE_PACKAGES = {"pyyaml": ("6.0.3", "lib/yaml"), "markupsafe": ("3.0.3", "src/markupsafe")}
@@ -94,7 +96,7 @@ WHEEL_DROP = {
     "panel": [re.compile(r"^panel/dist/(bundled|lib|dts|wheels)/"),
               re.compile(r"^panel/dist/[^/]+\.(js|json)$"), re.compile(r"^panel/(tests|examples)/")],
     "bokeh": [re.compile(r"^bokeh/server/static/"), re.compile(r"^bokeh/sampledata/"),
-              re.compile(r"^bokeh/_sri/")],
+              re.compile(r"^bokeh/_sri/(?!{version}\.json)")],  # keep this version's hashes
 }
 
 
@@ -189,8 +191,51 @@ def _write_wheel(path, files, info):
     return path
 
 
-def slim_wheel(src, out_dir, drop=()):
-    """Copy a wheel without tests, type stubs, caches, maps and the ``drop`` patterns."""
+def pyc_python():
+    """A CPython 3.13 to precompile with ($CNN_PYC_PYTHON or python3.13 on PATH), or None."""
+    exe = os.environ.get("CNN_PYC_PYTHON") or shutil.which("python3.13")
+    if not exe:
+        return None
+    out = subprocess.run([exe, "-c", "import sys; print(sys.version_info[:2] == (3, 13))"],
+                         capture_output=True, text=True)
+    return exe if out.stdout.strip() == "True" else None
+
+
+def to_pyc(files, python):
+    """Replace every .py in ``files`` ({archive path: bytes}) by its 3.13 bytecode (.pyc).
+
+    Pyodide then skips compiling thousands of modules at start-up (the slow part of
+    `import panel` in the browser). Sourceless modules still import; tracebacks show no
+    source lines, so only third-party packages and the standard library are compiled.
+    """
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for arc, data in files.items():
+            if arc.endswith(".py"):
+                (tmp / arc).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / arc).write_bytes(data)
+        subprocess.run([python, "-m", "compileall", "-q", "-b", "-j", "0", "--invalidation-mode",
+                        "unchecked-hash", str(tmp)], check=True, stdout=subprocess.DEVNULL)
+        result = {}
+        for arc, data in files.items():
+            pyc = tmp / (arc + "c")
+            if arc.endswith(".py") and pyc.exists():
+                result[arc + "c"] = pyc.read_bytes()
+            else:
+                result[arc] = data
+        return result
+
+
+def _write_zip(path, files):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for arc in sorted(files):
+            zf.writestr(zipfile.ZipInfo(arc, (2020, 1, 1, 0, 0, 0)), files[arc], zipfile.ZIP_DEFLATED)
+
+
+def slim_wheel(src, out_dir, drop=(), pyc=None):
+    """Copy a wheel without tests, type stubs, caches, maps and the ``drop`` patterns
+    (with ``pyc`` = a Python 3.13 executable, as bytecode)."""
     src = Path(src)
     patterns = list(ALWAYS_DROP) + list(drop)
     with zipfile.ZipFile(src) as zf:
@@ -198,6 +243,8 @@ def slim_wheel(src, out_dir, drop=()):
         files = {n: zf.read(n) for n in zf.namelist()
                  if not n.endswith("/") and n != f"{info}/RECORD"
                  and not any(p.search(n) for p in patterns)}
+    if pyc:
+        files = to_pyc(files, pyc)
     return _write_wheel(Path(out_dir) / src.name, files, info)
 
 
@@ -220,7 +267,7 @@ def pip_download(spec, dest, sdist=False):
     return pip_download(spec, dest, sdist)
 
 
-def pure_wheel_from_sdist(name, version, package_dir, cache, out_dir):
+def pure_wheel_from_sdist(name, version, package_dir, cache, out_dir, pyc=None):
     """PyYAML/MarkupSafe as py3-none-any wheels: the sdist's Python files, no C extension."""
     sdist = pip_download(f"{name}=={version}", cache / "sdists", sdist=True)
     files = {}
@@ -233,6 +280,8 @@ def pure_wheel_from_sdist(name, version, package_dir, cache, out_dir):
                 files[rel] = tf.extractfile(member).read()
     if not files:
         raise RuntimeError(f"no Python files under {package_dir}/ in {sdist.name}")
+    if pyc:
+        files = to_pyc(files, pyc)
     return make_wheel(out_dir, name, version, files)
 
 
@@ -340,6 +389,28 @@ def convert_page(page_path, out_dir, site_config, offline):
     return slug
 
 
+# Panel's dist/bundled holds 94 MB of third-party assets; the site serves only these folders
+# (themes loaded at run time, the ES-module shim) and the files the pages name.
+BUNDLED_ALWAYS = ("theme", "reactiveesm")
+
+
+def vendor_panel_bundled(out, panel_version):
+    """Copy the needed part of Panel's dist/bundled into the offline site."""
+    import panel
+    bundled = Path(panel.__file__).parent / "dist" / "bundled"
+    target = out / "panel-cdn" / panel_version / "dist" / "bundled"
+    for name in BUNDLED_ALWAYS:
+        shutil.copytree(bundled / name, target / name, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("*.map"))
+    pattern = re.compile(rf"panel-cdn/{re.escape(panel_version)}/dist/bundled/([^\s\"'`)<>?#]+)")
+    for page in out.glob("*.html"):
+        for rel in pattern.findall(page.read_text(encoding="utf-8")):
+            src = bundled / rel.replace("%5E", "^")
+            if src.is_file():
+                (target / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, target / rel.replace("%5E", "^"))
+
+
 def index_html(pages):
     """A plain bilingual list of the pages (no scripts from anywhere)."""
     items = "\n".join(
@@ -387,15 +458,25 @@ def build(out, offline, pyodide_dist=None, pages=None, jobs=4):
         log(f"vendoring Pyodide {PYODIDE_VERSION} core from {core}")
         for name in ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"):
             shutil.copy2(core / name, pyo / name)
+        pyc = pyc_python()
+        if pyc:
+            log(f"precompiling the standard library and packages to bytecode with {pyc}")
+            with zipfile.ZipFile(core / "python_stdlib.zip") as zf:
+                std = {n: zf.read(n) for n in zf.namelist() if not n.endswith("/")}
+            _write_zip(pyo / "python_stdlib.zip", to_pyc(std, pyc))
+        else:
+            log("no python3.13 found: shipping .py sources (start-up is slower; set CNN_PYC_PYTHON)")
         base_lock = json.loads((core / "pyodide-lock.json").read_text())
         lock = {"info": base_lock["info"], "packages": {}}
         for pkg, version in PURE_PACKAGES.items():
             version = version or metadata.version(pkg)
             whl = pip_download(f"{pkg}=={version}", cache / "wheels")
-            slim = slim_wheel(whl, pyo, WHEEL_DROP.get(norm(pkg), ()))
+            drop = [re.compile(p.pattern.replace("{version}", re.escape(version)))
+                    for p in WHEEL_DROP.get(norm(pkg), ())]
+            slim = slim_wheel(whl, pyo, drop, pyc)
             lock["packages"][norm(pkg)] = lock_entry(norm(pkg), version, slim)
         for pkg, (version, folder) in SDIST_PURE_PACKAGES.items():
-            whl = pure_wheel_from_sdist(pkg, version, folder, cache, pyo)
+            whl = pure_wheel_from_sdist(pkg, version, folder, cache, pyo, pyc)
             lock["packages"][pkg] = lock_entry(pkg, version, whl)
         numpy = find_numpy(pyodide_dist)
         if numpy is None:
@@ -452,6 +533,7 @@ def build(out, offline, pyodide_dist=None, pages=None, jobs=4):
     for path in out.glob("*.js"):
         path.write_text(rewrite_urls(path.read_text(encoding="utf-8"), table), encoding="utf-8")
     if offline:
+        vendor_panel_bundled(out, panel_version)
         problems = {str(p.relative_to(out)): sorted(outside_urls(p.read_text(encoding="utf-8", errors="replace")))
                     for p in list(out.glob("*.html")) + list(out.glob("*.js")) + [out / "pyodide" / "pyodide-lock.json"]}
         problems = {k: v for k, v in problems.items() if v}

@@ -10,7 +10,11 @@ const SITE = {{ site_json }};
 const ENV_SPEC = [{{ env_spec }}];
 
 function post(msg) { self.postMessage(msg) }
-function stage(stage, detail) { post({type: 'stage', stage: stage, detail: detail || ''}) }
+const T0 = performance.now()
+function stage(stage, detail) {
+  console.log(`[site] ${((performance.now() - T0) / 1000).toFixed(2)} s ${stage} ${detail || ''}`)
+  post({type: 'stage', stage: stage, detail: detail || ''})
+}
 class SiteError extends Error {
   constructor(code, detail) { super(`${code}: ${detail}`); this.code = code; this.detail = detail }
 }
@@ -20,7 +24,7 @@ let loaded = 0
 const expected = Object.values(SITE.sizes || {}).reduce((a, b) => a + b, 0)
 const realFetch = self.fetch.bind(self)
 self.fetch = async (input, init) => {
-  const url = typeof input === 'string' ? input : input.url
+  const url = (typeof Request !== 'undefined' && input instanceof Request) ? input.url : String(input)
   const file = decodeURIComponent(url.split('?')[0].split('/').pop())
   let response
   try {
@@ -93,8 +97,8 @@ async function startApplication() {
   try {
     result = await self.pyodide.runPythonAsync(`{{ code }}`)
   } catch (e) {
-    const lines = `${e}`.trim().split('\n')
-    throw new SiteError('app', lines[lines.length - 1])
+    // The traceback's last lines: where and why the page's Python code stopped.
+    throw new SiteError('app', `${e}`.trim().split('\n').slice(-12).join('\n'))
   }
   const [docs_json, render_items, root_ids] = result
   self.postMessage({type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids})
