@@ -217,26 +217,68 @@ def _route(grad_out, k_index, kh, kw):
 # -- max pooling ------------------------------------------------------------
 
 class ArgCache(NamedTuple):
-    """What max, min and stochastic pooling keep: which window element was chosen."""
+    """What stochastic pooling keeps: which window element was chosen."""
     geometry: PoolGeometry
     k_index: np.ndarray  # (N, C, OH, OW): position inside the window, row-major; -1 for none
     dtype: np.dtype
+
+
+def _offset_views(xp, geo):
+    """The ``kh*kw`` views "element (u, v) of every window", row-major: nothing is copied.
+
+    Shape:
+        - xp: ``(N, C, Hp, Wp)`` (already padded)
+        - Output: ``kh*kw`` arrays of shape ``(N, C, OH, OW)``
+    """
+    win = window_view(xp, geo)                          # (N, C, OH, OW, kh, kw)
+    kh, kw = geo.kernel_size
+    return [win[:, :, :, :, u, v] for u in range(kh) for v in range(kw)]
+
+
+class MaxCache:
+    """What max (and min) pooling keeps: the padded input and the output.
+
+    Which element of each window won (``k_index``, row-major position in the
+    window) is worked out only when it is needed — by the backward pass or
+    the playground's "which input won" — so inference pays only for the maxima.
+    """
+
+    __slots__ = ("geometry", "dtype", "_xp", "_out", "_k_index")
+
+    def __init__(self, geometry, xp, out, dtype):
+        self.geometry, self.dtype, self._xp, self._out, self._k_index = geometry, dtype, xp, out, None
+
+    @property
+    def k_index(self):
+        """``(N, C, OH, OW)``: the first position (row-major) of each window's maximum."""
+        if self._k_index is None:
+            views, out = _offset_views(self._xp, self.geometry), self._out
+            k_index = np.full(out.shape, len(views) - 1, dtype=np.intp)
+            for k in range(len(views) - 1, -1, -1):     # last to first: the first match stays
+                np.copyto(k_index, k, where=views[k] == out)
+            if np.isnan(out).any():                      # NaN wins its window, as in PyTorch
+                for k in range(len(views)):
+                    np.copyto(k_index, k, where=np.isnan(views[k]))
+            self._k_index = k_index
+        return self._k_index
 
 
 def max_pool2d_forward(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
                        layer="MaxPool2d"):
     """Max pooling that also returns what backward needs: ``(out, cache)``.
 
+    The maximum of each window is taken element by element over the ``kh*kw``
+    shifted views of the input (``np.maximum``), so no window is copied.
     Padding is ``-inf``, so a padded pixel never wins. Of equal values the
     first in the window (row-major order) wins, as in PyTorch.
     """
     geo = pool2d_geometry(x.shape, kernel_size, stride, padding, dilation, ceil_mode, layer)
-    (kh, kw), (oh, ow) = geo.kernel_size, geo.out_hw
-    win = window_view(_pad(x, geo, -np.inf), geo)
-    win = win.reshape(*win.shape[:4], kh * kw)          # (N, C, OH, OW, kh, kw) -> (N, C, OH, OW, kh*kw), a copy
-    k_index = win.argmax(axis=-1)                       # the first maximum of each window
-    out = np.take_along_axis(win, k_index[..., None], axis=-1)[..., 0]
-    return out, ArgCache(geo, k_index, x.dtype)
+    xp = _pad(x, geo, -np.inf)
+    views = _offset_views(xp, geo)
+    out = views[0].copy()
+    for view in views[1:]:
+        np.maximum(out, view, out=out)                  # NaN propagates, as in PyTorch
+    return out, MaxCache(geo, xp, out, x.dtype)
 
 
 def max_pool2d_backward(grad_out, cache):
@@ -250,10 +292,22 @@ def max_pool2d_backward(grad_out, cache):
         - grad_out: ``(N, C, OH, OW)``
         - Output: ``(N, C, H, W)``
     """
-    geo, k_index, dtype = cache
-    kh, kw = geo.kernel_size
-    dwin = _route(grad_out.astype(dtype, copy=False), k_index, kh, kw)  # (N, C, OH, OW, kh, kw)
-    return fold_windows(dwin, geo)
+    geo, k_index = cache.geometry, cache.k_index
+    n, c, h, w = geo.x_shape
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = geo.kernel_size, geo.stride, geo.dilation, geo.out_hw
+    (ph, pw), (eh, ew) = geo.padding, geo.overhang
+    grad_out = grad_out.astype(cache.dtype, copy=False)
+    dxp = np.zeros((n, c, h + 2 * ph + eh, w + 2 * pw + ew), dtype=cache.dtype)
+    overlapping = sh < dh * (kh - 1) + 1 or sw < dw * (kw - 1) + 1
+    for u in range(kh):          # offset (u, v) of every window gets the gradient where it won
+        for v in range(kw):
+            target = dxp[:, :, u * dh:u * dh + sh * (oh - 1) + 1:sh, v * dw:v * dw + sw * (ow - 1) + 1:sw]
+            won = k_index == u * kw + v
+            if overlapping:      # a pixel may win several windows: add up
+                target += np.where(won, grad_out, 0)
+            else:                # every pixel is in one window at most: write in place
+                np.multiply(grad_out, won, out=target)
+    return dxp[:, :, ph:ph + h, pw:pw + w]
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
