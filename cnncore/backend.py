@@ -7,8 +7,8 @@ one place:
 * ``"matmul"`` — ``a @ b``: NumPy hands the product to BLAS. Fastest on
   CPython, where NumPy links OpenBLAS.
 * ``"einsum"`` — ``np.einsum('...ij,...jk->...ik', a, b)``: NumPy's own
-  summation loops. NumPy in Pyodide has no BLAS, and there this is about
-  3x faster than ``@`` on convolution-shaped products (measured; see
+  summation loops. NumPy in Pyodide has no BLAS, and there this is
+  1.1-6x faster than ``@`` on convolution-shaped products (measured; see
   ``bench/README.md``).
 
 The default is chosen by platform: ``einsum`` under Pyodide
