@@ -241,11 +241,11 @@ class ConvLabView(View):
         self.preset_w = pn.widgets.Select.from_param(self.param.preset, width=250)
         self.bias_w = pn.widgets.FloatInput.from_param(self.param.bias, step=0.1, width=120)
         self.speed_w = pn.widgets.IntSlider.from_param(self.param.speed, width=220)
-        self.one_by_one = pn.widgets.Button(button_type="default", width=300, margin=(10, 10, 4, 10))
-        self.play_button = pn.widgets.Button(button_type="primary", width=110)
-        self.prev_button = pn.widgets.Button(button_type="default", width=90)
-        self.next_button = pn.widgets.Button(button_type="default", width=90)
-        self.reset_button = pn.widgets.Button(button_type="default", width=90)
+        self.one_by_one = pn.widgets.Button(color="default", width=300, margin=(10, 10, 4, 10))
+        self.play_button = pn.widgets.Button(color="primary", width=110)
+        self.prev_button = pn.widgets.Button(color="default", width=90)
+        self.next_button = pn.widgets.Button(color="default", width=90)
+        self.reset_button = pn.widgets.Button(color="default", width=90)
         self.keys = KeyShortcuts(margin=(2, 10), sizing_mode="stretch_width")
         self.grid = KernelGrid(margin=(4, 10))
 
@@ -269,6 +269,8 @@ class ConvLabView(View):
         self.kernel_note = pn.pane.HTML("", stylesheets=[_CSS], margin=(0, 10), width=420)
         self.partials_pane = pn.pane.HTML("", stylesheets=[_CSS], sizing_mode="stretch_width", margin=(0, 10))
         self.explanation = pn.pane.Markdown("", width=400)
+        self.channels_card = pn.Column(visible=False, css_classes=["cnn-card"], stylesheets=[card_css()],
+                                       margin=(8, 8))
 
         # -- wiring -----------------------------------------------------------------
         self.play_button.on_click(lambda e: self.toggle())
@@ -278,11 +280,14 @@ class ConvLabView(View):
         self.one_by_one.on_click(lambda e: self.try_one_by_one())
         self.keys.on_action(self.key)
         self.grid.param.watch(self._on_grid, "values")
+        self.param.watch(self._on_settings, ["kernel", "channels", "preset", "source", "digit", "size", "stride",
+                                             "padding", "mode", "dilation", "bias"])
         self.output_plot.on_click(lambda i, j: self.go_to(i, j))
 
         self._rebuild_kernel()
         self.relabel()
         self.recompute()
+        self._show_controls()
 
     @property
     def partial_plots(self):
@@ -346,19 +351,16 @@ class ConvLabView(View):
             return
         self.set_kernel(parsed)
 
-    @param.depends("kernel", "channels", "preset", watch=True)
-    def _on_kernel_shape(self):
+    def _on_settings(self, *events):
+        """One reaction to a batch of setting changes (a link may change many at once)."""
         if self._syncing:
             return
         with self.guard():
-            self._rebuild_kernel()
-            self._render_note()
-            self.relabel_kernel()
+            if {e.name for e in events} & {"kernel", "channels", "preset"}:
+                self._rebuild_kernel()
+                self._render_note()
+                self.relabel_kernel()
             self.recompute()
-
-    @param.depends("source", "digit", "size", "stride", "padding", "mode", "dilation", "bias", watch=True)
-    def _on_config(self):
-        self.recompute()
 
     # -- computing ------------------------------------------------------------------
     def padding_arg(self):
@@ -654,25 +656,18 @@ class ConvLabView(View):
             self._show_position()
 
     # -- layout -------------------------------------------------------------------------
-    @param.depends("source", "channels")
-    def _input_controls(self):
-        items = [self.source_w]
-        if self.source == "digit":
-            items.append(self.digit_w)
-        items.append(self.channels_w)
-        return pn.Column(*items, margin=0, width=320)
-
-    @param.depends("channels")
-    def _channels_card(self):
-        if self.channels != "rgb":
-            return pn.Spacer(width=0, height=0, margin=0)
-        plots = [pn.pane.Bokeh(p.figure, margin=(0, 4)) for p in self.partial_plots]
-        return pn.Column(self.channels_title, pn.Row(*plots), self.partials_pane,
-                         css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+    @param.depends("source", "channels", watch=True)
+    def _show_controls(self):
+        self.digit_w.visible = self.source == "digit"
+        rgb = self.channels == "rgb"
+        if rgb and not len(self.channels_card):
+            plots = [pn.pane.Bokeh(p.figure, margin=(0, 4)) for p in self.partial_plots]
+            self.channels_card[:] = [self.channels_title, pn.Row(*plots), self.partials_pane]
+        self.channels_card.visible = rgb
 
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
-        settings = pn.Column(self.settings_title, self._input_controls, self.size_w, self.kernel_w,
+        settings = pn.Column(self.settings_title, self.source_w, self.digit_w, self.channels_w, self.size_w, self.kernel_w,
                              self.stride_w, self.padding_w, self.mode_w, self.dilation_w, self.one_by_one,
                              width=340, **card)
         stage = pn.Column(
@@ -690,5 +685,5 @@ class ConvLabView(View):
         flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
         return pn.Column(self._error,
                          pn.FlexBox(settings, stage, size, **flex),
-                         pn.FlexBox(kernel, products, self._channels_card, explain, **flex),
+                         pn.FlexBox(kernel, products, self.channels_card, explain, **flex),
                          sizing_mode="stretch_width")
