@@ -26,7 +26,7 @@ from ..theme import ACTIVATION, HIGHLIGHT, SIGNED, TEXT, symmetric_range
 from .canvas import DrawingCanvas
 from .plots import _style
 
-__all__ = ["DigitSource", "load_samples", "spatial_layers", "layer_label", "MapPlot", "CurvePlot",
+__all__ = ["LayerName", "UrlInteger", "DigitSource", "load_samples", "spatial_layers", "layer_label", "MapPlot", "CurvePlot",
            "html_table", "fmt", "LINE_COLOURS", "LINE_DASHES"]
 
 # Okabe-Ito colours (colour-blind safe) and dash patterns, so lines differ in two ways.
@@ -41,6 +41,23 @@ STRINGS = {
                        "zh": "请在画板上写一个数字（或选一个测试数字）。"},
 }
 _ALL.update(STRINGS)
+
+
+class LayerName(param.String):
+    """A layer name kept in the URL: ``?layer=3`` arrives as the number 3 and is read as the name ``"3"``."""
+
+    @classmethod
+    def deserialize(cls, value):
+        return str(value)
+
+
+class UrlInteger(param.Integer):
+    """An integer kept in the URL: ``?dx=-2`` arrives as the float -2.0 and is read as -2."""
+
+    @classmethod
+    def deserialize(cls, value):
+        number = float(value)
+        return int(number) if number.is_integer() else value
 
 
 def fmt(value, digits=3):

@@ -27,7 +27,7 @@ import panel as pn
 import param
 
 from . import pooling_lab_strings  # noqa: F401  (registers the texts)
-from ..components.lab_common import CurvePlot, DigitSource, MapPlot, fmt, html_table, spatial_layers
+from ..components.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, MapPlot, fmt, html_table, spatial_layers
 from ..theme import card_css
 from .base import View
 
@@ -297,19 +297,19 @@ class PoolingLab(View):
     """
 
     model = param.Selector(default=None, objects=[], check_on_set=True, allow_None=True)
-    digit = param.Integer(default=3, bounds=(-1, 9), doc="Test digit 0-9, or -1 for the drawing.")
-    layer = param.String(default="", doc="Layer whose output is pooled ('' = a sensible default).")
-    channel = param.Integer(default=0, bounds=(0, None))
+    digit = UrlInteger(default=3, bounds=(-1, 9), doc="Test digit 0-9, or -1 for the drawing.")
+    layer = LayerName(default="", doc="Layer whose output is pooled ('' = a sensible default).")
+    channel = UrlInteger(default=0, bounds=(0, None))
     pool = param.Selector(default="max", objects=list(POOLS))
-    window = param.Integer(default=2, bounds=(1, 8))
-    stride = param.Integer(default=2, bounds=(1, 8))
+    window = UrlInteger(default=2, bounds=(1, 8))
+    stride = UrlInteger(default=2, bounds=(1, 8))
     grad_from = param.Selector(default="all", objects=["all", "cell"])
-    cell_row = param.Integer(default=0, bounds=(0, None))
-    cell_col = param.Integer(default=0, bounds=(0, None))
-    seed = param.Integer(default=0, bounds=(0, None), doc="Seed of stochastic pooling's draw.")
+    cell_row = UrlInteger(default=0, bounds=(0, None))
+    cell_col = UrlInteger(default=0, bounds=(0, None))
+    seed = UrlInteger(default=0, bounds=(0, None), doc="Seed of stochastic pooling's draw.")
     activation = param.Selector(default="relu", objects=list(ACTIVATIONS))
-    act_layer = param.String(default="", doc="Layer whose output is the pre-activation ('' = first).")
-    act_channel = param.Integer(default=0, bounds=(0, None))
+    act_layer = LayerName(default="", doc="Layer whose output is the pre-activation ('' = first).")
+    act_channel = UrlInteger(default=0, bounds=(0, None))
 
     url_params = ("model", "digit", "layer", "channel", "pool", "window", "stride", "grad_from",
                   "cell_row", "cell_col", "seed", "activation", "act_layer", "act_channel")
@@ -413,6 +413,8 @@ class PoolingLab(View):
             self.act_layer_select.value = self.act_layer
             if self.model not in self._stats and self._stats.get("_requested"):
                 self.compute_stats()
+        if self._acts is None:
+            return
         self.update_pool()
         self.update_activation()
         self._render_stats()
@@ -469,12 +471,12 @@ class PoolingLab(View):
     @param.depends("activation", "act_layer", "act_channel", watch=True)
     def update_activation(self):
         """Plot the activation and its derivative; apply it to the chosen pre-activations."""
+        if self._acts is None or self.act_layer not in self._acts:
+            return
         with self.guard():
             self.act_buttons.value = self.activation
             x, f, d = activation_curves(self.activation)
             self.curves.set_lines({self.t("pool_f"): (x, f), self.t("pool_fprime"): (x, d)})
-            if self._acts is None or self.act_layer not in self._acts:
-                return
             pre, channels = self._fmap(self.act_layer, self.act_channel)
             self.act_channel_slider.end = max(channels - 1, 1)
             self.act_channel_slider.value = min(self.act_channel, channels - 1)
