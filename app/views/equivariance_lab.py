@@ -1,0 +1,379 @@
+"""Translation equivariance and invariance lab: move the digit, watch the maps move with it.
+
+Shift (and rotate) a test digit or your drawing with sliders. Every layer's
+feature maps are compared before and after the shift with
+``cnncore.inspect.translation_experiment``: how far each map should move
+(the input shift divided by the layer's cumulative stride, its *jump*), how
+far it did move, and the equivariance error ``||f(shift x) - shift(f x)|| /
+||shift(f x)||``. A stride-2 layer moves its maps by half the shift, so an odd
+shift cannot be represented exactly (aliasing). At the output, the
+prediction before and after (invariance), and the confidence of several
+networks (max-pooling LeNet-5, global-average-pooling NiN, a strided
+all-convolutional net, as far as pretrained weights ship) over shifts -8..8.
+
+Page hooks for tests: ``data-testid`` ``eq-expected``, ``eq-measured``,
+``eq-error`` (the chosen layer), ``eq-layer-table``, ``eq-pred-before``,
+``eq-pred-after``, ``eq-compare-table``.
+"""
+import html
+
+import numpy as np
+import panel as pn
+import param
+
+from . import equivariance_lab_strings  # noqa: F401  (registers the texts)
+from ..components.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, MapPlot, fmt, html_table, spatial_layers
+from ..components.plots import ImagePlot, ProbabilityBars
+from ..theme import card_css
+from .base import View
+
+__all__ = ["EquivarianceLab", "COMPARE", "SHIFTS", "transform", "confidence_sweep", "architecture",
+           "map_pair"]
+
+# Networks compared when their pretrained weights ship: pooling, global average pooling, strided convs.
+COMPARE = ("lenet5", "nin_small", "plain_net", "resnet_small")
+SHIFTS = tuple(range(-8, 9))
+
+
+def transform(x, dx=0, dy=0, angle=0.0):
+    """Rotate ``x`` by ``angle`` degrees (counter-clockwise), then shift it ``(dx, dy)`` pixels.
+
+    Shape:
+        - x: ``(..., H, W)``; output the same
+    """
+    from cnncore.inspect import rotate_image, shift_image
+    if angle:
+        x = rotate_image(x, angle)
+    return shift_image(x, dx, dy)
+
+
+def confidence_sweep(model, x, dy=0, angle=0.0, shifts=SHIFTS, target=None):
+    """The probability of class ``target`` as the digit moves horizontally by each of ``shifts``.
+
+    ``target`` defaults to the model's prediction for ``x`` itself (unmoved,
+    unrotated). One forward pass over all the shifted copies
+    (``cnncore.inspect.class_probabilities``).
+
+    Returns:
+        ``(target, probabilities of target, predicted classes)``, one per shift.
+
+    Shape:
+        - x: ``(1, 1, H, W)``
+    """
+    from cnncore.inspect import class_probabilities
+    model.eval()
+    if target is None:
+        target = int(np.argmax(class_probabilities(model, x)[0][0]))
+    batch = np.concatenate([transform(x, s, dy, angle) for s in shifts])    # (len(shifts), 1, H, W)
+    probs, _ = class_probabilities(model, batch)
+    return target, probs[:, target], probs.argmax(axis=1)
+
+
+def architecture(model):
+    """What a network does to move its maps: ``{"max_pool": n, "avg_pool": n, "gap": n, "strided_conv": n, "linear": n}``."""
+    counts = dict(max_pool=0, avg_pool=0, gap=0, strided_conv=0, linear=0)
+    for _, module in model.named_modules():
+        kind = type(module).__name__
+        if kind in ("MaxPool2d", "MinPool2d", "StochasticPool2d"):
+            counts["max_pool"] += 1
+        elif kind in ("AvgPool2d", "LPPool2d"):
+            counts["avg_pool"] += 1
+        elif kind == "AdaptiveAvgPool2d":
+            counts["gap"] += 1
+        elif kind == "Conv2d" and max(np.atleast_1d(module.stride)) > 1:
+            counts["strided_conv"] += 1
+        elif kind == "Linear":
+            counts["linear"] += 1
+    return counts
+
+
+def map_pair(model, x, shifted, layer, channel):
+    """One channel of ``layer`` for the input and for the moved input: ``(f(x), f(moved x))``.
+
+    Shape:
+        - x, shifted: ``(1, 1, H, W)``
+        - each output: ``(H_l, W_l)``
+    """
+    from cnncore.inspect import capture
+    _, a = capture(model, x)
+    _, b = capture(model, shifted)
+    c = min(channel, a[layer].shape[1] - 1)
+    return a[layer][0, c], b[layer][0, c]
+
+
+def _pair_text(pair, digits=2):
+    if pair is None:
+        return "—"
+    return f"({fmt(pair[0], digits)}, {fmt(pair[1], digits)})"
+
+
+class EquivarianceLab(View):
+    """Shift and rotate a digit; compare every layer's maps and the prediction before and after.
+
+    State (kept in the URL): ``model``, ``digit`` (0-9, -1 = the drawing),
+    ``dx``, ``dy``, ``angle``, ``layer``, ``channel`` and ``lang``.
+    """
+
+    model = param.Selector(default=None, objects=[], check_on_set=True, allow_None=True)
+    digit = UrlInteger(default=3, bounds=(-1, 9), doc="Test digit 0-9, or -1 for the drawing.")
+    dx = UrlInteger(default=3, bounds=(-8, 8), doc="Shift to the right, in pixels.")
+    dy = UrlInteger(default=0, bounds=(-8, 8), doc="Shift down, in pixels.")
+    angle = UrlInteger(default=0, bounds=(-45, 45), doc="Rotation, degrees counter-clockwise.")
+    layer = LayerName(default="", doc="Layer whose maps are shown ('' = the first).")
+    channel = UrlInteger(default=0, bounds=(0, None))
+
+    url_params = ("model", "digit", "dx", "dy", "angle", "layer", "channel")
+
+    def __init__(self, registry=None, **params):
+        super().__init__(registry=registry, **{k: v for k, v in params.items() if k != "model"})
+        self.param.model.objects = list(self.registry.keys)
+        with param.parameterized.discard_events(self):
+            wanted = params.get("model")
+            self.model = wanted if wanted in self.registry.keys else self.registry.default
+        self.report, self._x, self._sweeps, self._sweep_key, self._layers = None, None, {}, None, {}
+        self.source = DigitSource(self)
+        w = pn.widgets
+        self.model_select = w.Select(width=260)
+        self.dx_slider = w.IntSlider(start=-8, end=8, value=self.dx, width=250)
+        self.dy_slider = w.IntSlider(start=-8, end=8, value=self.dy, width=250)
+        self.angle_slider = w.IntSlider(start=-45, end=45, step=5, value=self.angle, width=250)
+        self.layer_select = w.Select(width=280)
+        self.channel_slider = w.IntSlider(start=0, end=1, value=0, width=250)
+        self.before_plot = ImagePlot((28, 28), size=150)
+        self.after_plot = ImagePlot((28, 28), size=150)
+        self.map_before = MapPlot(size=200)
+        self.map_after = MapPlot(size=200)
+        self.map_moved = MapPlot(size=200)
+        self.map_diff = MapPlot(size=200, signed=True)
+        self.bars_before = ProbabilityBars(width=330, height=220)
+        self.bars_after = ProbabilityBars(width=330, height=220)
+        self.sweep_plot = CurvePlot(width=560, height=330, max_lines=len(COMPARE) + 1, y_range=(-0.02, 1.05))
+        self.layer_plot = CurvePlot(width=560, height=300, max_lines=2)
+        self.numbers = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10), styles={"font-size": "17px"})
+        self.prediction = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10), styles={"font-size": "17px"})
+        self.layer_table = pn.pane.HTML("", margin=(4, 10))
+        self.compare_table = pn.pane.HTML("", margin=(4, 10))
+        self.compare_note = pn.pane.HTML("", width=560, margin=(0, 10), styles={"color": "#52606D", "font-size": "14px"})
+        self.titles = {k: pn.pane.HTML("", margin=(4, 10, 0, 10)) for k in ("before", "after")}
+        self.headings = {k: pn.pane.HTML("", margin=(0, 10)) for k in ("move", "layers", "predict", "compare")}
+        self.explain = pn.pane.Markdown("", width=400)
+
+        self.model_select.param.watch(lambda e: setattr(self, "model", e.new), "value")
+        self.dx_slider.param.watch(lambda e: setattr(self, "dx", e.new), "value")
+        self.dy_slider.param.watch(lambda e: setattr(self, "dy", e.new), "value")
+        self.angle_slider.param.watch(lambda e: setattr(self, "angle", e.new), "value")
+        self.layer_select.param.watch(lambda e: e.new and setattr(self, "layer", e.new), "value")
+        self.channel_slider.param.watch(lambda e: setattr(self, "channel", e.new), "value")
+        self.registry.param.watch(lambda e: self._refresh_models(), "keys")
+
+        self.relabel()
+        self.update()
+
+    # -- reactions ---------------------------------------------------------------
+    @param.depends("model", "digit", "dx", "dy", "angle", "layer", "channel", watch=True)
+    def update(self):
+        """Re-run the experiment and redraw (the sweep only when the digit, dy, angle or model change)."""
+        with self.guard():
+            for widget, value in ((self.model_select, self.model), (self.dx_slider, self.dx),
+                                  (self.dy_slider, self.dy), (self.angle_slider, self.angle)):
+                widget.value = value
+            x = self.source.image(self.digit)
+            if x is None:
+                self.report = None
+                raise ValueError(self.t("lab_draw_first"))
+            from cnncore.inspect import capture, translation_experiment
+            net = self.registry.get(self.model)
+            net.eval()
+            self._x = x
+            rotated = transform(x, 0, 0, self.angle)
+            moved = transform(x, self.dx, self.dy, self.angle)
+            self.report = translation_experiment(net, rotated, self.dx, self.dy)
+            _, acts = capture(net, rotated)
+            self._layers = spatial_layers(net, acts)
+            names = list(self._layers.values())
+            if self.layer not in names:
+                with param.parameterized.discard_events(self):
+                    self.layer = names[0]
+            self.layer_select.options = self._layers
+            self.layer_select.value = self.layer
+            a, b = map_pair(net, rotated, moved, self.layer, self.channel)
+            channels = acts[self.layer].shape[1]
+            self.channel_slider.end = max(channels - 1, 1)
+            self.channel_slider.disabled = channels == 1
+            self.channel_slider.value = min(self.channel, channels - 1)
+            row = self._row(self.layer)
+            ex, ey = (int(round(v)) for v in row.expected_shift)
+            from cnncore.inspect import shift_image
+            moved_a = shift_image(a, ex, ey)
+            low, high = min(0.0, float(min(a.min(), b.min()))), max(float(max(a.max(), b.max())), 1e-12)
+            self.map_before.update(a, low, high)
+            self.map_after.update(b, low, high)
+            self.map_moved.update(moved_a, low, high)
+            self.map_diff.update(b - moved_a)
+            self.before_plot.update(x[0, 0])
+            self.after_plot.update(moved[0, 0])
+            from cnncore.inspect import class_probabilities
+            self._p_before = class_probabilities(net, x)[0][0]
+            self._p_after = class_probabilities(net, moved)[0][0]
+            self.bars_before.update(self._p_before)
+            self.bars_after.update(self._p_after)
+            self._update_sweep()
+            self._render()
+
+    def _row(self, name):
+        for row in self.report.rows:
+            if row.name == name:
+                return row
+        raise ValueError(f"layer {name!r} has no row in the translation experiment")
+
+    def _compare_keys(self):
+        keys = [k for k in COMPARE if k in self.registry.keys]
+        if self.model not in keys:
+            keys.insert(0, self.model)
+        return keys
+
+    def _update_sweep(self):
+        key = (tuple(self._compare_keys()), self.digit, self.dy, self.angle, self.source.canvas.image
+               if self.digit < 0 else "")
+        if key != self._sweep_key:
+            self._sweeps = {}
+            for k in key[0]:
+                net = self.registry.get(k)
+                self._sweeps[k] = confidence_sweep(net, self._x, self.dy, self.angle)
+            self._sweep_key = key
+        self.sweep_plot.set_lines({self.registry.entry(k).label(self.lang): (SHIFTS, sweep[1])
+                                   for k, sweep in self._sweeps.items()})
+        self.sweep_plot.set_marker(self.dx)
+
+    # -- texts -------------------------------------------------------------------
+    def _render(self):
+        if self.report is None:
+            return
+        row = self._row(self.layer)
+        t = self.t
+        self.numbers.object = (
+            t("eq_numbers_input", dx=self.dx, dy=self.dy, jump=_pair_text(row.jump, 3))
+            + f" <b data-testid='eq-expected'>{_pair_text(row.expected_shift)}</b>; "
+            + t("eq_numbers_measured") + f" <b data-testid='eq-measured'>{_pair_text(row.measured_shift)}</b>; "
+            + t("eq_numbers_error") + f" <b data-testid='eq-error'>{fmt(row.equivariance_error)}</b>. "
+            + t("eq_exact" if row.exact else "eq_not_exact"))
+        # Per-layer table and chart (maps only; blocks left out like the layer picker).
+        names = set(self._layers.values())
+        spatial = [r for r in self.report.rows if r.name in names]
+        vectors = [r for r in self.report.rows if r.jump is None]
+        rows = [(f"{r.name} · {r.type}", _pair_text(r.jump, 3), _pair_text(r.expected_shift),
+                 _pair_text(r.measured_shift), "✓" if r.exact else "✗", fmt(r.equivariance_error))
+                for r in spatial]
+        rows += [(f"{r.name} · {r.type}", "—", "—", "—", "—", fmt(r.equivariance_error)) for r in vectors]
+        highlight = next((k for k, r in enumerate(spatial) if r.name == self.layer), None)
+        self.layer_table.object = html_table(
+            [t(k) for k in ("eq_col_layer", "eq_col_jump", "eq_col_expected", "eq_col_measured", "eq_col_exact",
+                            "eq_col_error")], rows, t("eq_layer_caption"), testid="eq-layer-table",
+            highlight=highlight)
+        idx = list(range(len(spatial)))
+        self.layer_plot.set_lines({t("eq_line_expected"): (idx, [r.expected_shift[0] for r in spatial]),
+                                   t("eq_line_measured"): (idx, [r.measured_shift[0] for r in spatial])})
+        self.layer_plot.figure.xaxis.ticker = idx
+        self.layer_plot.figure.xaxis.major_label_overrides = {k: r.name for k, r in enumerate(spatial)}
+        self.layer_plot.set_labels(t("eq_layer_plot_title", dx=self.dx), t("eq_layer_plot_x"), t("eq_layer_plot_y"))
+        # Prediction before / after.
+        kb, ka = int(np.argmax(self._p_before)), int(np.argmax(self._p_after))
+        same = "eq_same" if ka == kb else "eq_changed"
+        self.prediction.object = (
+            t("eq_pred_before") + f" <b data-testid='eq-pred-before'>{kb}</b> ({self._p_before[kb]:.0%}) → "
+            + t("eq_pred_after") + f" <b data-testid='eq-pred-after'>{ka}</b> ({self._p_after[ka]:.0%}); "
+            + t("eq_p_original", k=kb) + f" <b data-testid='eq-p-original'>{self._p_after[kb]:.1%}</b>. "
+            + t(same))
+        self.bars_before.set_labels(t("eq_bars_before"), t("digit"), t("probability"))
+        self.bars_after.set_labels(t("eq_bars_after"), t("digit"), t("probability"))
+        self._render_compare()
+        self.map_before.set_title(t("eq_map_before"))
+        self.map_after.set_title(t("eq_map_after"))
+        self.map_moved.set_title(t("eq_map_moved", ex=int(round(row.expected_shift[0])),
+                                   ey=int(round(row.expected_shift[1]))))
+        self.map_diff.set_title(t("eq_map_diff"))
+
+    def _render_compare(self):
+        t = self.t
+        rows = []
+        k_dx = SHIFTS.index(self.dx)
+        for key, (target, probs, preds) in self._sweeps.items():
+            net = self.registry.get(key)
+            arch = architecture(net)
+            parts = [t(f"eq_arch_{name}", n=n) for name, n in arch.items() if n]
+            jump = self._last_jump(net)
+            moved = "—" if jump is None else f"{fmt(self.dx / jump, 3)}"
+            rows.append((self.registry.entry(key).label(self.lang), ", ".join(parts), "—" if jump is None else jump,
+                         moved, f"{target} → {int(preds[k_dx])}", f"{probs[k_dx]:.1%}",
+                         f"{min(probs):.1%}"))
+        self.compare_table.object = html_table(
+            [t(k) for k in ("eq_cmp_net", "eq_cmp_arch", "eq_cmp_jump", "eq_cmp_moved", "eq_cmp_pred",
+                            "eq_cmp_p", "eq_cmp_min")], rows, t("eq_cmp_caption", dx=self.dx),
+            testid="eq-compare-table")
+        missing = [k for k in COMPARE if k not in self.registry.keys]
+        self.compare_note.object = html.escape(t("eq_cmp_missing", names=", ".join(missing))) if missing else ""
+        self.sweep_plot.set_labels(t("eq_sweep_title"), t("eq_sweep_x"), t("eq_sweep_y"))
+
+    @staticmethod
+    def _last_jump(net):
+        """The cumulative stride of the last feature maps (before global pooling / flattening)."""
+        from cnncore.inspect import receptive_fields
+        try:
+            rows = receptive_fields(net, (1, 1, 28, 28))
+        except Exception:
+            return None
+        jumps = [row.j[1] for row in rows if row.j is not None and row.type != "AdaptiveAvgPool2d"]
+        return int(jumps[-1]) if jumps else None
+
+    def relabel(self):
+        t = self.t
+        self.model_select.label = t("model")
+        self.model_select.options = self.registry.options(self.lang)
+        self.model_select.value = self.model
+        self.dx_slider.label = t("eq_dx")
+        self.dy_slider.label = t("eq_dy")
+        self.angle_slider.label = t("eq_angle")
+        self.layer_select.label = t("eq_layer")
+        self.channel_slider.label = t("eq_channel")
+        self.titles["before"].object = f"<b>{html.escape(t('eq_input_before'))}</b>"
+        self.titles["after"].object = f"<b>{html.escape(t('eq_input_after'))}</b>"
+        for key in self.headings:
+            self.headings[key].object = f"<h2 style='margin:4px 0'>{html.escape(t('eq_heading_' + key))}</h2>"
+        self.source.relabel(t)
+        self.explain.object = (f"### {t('explain_title')}\n\n{t('eq_explain')}\n\n"
+                               r"$$f(\mathrm{shift}(x, \Delta)) = \mathrm{shift}(f(x), \Delta / J)$$"
+                               f"\n\n{t('eq_explain_error')}\n\n"
+                               r"$$e = \frac{\lVert f(\mathrm{shift}(x)) - \mathrm{shift}(f(x)) \rVert}"
+                               r"{\lVert \mathrm{shift}(f(x)) \rVert}$$"
+                               f"\n\n{t('eq_explain_after')}")
+        if self.report is not None:
+            self._update_sweep()
+            self._render()
+
+    def _refresh_models(self):
+        self.param.model.objects = list(self.registry.keys)
+        self.model_select.options = self.registry.options(self.lang)
+
+    # -- layout --------------------------------------------------------------------
+    def __panel__(self):
+        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        pick = pn.Column(self.model_select, self.source.panel(), **card)
+        inputs = pn.Row(pn.Column(self.titles["before"], pn.pane.Bokeh(self.before_plot.figure)),
+                        pn.Column(self.titles["after"], pn.pane.Bokeh(self.after_plot.figure)))
+        move = pn.Column(self.headings["move"], pn.Row(self.dx_slider, self.dy_slider), self.angle_slider,
+                         inputs, pn.Row(self.layer_select, self.channel_slider),
+                         pn.Row(pn.pane.Bokeh(self.map_before.figure), pn.pane.Bokeh(self.map_after.figure)),
+                         pn.Row(pn.pane.Bokeh(self.map_moved.figure), pn.pane.Bokeh(self.map_diff.figure)),
+                         self.numbers, **card)
+        explain = pn.Column(self.explain, **card)
+        layers = pn.Column(self.headings["layers"], pn.pane.Bokeh(self.layer_plot.figure), self.layer_table,
+                           **card)
+        predict = pn.Column(self.headings["predict"], self.prediction,
+                            pn.Row(pn.pane.Bokeh(self.bars_before.figure), pn.pane.Bokeh(self.bars_after.figure)),
+                            **card)
+        compare = pn.Column(self.headings["compare"], pn.pane.Bokeh(self.sweep_plot.figure), self.compare_table,
+                            self.compare_note, **card)
+        return pn.Column(self._error,
+                         pn.FlexBox(pick, move, explain, flex_wrap="wrap", align_items="flex-start"),
+                         pn.FlexBox(layers, predict, compare, flex_wrap="wrap", align_items="flex-start"),
+                         sizing_mode="stretch_width")
