@@ -7,3 +7,7 @@ Shared pieces: :mod:`app.i18n` (every UI string in English and Chinese),
 (which models there are, per browser session), :mod:`app.inference` (drawing ->
 input -> probabilities), :mod:`app.components` (canvas, plots) and :mod:`app.views`.
 """
+
+import cnncore as _cnncore
+
+_cnncore.backend.limit_blas_threads(1)  # small products: one BLAS thread is fastest (measured)

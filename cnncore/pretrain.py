@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import data, models
+from . import backend, data, models
 from .random import manual_seed
 from .train import Trainer, evaluate
 
@@ -90,6 +90,7 @@ def main(argv=None):
     parser.add_argument("--list", action="store_true", help="print the recipes and exit")
     parser.add_argument("--out", type=Path, default=ASSETS, help="folder for the .npz files")
     args = parser.parse_args(argv)
+    backend.limit_blas_threads(1)
     if args.list:
         for name, recipe in RECIPES.items():
             print(f"{name}: {recipe}")
