@@ -193,12 +193,14 @@ def _write_wheel(path, files, info):
 
 def pyc_python():
     """A CPython 3.13 to precompile with ($CNN_PYC_PYTHON or python3.13 on PATH), or None."""
-    exe = os.environ.get("CNN_PYC_PYTHON") or shutil.which("python3.13")
-    if not exe:
-        return None
-    out = subprocess.run([exe, "-c", "import sys; print(sys.version_info[:2] == (3, 13))"],
-                         capture_output=True, text=True)
-    return exe if out.stdout.strip() == "True" else None
+    candidates = [os.environ.get("CNN_PYC_PYTHON"), shutil.which("python3.13")]
+    candidates += sorted(map(str, Path.home().glob(".pyenv/versions/3.13*/bin/python3.13")))
+    for exe in filter(None, candidates):
+        out = subprocess.run([exe, "-c", "import sys; print(sys.version_info[:2] == (3, 13))"],
+                             capture_output=True, text=True)
+        if out.stdout.strip() == "True":
+            return exe
+    return None
 
 
 def to_pyc(files, python):
@@ -209,6 +211,13 @@ def to_pyc(files, python):
     source lines, so only third-party packages and the standard library are compiled.
     """
     import tempfile
+    digest = hashlib.sha256(python.encode())
+    for arc in sorted(files):
+        digest.update(arc.encode() + b"\0" + hashlib.sha256(files[arc]).digest())
+    cached = cache_dir() / "pyc" / f"{digest.hexdigest()}.zip"
+    if cached.exists():  # compiling is slow; reruns reuse the result
+        with zipfile.ZipFile(cached) as zf:
+            return {n: zf.read(n) for n in zf.namelist()}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for arc, data in files.items():
@@ -224,7 +233,9 @@ def to_pyc(files, python):
                 result[arc + "c"] = pyc.read_bytes()
             else:
                 result[arc] = data
-        return result
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    _write_zip(cached, result)
+    return result
 
 
 def _write_zip(path, files):
@@ -365,8 +376,8 @@ def convert_page(page_path, out_dir, site_config, offline):
     """Convert one page with panel's converter, using this project's worker and loading screen."""
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
-    if offline:
-        os.environ["PANEL_CDN_ROOT"] = "./panel-cdn/"
+    # Panel writes its CDN URLs; the URL table maps them into the site afterwards (a relative
+    # PANEL_CDN_ROOT here would break Panel's template resource lookup).
     import panel.io.convert as convert
     loading_js = (STATIC / "loading.js").read_text(encoding="utf-8")
     loading_css = (STATIC / "loading.css").read_text(encoding="utf-8")
@@ -379,10 +390,11 @@ def convert_page(page_path, out_dir, site_config, offline):
     # Default mode: panel's own requirement list (Bokeh and Panel wheels from their CDNs,
     # pyodide-http); offline mode loads everything from the lock file instead.
     requirements = [] if offline else convert.collect_python_requirements(page_path, [], panel_version="auto")
-    html_text, worker = convert.script_to_html(
-        page_path, requirements=requirements, runtime="pyodide-worker",
-        prerender=True, panel_version="auto", inline=False, compiled=False,
-        css_resources=[f'<style type="text/css">\n{loading_css}\n</style>'])
+    with convert.set_resource_mode("cdn"):  # as convert_app does
+        html_text, worker = convert.script_to_html(
+            page_path, requirements=requirements, runtime="pyodide-worker",
+            prerender=True, panel_version="auto", inline=False, compiled=False,
+            css_resources=[f'<style type="text/css">\n{loading_css}\n</style>'])
     slug = Path(page_path).stem
     (Path(out_dir) / f"{slug}.html").write_text(html_text, encoding="utf-8")
     (Path(out_dir) / f"{slug}.js").write_text(worker, encoding="utf-8")
@@ -488,6 +500,14 @@ def build(out, offline, pyodide_dist=None, pages=None, jobs=4):
             entry = dict(base_lock["packages"]["numpy"])
             entry.update(file_name=numpy.name, sha256=sha256(numpy))
             lock["packages"]["numpy"] = entry
+        nh3 = sorted(Path(pyodide_dist).glob("nh3-*wasm32.whl")) if pyodide_dist else []
+        if nh3:
+            shutil.copy2(nh3[-1], pyo / nh3[-1].name)
+            lock["packages"]["nh3"] = lock_entry("nh3", nh3[-1].name.split("-")[1], pyo / nh3[-1].name)
+        else:  # Panel's HTML cleaner is compiled; ship the pure-Python stand-in instead
+            shim = make_wheel(pyo, "nh3", "0.0.0+site",
+                              {"nh3.py": (ROOT / "scripts" / "site_nh3_shim.py").read_bytes()})
+            lock["packages"]["nh3"] = lock_entry("nh3", "0.0.0+site", shim)
         for name, whl in own:
             lock["packages"][name] = lock_entry(name, whl.name.split("-")[1], whl, ["numpy"])
         (pyo / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
@@ -515,6 +535,7 @@ def build(out, offline, pyodide_dist=None, pages=None, jobs=4):
         "missing": missing,
         "sizes": sizes,
         "panelCdnRoot": "./panel-cdn/" if offline else None,
+        "appDir": "/home/pyodide/app/",
         "pages": [{"slug": p.slug, "en": p.title_en, "zh": p.title_zh} for p in pages],
     }
     (out / "static").mkdir()

@@ -93,6 +93,8 @@ async function startApplication() {
     self.pyodide.runPython("import os; os.environ['PANEL_CDN_ROOT'] = cnn_cdn_root")
   }
   stage('starting')
+  // Pages may use __file__ (panel serve sets it); give them one inside Pyodide's file system.
+  self.pyodide.globals.set('__file__', SITE.appDir + self.location.pathname.split('/').pop().replace(/\.js$/, '.py'))
   let result
   try {
     result = await self.pyodide.runPythonAsync(`{{ code }}`)
