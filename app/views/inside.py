@@ -273,7 +273,7 @@ class InsideView(View):
         self.layers = network_layers(net)
         self.rows = receptive_fields(net, (1, 1, 28, 28))
         self.layer_plots, self.layer_heads = {}, {}
-        columns = [pn.Column(self._head_pane("input"), pn.pane.Bokeh(self.input_small.figure, margin=(0, 4)),
+        columns = [pn.Column(self._head_pane("input", 100), pn.pane.Bokeh(self.input_small.figure, margin=(0, 4)),
                              margin=(0, 6))]
         for info in self.layers:
             if info.is_map:
@@ -289,7 +289,7 @@ class InsideView(View):
             self.layer_plots[info.name] = plot
             pane = pn.Column(pn.pane.Bokeh(plot.figure, margin=0), margin=(0, 4),
                              css_classes=[f"inside-plot-{css_name(info.name)}"])   # a handle for tests
-            columns.append(pn.Column(self._head_pane(info.name), pane, margin=(0, 6)))
+            columns.append(pn.Column(self._head_pane(info.name, plot.figure.width), pane, margin=(0, 6)))
         self.overview[:] = columns
         self._load_kernels(net)
         bad = None
@@ -299,8 +299,8 @@ class InsideView(View):
                 self.layer = self._default_layer()
         return bad
 
-    def _head_pane(self, name):
-        pane = _html(width=190, margin=(0, 4))
+    def _head_pane(self, name, plot_width):
+        pane = _html(width=max(112, plot_width), margin=(0, 4))
         self.layer_heads[name] = pane
         return pane
 
@@ -311,7 +311,7 @@ class InsideView(View):
             # one column per output channel, one row per input channel:
             # (out, in, kh, kw) -> (in, out, kh, kw) -> (in * out, kh, kw); tile k = c_in * out + c_out
             tiles, ncols = weight.transpose(1, 0, 2, 3).reshape(inp * out, kh, kw), out
-            tile_px = int(max(12, min(36, 6 * kh, 360 / inp, 720 / out)))
+            tile_px = int(max(12, min(44, 8 * kh, 360 / inp, 760 / out)))
             plot = TileMosaic(len(tiles), (kh, kw), ncols, tile_px)
             plot.update(tiles, (SIGNED, *symmetric_range(weight)))
             plot.on_click(lambda k, i, j, name=name, out=out: self._pick_kernel(name, k, out))
@@ -389,13 +389,26 @@ class InsideView(View):
         if info.is_map:
             values = self.snapshot.activations[info.name]
             self.focus.h, self.focus.w = info.hw      # one tile: cells are 1/h by 1/w of the tile
-            self.focus.update(values[c][None], colour_range(values))
+            self.focus.update(values[c][None], colour_range(values[c]))   # this channel's own range
             self.focus.show_unit(0, i, j)
         for name, (plot, inp, out) in self.kernel_plots.items():
-            column = [c_in * out + c for c_in in range(inp)]
-            plot.show_tiles(column if name == info.name else [])
+            chosen = name == info.name
+            plot.show_tiles([c_in * out + c for c_in in range(inp)] if chosen else [])
+            shown = self._shown_input_channel()       # the kernel in the detail panel: orange
+            if chosen and shown is not None:
+                plot.show_region((0, 0, plot.h, plot.w), [shown * out + c])
+            else:
+                plot.show_region(None)
         self._sync_controls()
         self._write_texts()
+
+    def _shown_input_channel(self):
+        """Index of the input channel whose window and kernel the detail panel shows, or None."""
+        e = self.explanation
+        if e is None or e.kind != "conv":
+            return None
+        sums = partial_sums(e)
+        return self.in_channel if 0 <= self.in_channel < len(sums) else int(np.argmax(np.abs(sums)))
 
     def _sync_controls(self):
         info = self.info
@@ -421,8 +434,7 @@ class InsideView(View):
                            for k, (ch, s) in enumerate(zip(e.input_channels, sums))}
                 if self.in_channel_select.options != options:
                     self.in_channel_select.options = options
-                chosen = self.in_channel if 0 <= self.in_channel < len(sums) else int(np.argmax(np.abs(sums)))
-                self.in_channel_select.value = chosen
+                self.in_channel_select.value = self._shown_input_channel()
                 self.in_channel_select.visible = len(sums) > 1
             else:
                 self.in_channel_select.visible = False

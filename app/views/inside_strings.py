@@ -10,6 +10,7 @@ __all__ = ["STRINGS"]
 STRINGS = {
     # --- input ----------------------------------------------------------------
     "inside_heading": {"en": "Inside the network", "zh": "网络内部"},
+    "inside_loading": {"en": "Loading the network's layers…", "zh": "正在载入网络的各层……"},
     "inside_input_title": {"en": "Input", "zh": "输入"},
     "inside_samples": {"en": "Sample digits from the test set", "zh": "测试集中的示例数字"},
     "inside_sample_button": {"en": "Show the network the sample {digit}", "zh": "让网络看示例数字 {digit}"},

@@ -6,7 +6,7 @@ import pytest
 from panel.io.location import Location
 
 from app.components.inside_network import dependency_box, network_layers
-from app.components.inside_plots import TileMosaic, VectorCells
+from app.components.inside_plots import REGION, TILE, TileMosaic, VectorCells
 from app.i18n import STRINGS
 from app.model_registry import UNTRAINED_KEY, ModelRegistry
 from app.views.inside import InsideView
@@ -141,7 +141,11 @@ def test_clicking_a_kernel_chooses_its_channels(view):
     plot, inp, out = view.kernel_plots["3"]
     view._pick_kernel("3", 4 * out + 9, out)         # row = input channel 4, column = output channel 9
     assert (view.layer, view.channel, view.in_channel) == ("3", 9, 4)
-    assert len(plot.marks.data["left"]) == inp      # the output channel's column is outlined
+    marks = plot.marks.data
+    boxes = {colour: [b for b, c in zip(zip(marks["left"], marks["top"]), marks["colour"]) if c == colour]
+             for colour in set(marks["colour"])}
+    assert len(boxes[TILE]) == inp                  # the output channel's column is outlined
+    assert boxes[REGION] == [plot.cell_box(4 * out + 9, 0, 0, plot.h, plot.w)[:2]]   # the kernel shown
 
 
 def test_language_switch_keeps_the_state(view):
