@@ -208,8 +208,9 @@ class InsideView(View):
                 return
             bad = None
             if "model" in names:
-                bad = self._load_model()
-                self._show_untrained_note()
+                missing = self._load_model()
+                bad = missing if "layer" in names else None   # a link's bad layer is reported; a model
+                self._show_untrained_note()                      # switch just starts at the first map
             if names & {"model", "sample", "image", "use_drawing"}:
                 self._compute()
             if not any(info.name == self.layer for info in self.layers):

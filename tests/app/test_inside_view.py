@@ -216,6 +216,22 @@ def test_model_switch_rebuilds_and_clips(view):
     assert not view.untrained_note.visible
 
 
+def test_other_zoo_models_work_in_every_layer(view, registry):
+    """Models with batch norm, residual blocks and adaptive pooling (untrained here): no errors."""
+    from cnncore.models import DIGIT_MODELS
+    for name in ("resnet_small", "nin_small"):
+        key = registry.register(name, DIGIT_MODELS[name]().eval(), arch=name)
+        view.model = key                                    # the chosen layer '0' does not exist here
+        assert not view._error.visible, view._error.object
+        for info in view.layers[::3]:
+            h, w = info.hw
+            view.select(info.name, info.channels - 1, h - 1, w // 2)
+            assert not view._error.visible, (name, info.name, view._error.object)
+            if view.explanation is not None and info.is_map:
+                assert view.explanation.result == pytest.approx(
+                    view.snapshot.value(info, info.channels - 1, h - 1, w // 2), rel=1e-4, abs=1e-4)
+
+
 def test_layers_are_drawn_in_order_without_containers(registry):
     net = registry.get("lenet5")
     layers = network_layers(net)
