@@ -51,7 +51,10 @@ def draw_strokes(strokes, size=280, width=20.0, box=(60, 40, 160, 200), slant=0.
     canvas_strokes = []
     for stroke in strokes:
         pts = np.array(stroke, dtype=np.float64)
-        pts = pts + rng.normal(0, wobble, pts.shape) if wobble else pts
+        if wobble:  # an unsteady hand drifts smoothly along the stroke, it does not zigzag
+            t = np.linspace(0, 1, len(pts))[:, None]
+            freq, phase = rng.uniform(0.5, 2.5, (1, 2)), rng.uniform(0, 2 * np.pi, (1, 2))
+            pts = pts + wobble * np.sin(2 * np.pi * freq * t + phase)
         pts[:, 0] += slant * (0.5 - pts[:, 1])
         canvas_strokes.append(np.column_stack([left + pts[:, 0] * bw, top + pts[:, 1] * bh]))
     allpts = np.concatenate(canvas_strokes)
