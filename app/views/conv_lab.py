@@ -45,7 +45,7 @@ from .base import View
 __all__ = ["ConvLabView", "ConvResult", "convolve", "window_at", "formula_latex", "formula_text",
            "PADDINGS", "CUSTOM"]
 
-PADDINGS = ("0", "1", "2", "3", "4", "5", "same")
+PADDINGS = (0, 1, 2, 3, 4, 5, "same")
 CUSTOM = "custom"
 CHANNEL_NAMES = {1: ["grey"], 3: ["R", "G", "B"]}
 STAGE = 340               # screen pixels for the padded input's side
@@ -151,7 +151,7 @@ def formula_text(n, k, stride, pads, dilation, value=None):
 
 def _parse_weights(text, count):
     try:
-        values = np.array([float(v) for v in text.split(",")], dtype=np.float64)
+        values = np.array([float(v) for v in str(text).split(",") if v.strip()], dtype=np.float64)
     except ValueError:
         return None
     return values if values.size == count and np.all(np.isfinite(values)) else None
@@ -204,7 +204,7 @@ class ConvLabView(View):
     size = param.Integer(default=14, bounds=(3, 28), doc="Input side in pixels.")
     kernel = param.Integer(default=3, bounds=(1, 7), doc="Kernel side k.")
     stride = param.Integer(default=1, bounds=(1, 4), doc="Stride s.")
-    padding = param.Selector(default="0", objects=list(PADDINGS), doc="Padding p on each side, or 'same'.")
+    padding = param.Selector(default=0, objects=list(PADDINGS), doc="Padding p on each side, or 'same'.")
     mode = param.Selector(default="zeros", objects=list(MODES), doc="What the padding is filled with.")
     dilation = param.Integer(default=1, bounds=(1, 3), doc="Dilation d: the step between kernel taps.")
     preset = param.Selector(default="sobel_x", objects=list(PRESETS) + [CUSTOM], doc="Kernel preset.")
@@ -246,7 +246,7 @@ class ConvLabView(View):
         self.prev_button = pn.widgets.Button(color="default", width=90)
         self.next_button = pn.widgets.Button(color="default", width=90)
         self.reset_button = pn.widgets.Button(color="default", width=90)
-        self.keys = KeyShortcuts(margin=(2, 10), sizing_mode="stretch_width")
+        self.keys = KeyShortcuts(margin=(2, 10), width=740)
         self.grid = KernelGrid(margin=(4, 10))
 
         # -- plots and texts ----------------------------------------------------
@@ -261,14 +261,15 @@ class ConvLabView(View):
         self.channels_title = pn.pane.HTML("", margin=(0, 10))
         self.size_pane = pn.pane.HTML("", stylesheets=[_CSS], margin=(0, 10))
         self.formula = pn.pane.Markdown("", width=420, margin=(0, 10))
-        self.problem_pane = pn.pane.HTML("", stylesheets=[_CSS], visible=False, sizing_mode="stretch_width",
+        self.problem_pane = pn.pane.HTML("", stylesheets=[_CSS], visible=False, width=740,
                                          margin=(4, 10))
-        self.caption = pn.pane.HTML("", stylesheets=[_CSS], sizing_mode="stretch_width", margin=(0, 10))
-        self.legend = pn.pane.HTML("", stylesheets=[_CSS], sizing_mode="stretch_width", margin=(0, 10))
+        self.caption = pn.pane.HTML("", stylesheets=[_CSS], width=740, margin=(0, 10))
+        self.legend = pn.pane.HTML("", stylesheets=[_CSS], width=740, margin=(0, 10))
         self.products = pn.pane.HTML("", sizing_mode="stretch_width", margin=(0, 10))
         self.kernel_note = pn.pane.HTML("", stylesheets=[_CSS], margin=(0, 10), width=420)
         self.partials_pane = pn.pane.HTML("", stylesheets=[_CSS], sizing_mode="stretch_width", margin=(0, 10))
         self.explanation = pn.pane.Markdown("", width=400)
+        self.radio_labels = {key: pn.pane.HTML("", margin=(6, 10, 0, 10)) for key in ("source", "channels", "padding")}
         self.channels_card = pn.Column(visible=False, css_classes=["cnn-card"], stylesheets=[card_css()],
                                        margin=(8, 8))
 
@@ -320,7 +321,8 @@ class ConvLabView(View):
         self._syncing = True
         try:
             self.grid.values = values.tolist()
-            self.weights = ",".join(f"{v:.6g}" for v in values.ravel()) if custom else ""
+            # a trailing comma keeps a one-number kernel a string in the URL
+            self.weights = "".join(f"{v:.6g}," for v in values.ravel()) if custom else ""
             if custom:
                 self.preset = CUSTOM
         finally:
@@ -364,7 +366,7 @@ class ConvLabView(View):
 
     # -- computing ------------------------------------------------------------------
     def padding_arg(self):
-        return "same" if self.padding == "same" else int(self.padding)
+        return self.padding
 
     def recompute(self):
         """Convolve with the current settings; on a ShapeError keep the last good result."""
@@ -462,7 +464,7 @@ class ConvLabView(View):
 
     def try_one_by_one(self):
         """Show a 1x1 convolution of the RGB picture: a weighted sum of the channels at each pixel."""
-        self.param.update(source="picture", channels="rgb", kernel=1, preset="luminance", padding="0",
+        self.param.update(source="picture", channels="rgb", kernel=1, preset="luminance", padding=0,
                           stride=1, dilation=1)
 
     @param.depends("playing", watch=True)
@@ -617,6 +619,8 @@ class ConvLabView(View):
         for w in (self.heading, self.settings_title, self.kernel_title, self.products_title, self.size_title,
                   self.channels_title):
             w.stylesheets = [_CSS]
+        for key, label in self.radio_labels.items():
+            label.object = f"<span style='font-size:15px'>{html.escape(t('conv_lab_' + key))}</span>"
         self.source_w.name = t("conv_lab_source")
         self.source_w.options = {t("conv_lab_source_digit"): "digit", t("conv_lab_source_picture"): "picture"}
         self.digit_w.name = t("conv_lab_digit")
@@ -626,7 +630,7 @@ class ConvLabView(View):
         self.kernel_w.name = t("conv_lab_kernel_size")
         self.stride_w.name = t("conv_lab_stride")
         self.padding_w.name = t("conv_lab_padding")
-        self.padding_w.options = {(t("conv_lab_same") if p == "same" else p): p for p in PADDINGS}
+        self.padding_w.options = {(t("conv_lab_same") if p == "same" else str(p)): p for p in PADDINGS}
         self.mode_w.name = t("conv_lab_mode")
         self.mode_w.options = {t(f"conv_lab_mode_{m}"): m for m in MODES}
         self.dilation_w.name = t("conv_lab_dilation")
@@ -667,8 +671,9 @@ class ConvLabView(View):
 
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
-        settings = pn.Column(self.settings_title, self.source_w, self.digit_w, self.channels_w, self.size_w, self.kernel_w,
-                             self.stride_w, self.padding_w, self.mode_w, self.dilation_w, self.one_by_one,
+        settings = pn.Column(self.settings_title, self.radio_labels["source"], self.source_w, self.digit_w,
+                             self.radio_labels["channels"], self.channels_w, self.size_w, self.kernel_w,
+                             self.stride_w, self.radio_labels["padding"], self.padding_w, self.mode_w, self.dilation_w, self.one_by_one,
                              width=340, **card)
         stage = pn.Column(
             self.heading, self.problem_pane,
@@ -676,7 +681,7 @@ class ConvLabView(View):
                    pn.pane.Bokeh(self.output_plot.figure, margin=(0, 8))),
             self.legend, self.caption,
             pn.Row(self.reset_button, self.prev_button, self.play_button, self.next_button, self.speed_w),
-            self.keys, **card)
+            self.keys, width=790, **card)
         size = pn.Column(self.size_title, self.size_pane, self.formula, **card)
         kernel = pn.Column(self.kernel_title, pn.Row(self.preset_w, self.bias_w), self.grid, self.kernel_note,
                            **card)

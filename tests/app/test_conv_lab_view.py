@@ -31,7 +31,7 @@ def torch_output(view):
     """The same convolution in PyTorch (Conv2d with the lab's padding mode)."""
     x = make_input(view.source, view.channels, view.size, view.digit)
     c, k = x.shape[0], view.kernel
-    padding = "same" if view.padding == "same" else int(view.padding)
+    padding = view.padding
     conv = torch.nn.Conv2d(c, 1, k, view.stride, padding, view.dilation, padding_mode=view.mode,
                            dtype=torch.float64)
     with torch.no_grad():
@@ -53,14 +53,14 @@ def test_every_string_has_both_languages():
 
 @pytest.mark.parametrize("channels", ["grey", "rgb"])
 def test_shown_output_size_is_the_engines_and_the_output_matches_torch(view, channels):
-    settings = list(itertools.product([5, 9, 14], [1, 2, 3, 5], [1, 2, 3], ["0", "1", "2", "same"], [1, 2],
+    settings = list(itertools.product([5, 9, 14], [1, 2, 3, 5], [1, 2, 3], [0, 1, 2, "same"], [1, 2],
                                       ["zeros", "reflect", "replicate", "circular"]))
     picks = RNG.choice(len(settings), 30, replace=False)
     checked = 0
     view.param.update(channels=channels, source="picture", preset="gaussian", bias=0.25)
     for n, k, s, p, d, mode in (settings[i] for i in picks):
         view.param.update(size=n, kernel=k, stride=s, padding=p, dilation=d, mode=mode)
-        pads = (0, 0) if p == "same" and s > 1 else same_padding(k, d) if p == "same" else (int(p), int(p))
+        pads = (0, 0) if p == "same" and s > 1 else same_padding(k, d) if p == "same" else (p, p)
         try:
             expected = conv_output_size(n, k, s, pads, d)
             if mode == "reflect" and max(pads) >= n or mode == "circular" and max(pads) > n:
@@ -135,13 +135,13 @@ def test_presets_are_the_filters_they_claim():
 
 
 @pytest.mark.parametrize("setup, change, fragment, hint", [
-    (dict(size=6, kernel=5, padding="0"), dict(kernel=7), "larger than the padded input", "conv_lab_hint_too_big"),
-    (dict(size=6, kernel=3, padding="0"), dict(dilation=3), "(dilated 7)", "conv_lab_hint_too_big"),
-    (dict(size=4, padding="4"), dict(mode="reflect"), "reflect padding must be smaller", "conv_lab_hint_reflect"),
+    (dict(size=6, kernel=5, padding=0), dict(kernel=7), "larger than the padded input", "conv_lab_hint_too_big"),
+    (dict(size=6, kernel=3, padding=0), dict(dilation=3), "(dilated 7)", "conv_lab_hint_too_big"),
+    (dict(size=4, padding=4), dict(mode="reflect"), "reflect padding must be smaller", "conv_lab_hint_reflect"),
     (dict(padding="same"), dict(stride=2), "padding='same' needs stride 1", "conv_lab_hint_same"),
 ])
 def test_an_impossible_setting_explains_itself_and_keeps_the_last_good_output(setup, change, fragment, hint):
-    v = ConvLabView(size=12, kernel=3, padding="1")
+    v = ConvLabView(size=12, kernel=3, padding=1)
     v.param.update(**setup)
     assert not v.problem
     v.go_to(0, 1)
@@ -160,12 +160,12 @@ def test_an_impossible_setting_explains_itself_and_keeps_the_last_good_output(se
     assert v.position == position + 1
     v.lang = "zh"
     assert v.t(hint) in v.problem_pane.object.replace("&#x27;", "'") and v.problem
-    v.param.update(size=12, kernel=3, padding="1", dilation=1, stride=1, mode="zeros")
+    v.param.update(size=12, kernel=3, padding=1, dilation=1, stride=1, mode="zeros")
     assert not v.problem and not v.problem_pane.visible
     assert v.result is not good
 
 
-@pytest.mark.parametrize("stride, dilation, padding", [(1, 1, "0"), (2, 1, "1"), (3, 2, "2"), (4, 1, "3")])
+@pytest.mark.parametrize("stride, dilation, padding", [(1, 1, 0), (2, 1, 1), (3, 2, 2), (4, 1, 3)])
 def test_stepping_moves_the_window_by_the_stride(stride, dilation, padding):
     v = ConvLabView(size=13, kernel=3, stride=stride, dilation=dilation, padding=padding)
     assert not v.problem
@@ -206,7 +206,7 @@ def test_stepping_moves_the_window_by_the_stride(stride, dilation, padding):
 @pytest.mark.parametrize("channels, mode", [("grey", "zeros"), ("rgb", "reflect"), ("rgb", "circular"),
                                             ("grey", "replicate")])
 def test_products_sum_to_the_output_value(channels, mode):
-    v = ConvLabView(channels=channels, mode=mode, source="picture", size=11, padding="2", kernel=4,
+    v = ConvLabView(channels=channels, mode=mode, source="picture", size=11, padding=2, kernel=4,
                     stride=2, dilation=2, bias=-0.3)
     v.set_kernel(RNG.normal(size=v.kernel_values.shape))
     assert v.preset == CUSTOM and not v.problem
@@ -244,7 +244,7 @@ def test_typed_kernel_becomes_custom_and_survives_a_link():
 
 
 def test_language_switch_keeps_the_state():
-    v = ConvLabView(size=10, kernel=5, stride=2, padding="1", channels="rgb", source="picture")
+    v = ConvLabView(size=10, kernel=5, stride=2, padding=1, channels="rgb", source="picture")
     before = (v.result.output.copy(), v.position, dict(v.param.values()))
     v.lang = "zh"
     assert "卷积核" in v.kernel_w.name and "步幅" in v.stride_w.name and "填充" in v.padding_w.name
