@@ -120,6 +120,7 @@ class BatchNormLabView(View):
         self.param.channel.bounds = (0, c - 1)
         self.channel = min(self.channel, c - 1)
         self._syncing = False
+        self._gb_problem = ""
         self.order_results = None
         self.pick = self.features = self.output = self.drop_mask = None
         self.preds_train = self.preds_eval = None
@@ -127,19 +128,19 @@ class BatchNormLabView(View):
         # -- widgets --------------------------------------------------------------
         self.batch_w = pn.widgets.IntSlider.from_param(self.param.batch_size, width=300)
         self.digit_w = pn.widgets.Select(value=self.digit, width=300)
-        self.feed_button = pn.widgets.Button(button_type="primary", width=300, height=42, margin=(8, 10, 2, 10))
-        self.reset_button = pn.widgets.Button(button_type="default", button_style="outline", width=300,
+        self.feed_button = pn.widgets.Button(color="primary", width=300, height=42, margin=(8, 10, 2, 10))
+        self.reset_button = pn.widgets.Button(color="default", variant="outline", width=300,
                                               margin=(2, 10))
         self.momentum_w = pn.widgets.FloatSlider.from_param(self.param.momentum, step=0.01, width=300)
-        self.mode_w = pn.widgets.RadioButtonGroup(value=self.mode, button_type="primary", button_style="outline",
+        self.mode_w = pn.widgets.RadioButtonGroup(value=self.mode, color="primary", variant="outline",
                                                   width=300, margin=(4, 10))
         self.channel_w = pn.widgets.Select(value=self.channel, options=list(range(c)), width=140)
         self.gamma_w = pn.widgets.FloatSlider(start=-3, end=3, step=0.01, width=300)
         self.beta_w = pn.widgets.FloatSlider(start=-3, end=3, step=0.01, width=300)
-        self.reset_gb_button = pn.widgets.Button(button_type="default", button_style="outline", width=300,
+        self.reset_gb_button = pn.widgets.Button(color="default", variant="outline", width=300,
                                                  margin=(2, 10))
         self.p_w = pn.widgets.FloatSlider.from_param(self.param.p, step=0.05, width=300)
-        self.mask_button = pn.widgets.Button(button_type="default", width=160, margin=(4, 10))
+        self.mask_button = pn.widgets.Button(color="default", width=160, margin=(4, 10))
         self.mode_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
         self.digit_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
 
@@ -213,9 +214,10 @@ class BatchNormLabView(View):
         e = self.experiment
         gamma = parse_values(self.gamma, e.channels) if self.gamma else e.base_gamma
         beta = parse_values(self.beta, e.channels) if self.beta else e.base_beta
+        self._gb_problem = ""
         if gamma is None or beta is None:
             gamma, beta = e.base_gamma, e.base_beta
-            self.show_error(ValueError(f"gamma and beta need {e.channels} numbers each; the starting values are used"))
+            self._gb_problem = f"gamma and beta need {e.channels} numbers each; the starting values are used"
         e.set_gamma_beta(gamma, beta)
 
     def _batch_for(self, number):
@@ -267,11 +269,17 @@ class BatchNormLabView(View):
             self.drop_input, self.drop_output = F.relu(self.output), dropped
             self._sync_widgets()
             self._render(c)
+        self._show_problem()
+
+    def _show_problem(self):
+        if self._gb_problem:            # shown after the guard, which hides old messages on success
+            self.show_error(ValueError(self._gb_problem))
 
     def recompute_order(self):
         with self.guard():
             self.order_results = self.experiment.order_experiment(self.p, ORDER_BATCHES, ORDER_BATCH_SIZE)
             self._render_order()
+        self._show_problem()
 
     # -- showing ----------------------------------------------------------------------------------
     def _sync_widgets(self):

@@ -95,19 +95,19 @@ class ResidualLabView(View):
 
         # -- widgets --------------------------------------------------------------------------
         self.depth_w = pn.widgets.IntInput.from_param(self.param.depth, width=150)
-        self.depth_buttons = pn.widgets.RadioButtonGroup(options=[str(d) for d in DEPTH_CHOICES], button_type="light",
-                                                         button_style="outline", width=300, margin=(4, 10))
-        self.width_w = pn.widgets.RadioButtonGroup.from_param(self.param.width, button_type="light",
-                                                              button_style="outline", width=300)
+        self.depth_buttons = pn.widgets.RadioButtonGroup(options=[str(d) for d in DEPTH_CHOICES], color="light",
+                                                         variant="outline", width=300, margin=(4, 10))
+        self.width_w = pn.widgets.RadioButtonGroup.from_param(self.param.width, color="light",
+                                                              variant="outline", width=300)
         self.steps_w = pn.widgets.Select.from_param(self.param.steps, width=140)
         self.lr_w = pn.widgets.Select.from_param(self.param.lr, width=140)
         self.batch_w = pn.widgets.Select.from_param(self.param.batch_size, width=140)
         self.size_w = pn.widgets.Select.from_param(self.param.size, width=140)
         self.subset_w = pn.widgets.Select.from_param(self.param.subset, width=140)
-        self.start_button = pn.widgets.Button(button_type="primary", width=150, height=44, margin=(8, 4, 4, 10))
-        self.pause_button = pn.widgets.Button(button_type="warning", width=120, height=44, margin=(8, 4))
-        self.step_button = pn.widgets.Button(button_type="default", width=100, height=44, margin=(8, 4))
-        self.reset_button = pn.widgets.Button(button_type="default", button_style="outline", width=100, height=44,
+        self.start_button = pn.widgets.Button(color="primary", width=150, height=44, margin=(8, 4, 4, 10))
+        self.pause_button = pn.widgets.Button(color="warning", width=120, height=44, margin=(8, 4))
+        self.step_button = pn.widgets.Button(color="default", width=100, height=44, margin=(8, 4))
+        self.reset_button = pn.widgets.Button(color="default", variant="outline", width=100, height=44,
                                               margin=(8, 4))
         self.width_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
         self.depth_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
