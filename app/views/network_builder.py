@@ -62,6 +62,7 @@ class NetworkBuilder(View):
     arch = param.String(default=DEFAULT_ARCH, doc="The stack as compact text, e.g. 'c8k3p1-relu-max2-fc32'.")
     result = param.Parameter(default=None, doc="The BuildResult of the current stack.")
     disabled = param.Boolean(default=False, doc="Lock editing (while a run is under way).")
+    active = param.Boolean(default=True, doc="Shown: the row widgets are only made while active.")
 
     def __init__(self, registry=None, **params):
         super().__init__(registry=registry, **params)
@@ -76,7 +77,7 @@ class NetworkBuilder(View):
                                      margin=(6, 10))
         self.add_button.on_click(lambda e: self.add(self.kind_select.value))
         self._widgets = []     # per spec: (option selects, info pane, flatten pane, row)
-        self._set_arch(self.arch)
+        self._set_arch(self.arch, rows=False)
         self.relabel()
 
     # -- editing -----------------------------------------------------------
@@ -120,7 +121,7 @@ class NetworkBuilder(View):
         if self.arch != format_arch(self.specs):
             self._set_arch(self.arch)
 
-    def _set_arch(self, text):
+    def _set_arch(self, text, rows=True):
         try:
             self.specs = parse_arch(text)
         except ValueError as exc:
@@ -129,8 +130,15 @@ class NetworkBuilder(View):
         self.result = build_network(self.specs)
         with param.parameterized.discard_events(self):
             self.arch = format_arch(self.specs)
-        self._make_rows()
-        self._show_result()
+        if rows:
+            self._make_rows()
+            self._show_result()
+
+    @param.depends("active", watch=True)
+    def _on_active(self):
+        if self.active and self._stale:
+            self._make_rows()
+            self._show_result()
 
     @param.depends("disabled", watch=True)
     def _on_disabled(self):
@@ -148,6 +156,11 @@ class NetworkBuilder(View):
         return self.t(f"builder_opt_{name}", v=value)
 
     def _make_rows(self):
+        self._stale = not self.active
+        if self._stale:         # made when the builder is shown
+            self._widgets = []
+            self.rows[:] = []
+            return
         self._widgets = []
         rows = []
         for index, spec in enumerate(self.specs):
@@ -155,10 +168,10 @@ class NetworkBuilder(View):
             for name, values in OPTIONS[spec.kind].items():
                 values = list(values) if spec[name] in values else [spec[name], *values]
                 select = pn.widgets.Select(options={self._option_label(name, v): v for v in values},
-                                           value=spec[name], width=106, margin=(2, 3), disabled=self.disabled)
+                                           value=spec[name], width=100, margin=(2, 3), disabled=self.disabled)
                 select.param.watch(lambda e, i=index, n=name: self.set_option(i, n, e.new), "value")
                 selects.append(select)
-            info = pn.pane.HTML("", stylesheets=[_CSS], width=196, margin=(4, 4))
+            info = pn.pane.HTML("", stylesheets=[_CSS], width=232, margin=(4, 4))
             flatten = pn.pane.HTML("", stylesheets=[_CSS], visible=False, margin=(0, 10))
             buttons = []
             for symbol, key, action in (("↑", "builder_up", lambda e, i=index: self.move(i, -1)),

@@ -142,7 +142,7 @@ class TrainView(View):
         self._train_data = self._test_data = None
 
         # -- widgets: model ------------------------------------------------------
-        self.builder = NetworkBuilder(registry=self.registry, lang=self.lang,
+        self.builder = NetworkBuilder(registry=self.registry, lang=self.lang, active=self.model == "custom",
                                       **({"arch": self.arch} if self.arch else {}))
         with param.parameterized.discard_events(self):
             self.arch = self.builder.arch
@@ -189,10 +189,8 @@ class TrainView(View):
         self.registered_note = pn.pane.Alert("", alert_type="success", visible=False, sizing_mode="stretch_width",
                                              margin=(4, 8))
         # -- plots ---------------------------------------------------------------
-        self.curves = TrainingCurves(width=540, height=300)
-        self.confusion = ConfusionPlot(size=420)
-        self.grads = GradNormPlot(width=620, height=330)
-        self.kernels = KernelMosaic(width=400)
+        self._plots = {}                 # made on first use (see _plot): the first page answer stays quick
+        self._points = 0                 # points streamed into the loss curve this run
         self.kernels_none = pn.pane.HTML("", visible=False, margin=(4, 10))
         self.caption_curves = pn.pane.HTML("", styles={"font-size": "14px", "color": "#52606D"}, width=540,
                                            margin=(0, 10))
@@ -280,13 +278,13 @@ class TrainView(View):
         self.pretrained_box.visible = is_zoo
         self.pretrained_box.disabled = not available
         self.pretrained_note.visible = is_zoo and not available
-        self.builder_panel.visible = self.model == "custom"
+        self.builder_panel.visible = self.builder.active = self.model == "custom"
         self.ledger.visible = self.model != "custom"
 
     def _show_preview(self):
         """Layers, shapes and parameters of the network a new run would train."""
         if self.model == "custom":
-            if self.session is None and self.builder.result.ok:
+            if self.session is None and self.builder.result.ok and "grads" in self._plots:
                 self.grads.set_layers(_weighted_layers(self.builder.result.model), 10)
             return
         with self.guard():
@@ -299,7 +297,7 @@ class TrainView(View):
                 return
             from cnncore.inspect import summary
             self.ledger.object = ledger_html(summary(net, INPUT_SHAPE), self.t)
-            if self.session is None:
+            if self.session is None and "grads" in self._plots:
                 self.grads.set_layers(_weighted_layers(net), 10)
 
     # =====================================================================
@@ -356,6 +354,7 @@ class TrainView(View):
         self._runs += 1
         self._pending_steps, self._pending_norms = [], []
         self._last_step_event = None
+        self._points = 0
         self.curves.reset(self.session.total_steps)
         self.confusion.reset()
         names = list(self.session.trainer.history.grad_norms)
@@ -463,6 +462,7 @@ class TrainView(View):
             rows, norms = self._pending_steps, self._pending_norms
             self._pending_steps, self._pending_norms = [], []
             self.curves.stream(rows)
+            self._points += len(rows)
             self.grads.stream([r["step"] for r in rows], norms)
             self._show_kernels()
         self._show_status()
@@ -508,8 +508,6 @@ class TrainView(View):
 
         if not data:
             return False
-        if self._active:
-            self.stop()
         try:
             net = model_io.load(bytes(data))
         except ModelFileError as exc:
@@ -522,6 +520,8 @@ class TrainView(View):
             ok, problem = False, str(exc)
         if not ok:
             return self._upload_failed(self.t("train_upload_not_digits", message=problem))
+        if self._active:
+            self.stop()                 # the uploaded model is what the next run trains
         self._uploaded = (filename or "model.npz", bytes(data))
         self.upload_message.param.update(alert_type="success", visible=True,
                                          object=html.escape(self.t("train_upload_ok", name=self._uploaded[0],
@@ -560,7 +560,7 @@ class TrainView(View):
     def _show_status(self):
         session, event = self.session, self._last_step_event
         state = self.t(f"train_status_{self.status}")
-        points = len(self.curves.steps.data["step"])
+        points = self._points
         parts = [f"<span class='tr-state' data-testid='train-status' data-status='{self.status}'>"
                  f"{html.escape(state)}</span>"]
         total = session.total_steps if session is not None else 0
@@ -687,13 +687,7 @@ class TrainView(View):
         self.step_button.description = self.t("train_step_tip")
         self.stop_button.description = self.t("train_stop_tip")
         self.download.label = self.t("train_download")
-        self.curves.set_labels(self.t("train_loss_title"), self.t("train_accuracy_title"),
-                               self.t("train_axis_step"), self.t("train_legend_batch"),
-                               self.t("train_legend_train"), self.t("train_legend_test"))
-        self.confusion.set_labels(self.t("train_confusion_title"), self.t("train_confusion_true"),
-                                  self.t("train_confusion_predicted"))
-        self.grads.set_labels(self.t("train_grad_title"), self.t("train_axis_step"), self.t("train_grad_axis"))
-        self.kernels.set_title(self.t("train_kernels_title"))
+        self._label_plots(list(self._plots))
         self.kernels_none.object = html.escape(self.t("train_kernels_none"))
         self.explanation.object = (f"### {self.t('train_explain_title')}\n\n{self.t('train_explain')}\n\n"
                                    f"{SGD_UPDATE}\n\n{self.t('train_explain_after')}")
@@ -705,6 +699,50 @@ class TrainView(View):
         if hasattr(self, "ledger"):
             self._show_preview()
             self._update_controls()
+
+    # =====================================================================
+    # Plots, made on first use
+    # =====================================================================
+    @property
+    def curves(self):
+        return self._plot("curves")
+
+    @property
+    def confusion(self):
+        return self._plot("confusion")
+
+    @property
+    def grads(self):
+        return self._plot("grads")
+
+    @property
+    def kernels(self):
+        return self._plot("kernels")
+
+    def _plot(self, name):
+        if name not in self._plots:
+            make = {"curves": lambda: TrainingCurves(width=540, height=300),
+                    "confusion": lambda: ConfusionPlot(size=420),
+                    "grads": lambda: GradNormPlot(width=620, height=330),
+                    "kernels": lambda: KernelMosaic(width=400)}[name]
+            self._plots[name] = make()
+            self._label_plots([name])
+            if self.session is None and name in ("grads", "kernels"):
+                self._show_preview() if name == "grads" else self._show_kernels()
+        return self._plots[name]
+
+    def _label_plots(self, names):
+        if "curves" in names:
+            self.curves.set_labels(self.t("train_loss_title"), self.t("train_accuracy_title"),
+                                   self.t("train_axis_step"), self.t("train_legend_batch"),
+                                   self.t("train_legend_train"), self.t("train_legend_test"))
+        if "confusion" in names:
+            self.confusion.set_labels(self.t("train_confusion_title"), self.t("train_confusion_true"),
+                                      self.t("train_confusion_predicted"))
+        if "grads" in names:
+            self.grads.set_labels(self.t("train_grad_title"), self.t("train_axis_step"), self.t("train_grad_axis"))
+        if "kernels" in names:
+            self.kernels.set_title(self.t("train_kernels_title"))
 
     # =====================================================================
     # Layout
@@ -725,16 +763,22 @@ class TrainView(View):
                    styles={"flex-wrap": "wrap"}),
             self.progress, self.status_pane, self.diverged_alert, self.registered_note,
             sizing_mode="stretch_width", **card)
+        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        watch = pn.FlexBox(**flex)
+        # The plots are sent once the page is up: the first answer of the server stays quick.
+        pn.state.onload(lambda: watch.param.update(objects=self._plot_cards(card)))
+        return pn.Column(
+            self._error,
+            pn.FlexBox(model_card, settings_card, **flex),
+            run_card,
+            watch,
+            sizing_mode="stretch_width")
+
+    def _plot_cards(self, card):
         curves = pn.Column(pn.pane.Bokeh(self.curves.loss), pn.pane.Bokeh(self.curves.accuracy),
                            self.caption_curves, **card)
         confusion = pn.Column(pn.pane.Bokeh(self.confusion.figure), self.caption_eval, **card)
         grads = pn.Column(pn.pane.Bokeh(self.grads.figure), **card)
         kernels = pn.Column(pn.pane.Bokeh(self.kernels.figure), self.kernels_none, self.caption_kernels, **card)
         explain = pn.Column(self.explanation, **card)
-        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
-        return pn.Column(
-            self._error,
-            pn.FlexBox(model_card, settings_card, **flex),
-            run_card,
-            pn.FlexBox(curves, confusion, grads, kernels, explain, **flex),
-            sizing_mode="stretch_width")
+        return [curves, confusion, grads, kernels, explain]

@@ -4,7 +4,7 @@ Merged into :data:`app.i18n.STRINGS` on import (keys start with ``train_``
 or ``builder_``; ``model_train_custom`` and ``model_train_uploaded`` name the
 architecture of a model registered from here).
 """
-from app.i18n import STRINGS as _ALL
+from app import i18n
 
 __all__ = ["STRINGS"]
 
@@ -157,17 +157,17 @@ STRINGS = {
     "builder_kind_dropout": {"en": "Dropout", "zh": "Dropout（随机失活）"},
     "builder_kind_res": {"en": "Residual block", "zh": "残差块"},
     "builder_kind_linear": {"en": "Fully connected", "zh": "全连接"},
-    "builder_opt_channels": {"en": "{v} channels", "zh": "{v} 通道"},
-    "builder_opt_kernel": {"en": "{v}×{v} kernel", "zh": "{v}×{v} 卷积核"},
+    "builder_opt_channels": {"en": "{v} ch.", "zh": "{v} 通道"},
+    "builder_opt_kernel": {"en": "{v}×{v}", "zh": "{v}×{v}"},
     "builder_opt_stride": {"en": "stride {v}", "zh": "步幅 {v}"},
-    "builder_opt_padding": {"en": "padding {v}", "zh": "填充 {v}"},
+    "builder_opt_padding": {"en": "pad {v}", "zh": "填充 {v}"},
     "builder_opt_type": {"en": "{v}", "zh": "{v}"},
-    "builder_opt_type_max": {"en": "max", "zh": "最大池化"},
-    "builder_opt_type_avg": {"en": "average", "zh": "平均池化"},
-    "builder_opt_size": {"en": "{v}×{v} window", "zh": "{v}×{v} 窗口"},
+    "builder_opt_type_max": {"en": "max", "zh": "最大值"},
+    "builder_opt_type_avg": {"en": "average", "zh": "平均值"},
+    "builder_opt_size": {"en": "{v}×{v}", "zh": "{v}×{v}"},
     "builder_opt_fn": {"en": "{v}", "zh": "{v}"},
     "builder_opt_percent": {"en": "drop {v}%", "zh": "丢弃 {v}%"},
-    "builder_opt_features": {"en": "{v} units", "zh": "{v} 个神经元"},
+    "builder_opt_features": {"en": "{v} units", "zh": "{v} 个单元"},
     "builder_up": {"en": "Move layer {n} up", "zh": "把第 {n} 层上移"},
     "builder_down": {"en": "Move layer {n} down", "zh": "把第 {n} 层下移"},
     "builder_remove": {"en": "Remove layer {n}", "zh": "删除第 {n} 层"},
@@ -191,4 +191,7 @@ STRINGS = {
     "builder_params_header": {"en": "parameters", "zh": "参数"},
 }
 
-_ALL.update(STRINGS)
+if hasattr(i18n, "add_strings"):
+    i18n.add_strings(STRINGS)
+else:
+    i18n.STRINGS.update(STRINGS)

@@ -32,7 +32,7 @@ def test_strings_have_both_languages_and_are_merged():
     for key, entry in TRAIN_STRINGS.items():
         assert key.startswith(("train_", "builder_", "model_train_")), key
         assert entry.get("en") and entry.get("zh"), key
-        assert STRINGS[key] is entry
+        assert STRINGS[key] == entry
 
 
 def test_start_ticks_grow_history_and_streamed_curves():
@@ -137,7 +137,7 @@ def test_stop_ends_the_run_evaluates_and_registers():
     assert view.status == "stopped"
     assert view.session.last_eval.step == 1
     assert view.trained_key in view.registry.keys
-    assert not view.stop_button.disabled is False or view.stop_button.disabled
+    assert view.stop_button.disabled and not view.start_button.disabled
 
 
 def test_download_upload_roundtrip_gives_identical_outputs():

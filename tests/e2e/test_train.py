@@ -1,0 +1,59 @@
+"""Train in a real browser: start, watch the curve grow, pause, one step, a bad upload, 中文."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from app.i18n import t
+from app.views import train_strings  # noqa: F401  (registers the texts)
+
+pytestmark = pytest.mark.e2e
+
+TINY = dict(model="custom", arch="c4k3p1-relu-max2-max2", subset=1000, batch_size=8, epochs=20)
+AT_LEAST_3 = re.compile(r"^([3-9]|\d{2,})$")
+
+
+def steps(counter):
+    return int(counter.get_attribute("data-steps"))
+
+
+def test_train_pause_step_upload_and_language(app_page, panel_app, screenshot):
+    page = app_page
+    page.goto(panel_app("app/train.py", **TINY))
+    counter = page.get_by_test_id("train-step")
+    status = page.get_by_test_id("train-status")
+    expect(counter).to_have_attribute("data-steps", "0", timeout=60_000)
+
+    # Start: the periodic callback trains and streams points into the loss curve.
+    page.get_by_role("button", name=t("train_start", "en"), exact=True).click()
+    expect(status).to_have_attribute("data-status", "running")
+    expect(counter).to_have_attribute("data-points", AT_LEAST_3, timeout=30_000)
+    screenshot(page, "train-running-en")
+
+    # Pause: no more steps; Step +1: exactly one more.
+    page.get_by_role("button", name=t("train_pause", "en"), exact=True).click()
+    expect(status).to_have_attribute("data-status", "paused")
+    paused_at = steps(counter)
+    page.wait_for_timeout(1500)
+    assert steps(counter) == paused_at
+    page.get_by_role("button", name=t("train_step", "en"), exact=True).click()
+    expect(counter).to_have_attribute("data-steps", str(paused_at + 1))
+    expect(counter).to_have_attribute("data-points", str(paused_at + 1))
+
+    # A file that is not a model: the page says why, and nothing breaks.
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "broken.npz", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04 not a zip"}])
+    message = page.get_by_text(re.compile(re.escape(t("train_upload_bad", "en", message="")[:-1])))
+    expect(message).to_be_visible(timeout=20_000)
+    expect(message).to_contain_text("model file")
+    screenshot(page, "train-bad-upload-en")
+
+    # 中文: labels change, the run (and its step count) stays.
+    page.get_by_role("button", name="中文", exact=True).click()
+    expect(page.get_by_role("button", name=t("train_resume", "zh"), exact=True)).to_be_visible()
+    expect(page.get_by_text(t("train_heading_model", "zh"), exact=True)).to_be_visible()
+    expect(status).to_have_text(t("train_status_paused", "zh"))
+    expect(counter).to_have_attribute("data-steps", str(paused_at + 1))
+    expect(page.get_by_text(re.compile(t("train_upload_bad", "zh", message="")[:-1]))).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]lang=zh"))
+    screenshot(page, "train-zh", full_page=True)
