@@ -262,7 +262,7 @@ class CurvePlot:
     lines in place (unused lines are emptied and hidden from the legend).
     """
 
-    def __init__(self, width=520, height=320, max_lines=6, y_range=None, title=""):
+    def __init__(self, width=520, height=320, max_lines=6, y_range=None, title="", legend_place=None):
         self.figure = figure(width=width, height=height, tools="", title=title, min_border_left=56)
         _style(self.figure, "15px")
         if y_range is not None:
@@ -278,7 +278,10 @@ class CurvePlot:
             self.items.append(LegendItem(label="", renderers=[glyph], visible=False))
         self.legend = Legend(items=self.items, label_text_font_size="14px", location="bottom_left",
                              background_fill_alpha=0.85, spacing=2, padding=6)
-        self.figure.add_layout(self.legend)
+        if legend_place == "below":   # many lines: a legend under the plot, side by side
+            self.legend.update(orientation="horizontal", location="center")
+            self.figure.height += 40
+        self.figure.add_layout(self.legend, legend_place or "center")
         self.marker = Span(location=0, dimension="height", line_color=TEXT, line_dash="dashed",
                            line_width=2, visible=False)
         self.figure.add_layout(self.marker)

@@ -101,7 +101,7 @@ def map_pair(model, x, shifted, layer, channel):
     return a[layer][0, c], b[layer][0, c]
 
 
-def _pair_text(pair, digits=2):
+def _pair_text(pair, digits=3):
     if pair is None:
         return "—"
     return f"({fmt(pair[0], digits)}, {fmt(pair[1], digits)})"
@@ -147,9 +147,10 @@ class EquivarianceLab(View):
         self.map_diff = MapPlot(size=200, signed=True)
         self.bars_before = ProbabilityBars(width=330, height=220)
         self.bars_after = ProbabilityBars(width=330, height=220)
-        self.sweep_plot = CurvePlot(width=560, height=330, max_lines=len(COMPARE) + 1, y_range=(-0.02, 1.05))
+        self.sweep_plot = CurvePlot(width=560, height=330, max_lines=len(COMPARE) + 1, y_range=(-0.02, 1.05),
+                                    legend_place="below")
         self.layer_plot = CurvePlot(width=560, height=300, max_lines=2)
-        self.numbers = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10), styles={"font-size": "17px"})
+        self.numbers = pn.pane.HTML("", width=560, margin=(4, 10), styles={"font-size": "17px"})
         self.prediction = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10), styles={"font-size": "17px"})
         self.layer_table = pn.pane.HTML("", margin=(4, 10))
         self.compare_table = pn.pane.HTML("", margin=(4, 10))

@@ -348,7 +348,7 @@ class PoolingLab(View):
         self.pre_plot = MapPlot(size=210, signed=True)
         self.post_plot = MapPlot(size=210)
         self.deriv_plot = MapPlot(size=210)
-        self.summary = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10),
+        self.summary = pn.pane.HTML("", width=900, margin=(4, 10),
                                     styles={"font-size": "16px"})
         self.window_table = pn.pane.HTML("", margin=(4, 10))
         self.act_summary = pn.pane.HTML("", width=470, margin=(4, 10), styles={"font-size": "16px"})

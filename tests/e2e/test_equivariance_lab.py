@@ -37,6 +37,8 @@ def test_shift_slider_language_and_screenshots(open_page, panel_app, screenshot)
     expect(table.get_by_role("cell", name="(2.5, 0)").first).to_be_visible(timeout=TIMEOUT)
     page.get_by_text(t("eq_heading_move", "en"), exact=True).scroll_into_view_if_needed()
     screenshot(page, "equivariance-en")
+    page.get_by_text(t("eq_heading_compare", "en"), exact=True).scroll_into_view_if_needed()
+    screenshot(page, "equivariance-compare-en")
 
     page.get_by_role("button", name="中文", exact=True).click()
     expect(page.get_by_text(t("eq_heading_move", "zh"), exact=True)).to_be_visible(timeout=TIMEOUT)
