@@ -113,9 +113,13 @@ class ModelRegistry(param.Parameterized):
     whatever was trained in this session.
 
     Views watch ``keys`` to refresh their pickers when a model is registered.
+    It also carries the session's current drawing (``drawing``), so every view
+    that looks at "the current digit" sees what was drawn in Draw & predict.
     """
 
     keys = param.List(default=[], doc="Model keys in picker order.")
+    drawing = param.Array(default=None, allow_None=True,
+                          doc="The current drawing as the model sees it (28x28 in [0, 1]), None when blank.")
 
     def __init__(self, **params):
         super().__init__(**params)

@@ -132,6 +132,7 @@ class DrawView(View):
             else:
                 prepared = prepare(self.canvas.array)
             self.input_plot.update(prepared.input[0, 0])                 # (1, 1, 28, 28) -> (28, 28)
+            self.registry.drawing = None if prepared.is_empty else prepared.input[0, 0]
             if prepared.is_empty:
                 self.param.update(prediction="", probabilities=[], hint=prepared.hint)
                 self.bars.update(None)

@@ -631,13 +631,10 @@ class TrainView(View):
         if event is None:
             self.diverged_alert.visible = False
             return
-        if self.lang == "en":
-            text = event.reason
-        else:
-            kept = (self.t("train_diverged_kept", step=event.restored_step) if event.restored_step
-                    else self.t("train_diverged_kept_initial"))
-            what = self.t(f"train_diverged_{event.cause}", loss=event.loss)
-            text = self.t("train_diverged", step=event.step, what=what, lr=event.lr, kept=kept)
+        kept = (self.t("train_diverged_kept", step=event.restored_step) if event.restored_step
+                else self.t("train_diverged_kept_initial"))
+        what = self.t(f"train_diverged_{event.cause}", loss=event.loss)
+        text = self.t("train_diverged", step=event.step, what=what, lr=event.lr, kept=kept)
         self.diverged_alert.object = (
             f"<div data-testid='train-diverged'><b>{html.escape(self.t('train_diverged_title'))}.</b> "
             f"{html.escape(text)}<br>{html.escape(self.t('train_diverged_hint'))}</div>")

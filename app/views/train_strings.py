@@ -76,7 +76,7 @@ STRINGS = {
                          "zh": "已加入其他视图的模型列表：“{label}”。"},
     "train_diverged_title": {"en": "Training diverged", "zh": "训练发散了"},
     "train_diverged": {
-        "en": "{reason}",
+        "en": "{what} at step {step}: the learning rate {lr:g} is probably too high. Training stopped and {kept}.",
         "zh": "第 {step} 步{what}——学习率 {lr:g} 可能太大。训练已停止，{kept}。"},
     "train_diverged_nan_loss": {"en": "Loss became NaN", "zh": "损失变成了 NaN"},
     "train_diverged_inf_loss": {"en": "Loss became infinite", "zh": "损失变成了无穷大"},

@@ -100,7 +100,10 @@ def test_huge_learning_rate_diverges_with_a_message_and_keeps_the_last_good_weig
         snapshots[view.steps] = weights(view.session.model)
     assert view.status == "diverged", "lr=10 should blow up within 40 steps"
     event = view.session.diverged
-    assert view.diverged_alert.visible and event.reason in view.diverged_alert.object
+    assert view.diverged_alert.visible
+    shown = view.diverged_alert.object
+    assert f"at step {event.step}" in shown and f"{event.lr:g}" in shown
+    assert f"weights from step {event.restored_step} were restored" in shown or "initial weights" in shown
     assert "train-diverged" in view.diverged_alert.object
     kept = weights(view.session.model)
     assert all(np.isfinite(v).all() for v in kept.values())
