@@ -547,6 +547,8 @@ def build(out, offline, pyodide_dist=None, pages=None, jobs=4):
         for fut in concurrent.futures.as_completed(futures):
             log(f"  converted {futures[fut].path} -> {fut.result()}.html")
     (out / "index.html").write_text(index_html(pages), encoding="utf-8")
+    # Panel's templates name ./favicon.ico.
+    shutil.copy2(Path(panel.__file__).parent / "dist" / "images" / "favicon.ico", out / "favicon.ico")
 
     table = url_table(offline, panel_version, bokeh_version)
     for path in out.glob("*.html"):

@@ -163,12 +163,11 @@ def test_draw_page_predicts_in_the_browser(numpy_site, serve, browser_page):
     page = browser_page()
     _open(page, f"{serve(site)}/draw.html")
     assert page.evaluate(STAGE) == "ready", page.get_by_test_id("site-error").inner_text()
-    _stroke(page)
+    from playwright.sync_api import expect
     prediction = page.get_by_test_id("prediction")
-    prediction.wait_for()
-    page.wait_for_function(
-        "() => { const el = document.querySelector('[data-testid=prediction]'); return el && /[0-9]/.test(el.textContent) }",
-        timeout=60_000) if page.locator("[data-testid=prediction]").count() else None
+    before = prediction.inner_text() if prediction.count() else ""
+    _stroke(page)
+    expect(prediction).not_to_have_text(before, timeout=60_000)  # locators pierce shadow DOM
     assert re.search(r"[0-9]", prediction.inner_text())
     assert not page.recorder.failed, page.recorder.failed
 
@@ -182,8 +181,8 @@ def test_pages_switch_and_speak_chinese(numpy_site, serve, browser_page):
     page.goto(f"{base}/index.html")
     links = page.get_by_test_id("page-list").locator("a")
     assert links.count() == len(built_pages())
-    links.last.click()
-    page.wait_for_function(f"['ready', 'error'].includes({STAGE})", timeout=BOOT_TIMEOUT_MS)
+    href = links.last.get_attribute("href")
+    _open(page, f"{base}/{href.lstrip('./')}")
     assert page.evaluate(STAGE) == "ready", page.get_by_test_id("site-error").inner_text()
     _open(page, f"{base}/{built_pages()[0].slug}.html?lang=zh")
     assert page.evaluate(STAGE) == "ready"
