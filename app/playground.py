@@ -4,7 +4,9 @@ Every view sits behind a navigation button; they share this session's models
 (a model trained in the Train view can be picked in the others) and the language.
 A view is built the first time it is shown, then kept (hidden, never re-created),
 so a drawing or a training run survives switching views and languages.
-URL query: ``?lang=zh|en&view=draw|inside|conv|pooling|train`` plus each view's own
+URL query: ``?lang=zh|en&view=<key>`` (``draw``, ``inside``, ``conv``, ``train`` or a lab:
+``pooling``, ``equivariance``, ``batchnorm``, ``residual``, ``architectures``, ``gradients``,
+``svd``, ``conv1d``) plus each view's own
 settings prefixed with its name (``draw_model``, ``draw_brush``, ``train_lr``, ...).
 """
 import importlib
@@ -29,35 +31,68 @@ VIEWS = {
     "draw": ("view_draw", "app.views.draw", "DrawView"),
     "inside": ("view_inside", "app.views.inside", "InsideView"),
     "conv": ("view_conv", "app.views.conv_lab", "ConvLabView"),
-    "pooling": ("view_pooling", "app.views.pooling_lab", "PoolingLab"),
     "train": ("view_train", "app.views.train", "TrainView"),
 }
+# The concept labs, on a second row.
+LABS = {
+    "pooling": ("nav_pooling", "app.views.pooling_lab", "PoolingLab"),
+    "equivariance": ("nav_equivariance", "app.views.equivariance_lab", "EquivarianceLab"),
+    "batchnorm": ("nav_batchnorm", "app.views.batchnorm_lab", "BatchNormLabView"),
+    "residual": ("nav_residual", "app.views.residual_lab", "ResidualLabView"),
+    "architectures": ("nav_architectures", "app.views.architectures_lab", "ArchitecturesLab"),
+    "gradients": ("nav_gradients", "app.views.gradients_lab", "GradientsLab"),
+    "svd": ("nav_svd", "app.views.svd_lab", "SvdLab"),
+    "conv1d": ("nav_conv1d", "app.views.conv1d_lab", "Conv1dLab"),
+}
+ALL_VIEWS = {**VIEWS, **LABS}
 
 
 class Playground(pn.viewable.Viewer):
     """All views behind a navigation bar, with one model registry and one language per session."""
 
     lang = param.Selector(default="en", objects=list(LANGUAGES))
-    view = param.Selector(default="draw", objects=list(VIEWS))
+    view = param.Selector(default="draw", objects=list(ALL_VIEWS))
 
     def __init__(self, **params):
         super().__init__(**params)
         self.registry = ModelRegistry()
         self.views = {}                      # key -> view, built on first show
         self._location = None
+        style = [".bk-btn { font-size: 18px; padding: 6px 18px; }"]
         self.nav = pn.widgets.RadioButtonGroup(
-            options=self._nav_options(), value=self.view, color="primary", variant="outline",
-            margin=(10, 10, 4, 10), stylesheets=[".bk-btn { font-size: 18px; padding: 6px 18px; }"])
-        self.nav.link(self, value="view", bidirectional=True)
-        self.panels = {key: pn.Column(visible=False, sizing_mode="stretch_width") for key in VIEWS}
+            options=self._nav_options(VIEWS), value=self.view if self.view in VIEWS else None,
+            color="primary", variant="outline", margin=(10, 10, 4, 10), stylesheets=style)
+        self.labs_title = pn.pane.HTML("", margin=(12, 4, 0, 12), styles={"font-size": "16px", "color": "#52606D"})
+        self.labs_nav = pn.widgets.RadioButtonGroup(
+            options=self._nav_options(LABS), value=self.view if self.view in LABS else None,
+            color="primary", variant="outline", margin=(4, 10, 8, 4),
+            stylesheets=[".bk-btn { font-size: 15px; padding: 4px 12px; }"])
+        for nav in (self.nav, self.labs_nav):
+            nav.param.watch(self._on_nav, "value")
+        self.panels = {key: pn.Column(visible=False, sizing_mode="stretch_width") for key in ALL_VIEWS}
+        self._relabel_nav()
         self._show()
 
-    def _nav_options(self):
-        return {t(title, self.lang): key for key, (title, _, _) in VIEWS.items()}
+    def _nav_options(self, views):
+        return {t(title, self.lang): key for key, (title, _, _) in views.items()}
+
+    def _on_nav(self, event):
+        if event.new is not None:
+            self.view = event.new
+
+    def _relabel_nav(self):
+        self.labs_title.object = t("nav_labs", self.lang) + ":"
+        self.nav.options = self._nav_options(VIEWS)
+        self.labs_nav.options = self._nav_options(LABS)
+        self._sync_nav()
+
+    def _sync_nav(self):
+        self.nav.value = self.view if self.view in VIEWS else None
+        self.labs_nav.value = self.view if self.view in LABS else None
 
     def _build(self, key):
         """Make view ``key`` for this session; a view that fails to load shows why instead."""
-        title, module, cls = VIEWS[key]
+        title, module, cls = ALL_VIEWS[key]
         try:
             view = getattr(importlib.import_module(module), cls)(registry=self.registry, lang=self.lang)
         except Exception as exc:  # one broken view must not take the playground down
@@ -68,14 +103,17 @@ class Playground(pn.viewable.Viewer):
             return pn.Column(view._error, view, sizing_mode="stretch_width"), view
         if self._location is not None:
             view.sync_url(self._location, prefix=f"{key}_", lang=False)
+        if hasattr(view, "set_input"):      # views that look at "the current digit" follow the drawing
+            if self.registry.drawing is not None:
+                view.set_input(self.registry.drawing)
+            self.registry.param.watch(lambda e, v=view: v.set_input(e.new), "drawing")
         return view, view
 
     @param.depends("lang", watch=True)
     def _relabel(self):
         for view in self.views.values():
             view.lang = self.lang
-        self.nav.options = self._nav_options()
-        self.nav.value = self.view
+        self._relabel_nav()
 
     @param.depends("view", watch=True)
     def _show(self):
@@ -84,6 +122,7 @@ class Playground(pn.viewable.Viewer):
             self.panels[self.view].objects = [shown]
         for key, panel in self.panels.items():
             panel.visible = key == self.view
+        self._sync_nav()
 
     def sync_url(self, location=None):
         """Keep ``lang``, ``view`` and each built view's settings in the URL query."""
@@ -97,7 +136,8 @@ class Playground(pn.viewable.Viewer):
             view.sync_url(location, prefix=f"{key}_", lang=False)
 
     def __panel__(self):
-        return pn.Column(self.nav, *self.panels.values(), sizing_mode="stretch_width")
+        labs = pn.Row(self.labs_title, self.labs_nav, sizing_mode="stretch_width")
+        return pn.Column(self.nav, labs, *self.panels.values(), sizing_mode="stretch_width")
 
 
 if __name__.startswith("bokeh"):  # run by `panel serve`, not imported by the tests

@@ -3,7 +3,9 @@ import pytest
 from panel.io.location import Location
 
 from app.i18n import t
-from app.playground import VIEWS, Playground
+import numpy as np
+
+from app.playground import ALL_VIEWS, LABS, VIEWS, Playground
 
 
 def make():
@@ -13,13 +15,14 @@ def make():
 def test_only_the_shown_view_is_built():
     app = make()
     assert list(app.views) == ["draw"]
-    assert [p.visible for p in app.panels.values()] == [k == "draw" for k in VIEWS]
+    assert [p.visible for p in app.panels.values()] == [k == "draw" for k in ALL_VIEWS]
 
 
 def test_language_reaches_every_view_and_the_navigation():
     app = make()
     app.lang = "zh"
     assert list(app.nav.options) == [t(title, "zh") for title, _, _ in VIEWS.values()]
+    assert list(app.labs_nav.options) == [t(title, "zh") for title, _, _ in LABS.values()]
     assert app.views["draw"].clear_button.label == "清除"
 
 
@@ -30,12 +33,12 @@ def test_views_share_the_session_registry_and_sessions_do_not():
 
 
 def test_a_broken_view_shows_a_message(monkeypatch):
-    monkeypatch.setitem(VIEWS, "train", ("view_train", "app.views.no_such_module", "Nope"))
+    monkeypatch.setitem(ALL_VIEWS, "train", ("view_train", "app.views.no_such_module", "Nope"))
     app = make()
     app.nav.value = "train"
     view = app.views["train"]
     assert view._error.visible and "no_such_module" in view._error.object
-    assert [p.visible for p in app.panels.values()] == [k == "train" for k in VIEWS]
+    assert [p.visible for p in app.panels.values()] == [k == "train" for k in ALL_VIEWS]
 
 
 def test_url_state_with_view_prefixes():
@@ -50,7 +53,28 @@ def test_url_state_with_view_prefixes():
     assert location.query_params["view"] == "conv"
 
 
-@pytest.mark.parametrize("key", [k for k in VIEWS if k != "draw"])
+def test_labs_row_and_main_row_select_one_view():
+    app = make()
+    app.labs_nav.value = "pooling"
+    assert app.view == "pooling" and app.nav.value is None
+    app.nav.value = "draw"
+    assert app.view == "draw" and app.labs_nav.value is None
+
+
+def test_the_drawing_follows_into_views_that_look_at_it():
+    app = make()
+    digit = np.zeros((28, 28), np.float32)
+    digit[4:24, 12:16] = 1.0
+    app.registry.drawing = digit
+    app.view = "inside"
+    inside = app.views["inside"]
+    np.testing.assert_array_equal(inside.image, digit)
+    later = np.roll(digit, 3, axis=1)
+    app.registry.drawing = later
+    np.testing.assert_array_equal(inside.image, later)
+
+
+@pytest.mark.parametrize("key", [k for k in ALL_VIEWS if k != "draw"])
 def test_every_view_builds_with_the_shared_registry(key):
     app = make()
     app.view = key
