@@ -166,6 +166,19 @@
     } else if (msg.type === 'status') {
       showStage(lastStage, msg.msg)
     } else if (msg.type === 'render') {
+      try { await render(msg, body) } catch (e) { showError('app', 'rendering the page: ' + e) }
+    } else if (msg.type === 'patch') {
+      try {
+        patching += 1
+        pyodideWorker.jsdoc.apply_json_patch(msg.patch, msg.buffers)
+      } finally {
+        patching -= 1
+      }
+    }
+  }
+
+  async function render(msg, body) {
+    {
       const docs_json = JSON.parse(msg.docs_json)
       const render_items = JSON.parse(msg.render_items)
       const root_ids = JSON.parse(msg.root_ids)
@@ -190,13 +203,6 @@
       pyodideWorker.postMessage({type: 'rendered'})
       pyodideWorker.postMessage({type: 'location', location: JSON.stringify(window.location)})
       done()
-    } else if (msg.type === 'patch') {
-      try {
-        patching += 1
-        pyodideWorker.jsdoc.apply_json_patch(msg.patch, msg.buffers)
-      } finally {
-        patching -= 1
-      }
     }
   }
 })()

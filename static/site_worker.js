@@ -94,7 +94,10 @@ async function startApplication() {
   }
   stage('starting')
   // Pages may use __file__ (panel serve sets it); give them one inside Pyodide's file system.
-  self.pyodide.globals.set('__file__', SITE.appDir + self.location.pathname.split('/').pop().replace(/\.js$/, '.py'))
+  const slug = self.location.pathname.split('/').pop().replace(/\.js$/, '')
+  self.pyodide.globals.set('__file__', SITE.appDir + slug + '.py')
+  // ... and the module name panel serve uses, for pages guarded by `if __name__.startswith("bokeh")`.
+  self.pyodide.globals.set('__name__', 'bokeh_app_' + slug.replace(/\W/g, '_'))
   let result
   try {
     result = await self.pyodide.runPythonAsync(`{{ code }}`)
