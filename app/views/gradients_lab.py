@@ -172,10 +172,11 @@ class GradientsLab(View):
     def set_input(self, x):
         """Use ``x`` (the session's drawing, 28x28 in 0-1; None: back to a test digit) as the input."""
         with self.guard():
-            if x is None:
-                self._external = None
-                if self.digit == -1 and self.source.canvas.is_blank:
+            if x is None:           # the drawing was cleared: back to a test digit
+                if self._external is not None and self.digit == -1:
+                    self.source.canvas.clear()
                     self.digit = 7
+                self._external = None
                 return
             self._external = np.asarray(x, dtype=np.float32).reshape(28, 28)
             self.source.canvas.set_image(self._external)
