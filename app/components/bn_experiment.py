@@ -132,12 +132,19 @@ class BatchNormExperiment:
         from cnncore.data import load_digits
         from cnncore.models import lenet5, pretrained_models, resnet_small
 
-        if host == "auto":
-            host = "resnet_small" if "resnet_small" in pretrained_models() else "lenet5"
-        self.host = host
         self.images, self.labels = load_digits("train")
+        resnet = None
+        if host in ("auto", "resnet_small"):
+            try:
+                resnet = resnet_small(pretrained="resnet_small" in pretrained_models())
+            except Exception:              # weights that do not load: LeNet-5 instead (auto), or the error
+                if host == "resnet_small":
+                    raise
+            if host == "auto":
+                host = "resnet_small" if resnet is not None and "resnet_small" in pretrained_models() else "lenet5"
+        self.host = host
         if host == "resnet_small":         # a trained network with batch norm: use its first BN layer
-            self.model = resnet_small(pretrained="resnet_small" in pretrained_models()).eval()
+            self.model = resnet.eval()
             self.conv, self.bn = self.model.conv1, self.model.bn1
             self.base_gamma, self.base_beta = self.bn.weight.data.copy(), self.bn.bias.data.copy()
         else:                              # LeNet-5 with a batch norm layer put in after conv1

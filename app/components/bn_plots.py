@@ -33,9 +33,10 @@ class MapView:
         self.figure.axis.visible = False
         self.figure.grid.visible = False
         self.mapper = LinearColorMapper(palette=MASK if kind == "mask" else SIGNED, low=-1, high=1)
-        self.source = ColumnDataSource(dict(image=[np.zeros((1, 1))], dw=[1], dh=[1]))
-        self.figure.image(image="image", x=0, y=0, dw="dw", dh="dh", source=self.source, color_mapper=self.mapper,
-                          origin="top_left", anchor="top_left")
+        # the image fills 0 <= y <= h; row 0 at y = 0, which the flipped y range shows on top
+        self.source = ColumnDataSource(dict(image=[np.zeros((1, 1))], y=[1], dw=[1], dh=[1]))
+        self.figure.image(image="image", x=0, y="y", dw="dw", dh="dh", source=self.source, color_mapper=self.mapper,
+                          origin="bottom_left", anchor="top_left")
 
     def update(self, values, low=None, high=None):
         values = np.asarray(values, dtype=np.float64)
@@ -47,7 +48,7 @@ class MapView:
         self.mapper.update(low=float(low), high=float(high))
         self.figure.x_range.update(start=0, end=w)
         self.figure.y_range.update(start=h, end=0)
-        self.source.data = dict(image=[values], dw=[w], dh=[h])
+        self.source.data = dict(image=[values], y=[h], dw=[w], dh=[h])
 
     def set_title(self, text):
         self.figure.title.text = text
@@ -138,12 +139,12 @@ class BatchMosaic:
         _style(self.figure, FONT)
         self.figure.axis.visible = False
         self.figure.grid.visible = False
-        self.image = ColumnDataSource(dict(image=[np.zeros((1, 1))], dw=[1], dh=[1]))
+        self.image = ColumnDataSource(dict(image=[np.zeros((1, 1))], y=[1], dw=[1], dh=[1]))
         self.tiles = ColumnDataSource(dict(x=[], y=[], text=[], colour=[], changed=[]))
         self.boxes = ColumnDataSource(dict(x=[], y=[]))
         mapper = LinearColorMapper(palette=GREY, low=0, high=1, nan_color="#FFFFFF")
-        self.figure.image(image="image", x=0, y=0, dw="dw", dh="dh", source=self.image, color_mapper=mapper,
-                          origin="top_left", anchor="top_left")
+        self.figure.image(image="image", x=0, y="y", dw="dw", dh="dh", source=self.image, color_mapper=mapper,
+                          origin="bottom_left", anchor="top_left")
         self.figure.rect(x="x", y="y", width=28, height=28, source=self.boxes, fill_alpha=0, line_color=HIGHLIGHT,
                          line_width=4)
         self.figure.add_layout(LabelSet(x="x", y="y", text="text", source=self.tiles, text_color="colour",
@@ -161,7 +162,7 @@ class BatchMosaic:
         self.figure.x_range.update(start=0, end=w)
         self.figure.y_range.update(start=h, end=0)
         self.figure.height = max(120, int(self.width * h / w) + 10)
-        self.image.data = dict(image=[grid], dw=[w], dh=[h])
+        self.image.data = dict(image=[grid], y=[h], dw=[w], dh=[h])
         self.tiles.data = dict(x=xs, y=ys, text=[str(int(a)) for a in first],
                                colour=[HIGHLIGHT if c else "#7BD389" for c in changed], changed=changed)
         self.boxes.data = dict(x=[x + 14 for x, c in zip(xs, changed) if c],

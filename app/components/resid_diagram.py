@@ -85,11 +85,11 @@ def block_svg(fig, title, shortcut_label, params_label):
     """The SVG of one diagram; ``title``, ``shortcut_label`` (e.g. "identity (solid)") and
     ``params_label`` (e.g. "parameters: {n}") are in the page's language."""
     top = 58
-    height = top + (len(fig.stages) + 2) * (BOX_H + GAP) + 64
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='330' height='{height}' role='img' "
+    height = top + (len(fig.stages) + 2) * (BOX_H + GAP) + 84
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='380' height='{height}' role='img' "
              f"aria-label='{html.escape(title)}' font-family='system-ui, sans-serif'>",
-             "<defs><marker id='ah' markerWidth='8' markerHeight='8' refX='7' refY='4' orient='auto'>"
-             "<path d='M0,0 L8,4 L0,8 z' fill='#1F2933'/></marker></defs>",
+             "<defs><marker id='ah' markerWidth='10' markerHeight='10' refX='9' refY='5' orient='auto' markerUnits='userSpaceOnUse'>"
+             "<path d='M0,1 L9,5 L0,9 z' fill='#1F2933'/></marker></defs>",
              _text(4, 18, title, 16, weight="bold"),
              _text(MAIN_X + BOX_W / 2, 42, f"x: {_shape(fig.input_shape)}", 14, "middle", "bold")]
     y = top
@@ -121,11 +121,11 @@ def block_svg(fig, title, shortcut_label, params_label):
         for k, line in enumerate(label.replace(" + ", "\n+ ").replace(", /", "\n/").split("\n")):
             parts.append(_text(SHORT_X, my - 12 + 15 * k, line, 12, "middle", colour="#005A8C"))
         parts.append(_text(SHORT_X, my + 46, _shape(shape), 12, "middle", colour="#005A8C"))
-    parts.append(_text(8, ay + 40, shortcut_label, 13, colour="#005A8C"))
     oy = ay + 14
     parts.append(f"<line x1='{cx}' y1='{oy}' x2='{cx}' y2='{oy + 18}' stroke='#1F2933' stroke-width='2' "
                  f"marker-end='url(#ah)'/>")
     parts.append(_text(cx, oy + 36, f"ReLU → {_shape(fig.output_shape)}", 14, "middle", "bold"))
-    parts.append(_text(cx + 40, oy + 56, params_label, 12, "middle", colour="#52606D"))
+    parts.append(_text(8, oy + 58, shortcut_label, 13, colour="#005A8C"))
+    parts.append(_text(8, oy + 76, params_label, 13, colour="#52606D"))
     parts.append("</svg>")
     return "".join(parts)

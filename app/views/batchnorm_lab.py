@@ -45,12 +45,12 @@ ORDER_BATCHES = 10         # batches behind each order's variance measurement
 ORDER_BATCH_SIZE = 16
 
 BN_FORMULA = (r"$$\mu_B = \frac{1}{n}\sum_i x_i,\quad \sigma_B^2 = \frac{1}{n}\sum_i (x_i-\mu_B)^2,\quad"
-              r"\hat x_i = \frac{x_i-\mu_B}{\sqrt{\sigma_B^2+\epsilon}},\quad y_i = \gamma\,\hat x_i + \beta$$")
-RUNNING_FORMULA = (r"$$\hat\mu \leftarrow (1-m)\,\hat\mu + m\,\mu_B,\qquad"
-                   r"\hat\sigma^2 \leftarrow (1-m)\,\hat\sigma^2 + m\,\tfrac{n}{n-1}\sigma_B^2$$")
-EVAL_FORMULA = r"$$y = \gamma\,\frac{x-\hat\mu}{\sqrt{\hat\sigma^2+\epsilon}} + \beta$$"
-DROPOUT_FORMULA = (r"$$y = \frac{m\,x}{1-p},\ m\sim\text{Bernoulli}(1-p):\quad \mathbb{E}[y] = \mathbb{E}[x],\quad"
-                   r"\operatorname{Var}[y] = \frac{\mathbb{E}[x^2]}{1-p} - \mathbb{E}[x]^2 \;>\; \operatorname{Var}[x]$$")
+              r"\hat x_i = \frac{x_i-\mu_B}{\sqrt{\sigma_B^2+\epsilon}},\quad y_i = \gamma\hat x_i + \beta$$")
+RUNNING_FORMULA = (r"$$\hat\mu \leftarrow (1-m)\hat\mu + m\mu_B,\qquad"
+                   r"\hat\sigma^2 \leftarrow (1-m)\hat\sigma^2 + m\tfrac{n}{n-1}\sigma_B^2$$")
+EVAL_FORMULA = r"$$y = \gamma\frac{x-\hat\mu}{\sqrt{\hat\sigma^2+\epsilon}} + \beta$$"
+DROPOUT_FORMULA = (r"$$y = \frac{m x}{1-p},\quad m \sim \mathrm{Bernoulli}(1-p):\quad \mathrm{E}(y) = \mathrm{E}(x),\quad"
+                   r"\mathrm{Var}(y) = \frac{\mathrm{E}(x^2)}{1-p} - \mathrm{E}(x)^2 \gt \mathrm{Var}(x)$$")
 
 _CSS = f"""
 .bn-h {{ margin: 2px 0 6px; font-size: 21px; color: {TEXT}; }}
@@ -164,7 +164,7 @@ class BatchNormLabView(View):
         self.drop_text = pn.pane.HTML("", **html_pane)
         self.order_table = pn.pane.HTML("", **html_pane)
         self.order_text = pn.pane.HTML("", **html_pane)
-        self.explanation = pn.pane.Markdown("", width=430)
+        self.explanation = pn.pane.Markdown("", width=640)
 
         # -- wiring -------------------------------------------------------------------
         self.digit_w.param.watch(lambda e: self._set("digit", e.new), "value")
@@ -320,7 +320,7 @@ class BatchNormLabView(View):
         start = (0.0, 1.0)
         self.running.update([(h[0][c], h[1][c], h[2][c], h[3][c]) for h in e.history], start)
         self.running_caption.object = (
-            f"<div class='bn-note'>{html.escape(self.t('batchnorm_lab_running_caption', fed=self.fed, rm=_fmt(bn.running_mean[c]), rv=_fmt(bn.running_var[c]), m=_fmt(self.momentum)))}</div>")
+            f"<div class='bn-note' data-testid='bn-running'>{html.escape(self.t('batchnorm_lab_running_caption', fed=self.fed, rm=_fmt(bn.running_mean[c]), rv=_fmt(bn.running_var[c]), m=_fmt(self.momentum)))}</div>")
         first, second = ((self.preds_train, self.preds_eval) if self.mode == "train"
                          else (self.preds_eval, self.preds_train))
         self.mosaic.update(self.pick.images[:, 0], first, second)                  # (N, 1, 28, 28) -> (N, 28, 28)
@@ -439,7 +439,7 @@ class BatchNormLabView(View):
                           self.headings["maps"], pn.Row(*[pn.pane.Bokeh(m.figure) for m in self.maps]),
                           self.headings["hist"],
                           pn.Row(pn.pane.Bokeh(self.hist_before.figure), pn.pane.Bokeh(self.hist_after.figure)),
-                          **card)
+                          width=960, **card)
         running = pn.Column(pn.pane.Bokeh(self.running.figure), self.running_caption, width=560, **card)
         preds = pn.Column(self.headings["preds"], pn.pane.Bokeh(self.mosaic.figure), self.preds_text, width=480,
                           **card)

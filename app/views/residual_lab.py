@@ -46,7 +46,7 @@ PLOT_EVERY_SECONDS = 0.4
 RECENT = 10
 
 RESIDUAL_FORMULA = r"$$y = \operatorname{ReLU}\big(F(x) + x\big)$$"
-GRADIENT_FORMULA = (r"$$\frac{\partial L}{\partial x} = \underbrace{\frac{\partial L}{\partial y}\,"
+GRADIENT_FORMULA = (r"$$\frac{\partial L}{\partial x} = \underbrace{\frac{\partial L}{\partial y}"
                     r"\frac{\partial F}{\partial x}}_{\text{through } F}"
                     r" + \underbrace{\frac{\partial L}{\partial y}}_{\text{shortcut}}$$")
 PLAIN_FORMULA = (r"$$\frac{\partial L}{\partial x_0} = \frac{\partial L}{\partial x_D}\prod_{l=1}^{D}"
@@ -113,10 +113,10 @@ class ResidualLabView(View):
         self.depth_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
 
         # -- plots and texts ----------------------------------------------------------------------
-        self.loss = LossRace()
+        self.loss = LossRace(width=450)
         mapper = LinearColorMapper(palette=ACTIVATION, low=-4, high=0, nan_color="#FFFFFF")
         self.heat = {"plain": GradHeatmap(mapper=mapper), "resnet": GradHeatmap(mapper=mapper)}
-        self.profile = LayerProfile()
+        self.profile = LayerProfile(width=450)
         self.split = SplitBars()
         pane = dict(stylesheets=[_CSS], sizing_mode="stretch_width", margin=(0, 10))
         self.title = pn.pane.HTML("", **pane)
@@ -191,6 +191,8 @@ class ResidualLabView(View):
         self._stop_loop()
         if self.status == "running":
             self.status = "paused"
+            with self.guard():
+                self._flush(force=True)       # the page shows exactly where it stopped
 
     def step_once(self):
         """Exactly one optimizer step of each network."""
@@ -346,7 +348,7 @@ class ResidualLabView(View):
         self.headings["blocks"].object = h("residual_lab_blocks")
         self.headings["split"].object = h("residual_lab_split")
         self.depth_label.object = f"<b>{html.escape(t('residual_lab_depth'))}</b>"
-        self.depth_w.label = t("residual_lab_depth")
+        self.depth_w.label = t("residual_lab_depth_typed")
         self.width_label.object = f"<b>{html.escape(t('residual_lab_width'))}</b>"
         self.steps_w.label = t("residual_lab_steps")
         self.lr_w.label = t("residual_lab_lr")
@@ -384,11 +386,10 @@ class ResidualLabView(View):
             pn.Row(self.step_button, self.reset_button, margin=(0, 6)), width=340, **card)
         curves = pn.Column(self.title, self.intro, self.status_pane, self.latest,
                            pn.Row(pn.pane.Bokeh(self.loss.figure), pn.pane.Bokeh(self.profile.figure)),
-                           self.profile_caption, **card)
+                           self.profile_caption, width=960, **card)
         heat = pn.Column(pn.Row(pn.pane.Bokeh(self.heat["plain"].figure), pn.pane.Bokeh(self.heat["resnet"].figure)),
                          **card)
-        split = pn.Column(self.headings["split"], pn.pane.Bokeh(self.split.figure), self.split_caption, width=600,
-                          **card)
+        split = pn.Column(pn.pane.Bokeh(self.split.figure), self.split_caption, width=600, **card)
         blocks = pn.Column(self.headings["blocks"], self.diagrams, self.blocks_text, **card)
         explain = pn.Column(self.explanation, **card)
         flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
