@@ -41,7 +41,7 @@ class Recipe:
 RECIPES = {
     "lenet5": Recipe(),
     "tiny_vgg": Recipe(),
-    "nin_small": Recipe(optimizer="adam", lr=2e-3, weight_decay=0.0),
+    "nin_small": Recipe(),
     "resnet_small": Recipe(lr=0.05, epochs=20),
     "plain_net": Recipe(lr=0.05, epochs=20),
     "convnetjs_mnist": Recipe(),
@@ -55,7 +55,7 @@ def save_weights(model, path):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for key, value in model.state_dict().items():
             buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, np.ascontiguousarray(value), allow_pickle=False)
+            np.lib.format.write_array(buffer, np.array(value, order="C"), allow_pickle=False)  # 0-d stays 0-d
             info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, buffer.getvalue())

@@ -54,3 +54,11 @@ def test_recipe_is_reproducible(tmp_path):
     with np.load(tmp_path / "a.npz", allow_pickle=False) as f:
         loaded.load_state_dict({k: f[k] for k in f.files})
     np.testing.assert_array_equal(loaded.state_dict()["0.weight"], first.state_dict()["0.weight"])
+
+
+def test_saved_weights_keep_zero_dimensional_buffers(tmp_path):
+    model = models.resnet_small()
+    pretrain.save_weights(model, tmp_path / "r.npz")
+    with np.load(tmp_path / "r.npz", allow_pickle=False) as f:
+        assert f["bn1.num_batches_tracked"].shape == ()
+        models.resnet_small().load_state_dict({k: f[k] for k in f.files}, strict=True)
