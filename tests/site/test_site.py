@@ -104,6 +104,11 @@ def test_shipped_wheels_are_pure_and_slim(offline_site):
 
 
 # --------------------------------------------------------------------------- in the browser
+def _error_text(page):
+    error = page.get_by_test_id("site-error")
+    return error.inner_text() + "\n" + error.locator("pre").text_content() if error.count() else ""
+
+
 def _open(page, url):
     page.goto(url)
     page.wait_for_function(f"['ready', 'error'].includes({STAGE})", timeout=BOOT_TIMEOUT_MS)
@@ -162,7 +167,7 @@ def test_draw_page_predicts_in_the_browser(numpy_site, serve, browser_page):
         pytest.skip("app/draw.py is not written yet")
     page = browser_page()
     _open(page, f"{serve(site)}/draw.html")
-    assert page.evaluate(STAGE) == "ready", page.get_by_test_id("site-error").inner_text()
+    assert page.evaluate(STAGE) == "ready", _error_text(page)
     from playwright.sync_api import expect
     prediction = page.get_by_test_id("prediction")
     before = prediction.inner_text() if prediction.count() else ""
@@ -183,7 +188,7 @@ def test_pages_switch_and_speak_chinese(numpy_site, serve, browser_page):
     assert links.count() == len(built_pages())
     href = links.last.get_attribute("href")
     _open(page, f"{base}/{href.lstrip('./')}")
-    assert page.evaluate(STAGE) == "ready", page.get_by_test_id("site-error").inner_text()
+    assert page.evaluate(STAGE) == "ready", _error_text(page)
     _open(page, f"{base}/{built_pages()[0].slug}.html?lang=zh")
     assert page.evaluate(STAGE) == "ready"
     assert re.search(r"[\u4e00-\u9fff]", page.locator("body").inner_text())
