@@ -44,13 +44,13 @@ MAX_FED = 200              # batches a link may ask to replay
 ORDER_BATCHES = 10         # batches behind each order's variance measurement
 ORDER_BATCH_SIZE = 16
 
-BN_FORMULA = (r"$$\mu_B = \frac{1}{n}\sum_i x_i,\quad \sigma_B^2 = \frac{1}{n}\sum_i (x_i-\mu_B)^2,\quad"
-              r"\hat x_i = \frac{x_i-\mu_B}{\sqrt{\sigma_B^2+\epsilon}},\quad y_i = \gamma\hat x_i + \beta$$")
+BN_FORMULA = (r"$$\mu_B = \frac{1}{n}\sum_i x_i,\quad \sigma_B^2 = \frac{1}{n}\sum_i (x_i-\mu_B)^2$$" "\n\n"
+              r"$$\hat x_i = \frac{x_i-\mu_B}{\sqrt{\sigma_B^2+\epsilon}},\quad y_i = \gamma\hat x_i + \beta$$")
 RUNNING_FORMULA = (r"$$\hat\mu \leftarrow (1-m)\hat\mu + m\mu_B,\qquad"
                    r"\hat\sigma^2 \leftarrow (1-m)\hat\sigma^2 + m\tfrac{n}{n-1}\sigma_B^2$$")
 EVAL_FORMULA = r"$$y = \gamma\frac{x-\hat\mu}{\sqrt{\hat\sigma^2+\epsilon}} + \beta$$"
-DROPOUT_FORMULA = (r"$$y = \frac{m x}{1-p},\quad m \sim \mathrm{Bernoulli}(1-p):\quad \mathrm{E}(y) = \mathrm{E}(x),\quad"
-                   r"\mathrm{Var}(y) = \frac{\mathrm{E}(x^2)}{1-p} - \mathrm{E}(x)^2 \gt \mathrm{Var}(x)$$")
+DROPOUT_FORMULA = (r"$$y = \frac{m x}{1-p},\quad m \sim \mathrm{Bernoulli}(1-p):\quad \mathrm{E}(y) = \mathrm{E}(x)$$" "\n\n"
+                   r"$$\mathrm{Var}(y) = \frac{\mathrm{E}(x^2)}{1-p} - \mathrm{E}(x)^2 \gt \mathrm{Var}(x)$$")
 
 _CSS = f"""
 .bn-h {{ margin: 2px 0 6px; font-size: 21px; color: {TEXT}; }}
