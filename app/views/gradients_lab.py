@@ -47,11 +47,11 @@ AGREE = 1e-6              # relative error below which the check says "they agre
 
 FORMULAS = {   # no "&" or "\\" line breaks: Markdown would eat them before KaTeX sees them
     "saliency": r"$$M_{ij} = \left| \frac{\partial z_t}{\partial x_{ij}} \right|$$",
-    "chain": r"$$\frac{\partial L}{\partial x^{(l-1)}} = \left(\frac{\partial x^{(l)}}{\partial x^{(l-1)}}\right)^{\!\top}"
+    "chain": r"$$\frac{\partial L}{\partial x^{(l-1)}} = \left(\frac{\partial x^{(l)}}{\partial x^{(l-1)}}\right)^{\top}"
              r" \frac{\partial L}{\partial x^{(l)}}$$",
     "dx": r"$$\frac{\partial L}{\partial x_{c}} = \sum_{o} \operatorname{full}\big(g_{o} \star "
           r"\operatorname{rot180}(w_{o,c})\big)$$",
-    "dw": r"$$\frac{\partial L}{\partial w_{o,c,u,v}} = \sum_{i,j} g_{o,i,j}\, x_{c,\,i+u,\,j+v}$$",
+    "dw": r"$$\frac{\partial L}{\partial w_{o,c,u,v}} = \sum_{i,j} g_{o,i,j} x_{c, i+u, j+v}$$",
     "db": r"$$\frac{\partial L}{\partial b_o} = \sum_{i,j} g_{o,i,j}$$",
     "fd": r"$$\frac{\partial L}{\partial \theta} \approx \frac{L(\theta + \varepsilon) - L(\theta - \varepsilon)}"
           r"{2\varepsilon}$$",
