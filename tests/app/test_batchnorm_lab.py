@@ -143,3 +143,20 @@ def test_url_sync_maps_the_params(view):
     view.sync_url(location)
     view.batch_size = 12
     assert location.query_params["batch_size"] == 12
+
+
+def test_resnet_host_uses_its_trained_first_bn_layer():
+    from cnncore.models import pretrained_models
+    if "resnet_small" not in pretrained_models():
+        pytest.skip("no resnet_small weights in this installation")
+    e = BatchNormExperiment("auto")
+    assert e.host == "resnet_small" and e.bn is e.model.bn1 and e.channels == 8
+    np.testing.assert_array_equal(e.base_gamma, e.model.bn1.weight.data)
+    pick = e.batch(0, 8)
+    x, y = e.normalize(pick.images, training=False)
+    rm, rv = (np.asarray(a, np.float64)[None, :, None, None] for a in (e.bn.running_mean, e.bn.running_var))
+    g, b = (np.asarray(a, np.float64)[None, :, None, None] for a in (e.bn.weight.data, e.bn.bias.data))
+    np.testing.assert_allclose(y, (x - rm) / np.sqrt(rv + e.bn.eps) * g + b, rtol=1e-4, atol=1e-5)
+    # a batch of one digit: batch statistics (train mode) are not the population's
+    ones = e.batch(0, 16, digit=1)
+    assert np.mean(e.predict(ones.images, False) == 1) >= np.mean(e.predict(ones.images, True) == 1)
