@@ -179,7 +179,7 @@ class Conv1dLab(View):
         if self._busy or not values:
             return
         current = list(self.kernel()) if self.result is not None else None
-        if current is not None and np.allclose(values, current):
+        if current is not None and len(current) == len(values) and np.allclose(values, current):
             return
         self.param.update(preset=CUSTOM, weights=format_weights(values), k=len(values))
 
