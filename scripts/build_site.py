@@ -65,11 +65,15 @@ class Page:
 # skipped with a warning, so the build works while views are being written.
 PAGES = [
     Page("app/playground.py", "CNN Playground (all views)", "CNN 游乐场（全部视图）"),
-    Page("app/draw.py", "Draw a digit", "手写数字识别"),
-    Page("app/conv.py", "Convolution explorer", "卷积探索"),
-    Page("app/layers.py", "Layer by layer", "逐层查看"),
-    Page("app/receptive.py", "Receptive field", "感受野"),
-    Page("app/train.py", "Train a network", "训练网络"),
+    Page("app/draw.py", "Draw & predict", "手写数字识别"),
+    Page("app/conv.py", "Convolution lab", "卷积实验室"),
+    Page("app/inside.py", "Inside the network", "网络内部"),
+    Page("app/train.py", "Train", "训练"),
+    Page("app/batchnorm.py", "BatchNorm & Dropout lab", "BatchNorm 与 Dropout 实验室"),
+    Page("app/residual.py", "Residual learning lab", "残差学习实验室"),
+    Page("app/pooling.py", "Pooling lab", "池化实验室"),
+    Page("app/conv1d.py", "1-D convolution lab", "一维卷积实验室"),
+    Page("app/equivariance.py", "Equivariance lab", "等变性实验室"),
     Page("app/architectures.py", "Architectures", "网络结构"),
 ]
 
