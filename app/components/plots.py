@@ -47,9 +47,9 @@ class ImagePlot:
         self.figure.grid.visible = False
         self.mapper = LinearColorMapper(palette=palette, low=low, high=high)
         self._fixed = (low, high)
-        # Bokeh draws image rows bottom-up in data space; the flipped y range puts row 0 on top.
-        self.figure.image(image="image", x=0, y=h, dw=w, dh=h, source=self.source,
-                          color_mapper=self.mapper, origin="top_left", anchor="top_left")
+        # Row 0 sits at y = 0 ("bottom_left" in data space); the flipped y range shows it on top.
+        self.figure.image(image="image", x=0, y=0, dw=w, dh=h, source=self.source,
+                          color_mapper=self.mapper, origin="bottom_left", anchor="bottom_left")
 
     def update(self, array):
         array = np.asarray(array, dtype=np.float32)
