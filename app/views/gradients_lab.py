@@ -204,6 +204,8 @@ class GradientsLab(View):
             return
         if names & {"layer", "out_ch", "in_ch", "cell_u", "cell_v"}:
             self.update_conv()
+        if "fd_layer" in names and "fd_index" not in names:
+            self._quiet(fd_index=-1)            # another layer: start from its largest gradient
         if names & {"fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp"}:
             self.update_fd(recompute=bool(names - {"fd_exp"}))
 
