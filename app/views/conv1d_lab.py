@@ -118,6 +118,8 @@ class Conv1dLab(View):
     url_params = ("seed", "preset", "weights", "k", "stride", "padding", "mode", "pool", "pool_k", "pos")
 
     def __init__(self, registry=None, train="auto", **params):
+        """``train``: True trains now, False waits for :meth:`train`, ``"auto"`` trains now without a
+        server and right after the page is shown with one."""
         super().__init__(registry=registry, **params)
         self.series = self.result = self.recipe = self.responses = self.firing = None
         self._note = ""
@@ -164,6 +166,8 @@ class Conv1dLab(View):
         self.refresh()
         if train is True or (train == "auto" and pn.state.curdoc is None):
             self.train()
+        elif train == "auto":                 # in a page (e.g. the playground): show the lab first
+            pn.state.curdoc.add_timeout_callback(self.train, 100)
 
     # -- the kernel ---------------------------------------------------------------------
     def kernel(self):
