@@ -1,7 +1,7 @@
 """CNN Playground: the Panel app.
 
-Entry scripts (each one ``panel serve``-able at its own URL): ``app/playground.py``
-(every view in one page) and ``app/draw.py`` (Draw & predict alone, for an iframe).
+Pages (each one ``panel serve``-able at its own URL) live in ``app/pages/``:
+``playground.py`` (every view in one page) and one page per view, for an iframe.
 Shared pieces: :mod:`app.i18n` (every UI string in English and Chinese),
 :mod:`app.theme` (colours, colormaps, the page template), :mod:`app.model_registry`
 (which models there are, per browser session), :mod:`app.inference` (drawing ->

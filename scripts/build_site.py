@@ -64,17 +64,19 @@ class Page:
 # THE list of pages. A new view adds one line here. Pages whose file does not exist yet are
 # skipped with a warning, so the build works while views are being written.
 PAGES = [
-    Page("app/playground.py", "CNN Playground (all views)", "CNN 游乐场（全部视图）"),
-    Page("app/draw.py", "Draw & predict", "手写数字识别"),
-    Page("app/conv.py", "Convolution lab", "卷积实验室"),
-    Page("app/inside.py", "Inside the network", "网络内部"),
-    Page("app/train.py", "Train", "训练"),
-    Page("app/batchnorm.py", "BatchNorm & Dropout lab", "BatchNorm 与 Dropout 实验室"),
-    Page("app/residual.py", "Residual learning lab", "残差学习实验室"),
-    Page("app/pooling.py", "Pooling lab", "池化实验室"),
-    Page("app/conv1d.py", "1-D convolution lab", "一维卷积实验室"),
-    Page("app/equivariance.py", "Equivariance lab", "等变性实验室"),
-    Page("app/architectures.py", "Architectures", "网络结构"),
+    Page("app/pages/playground.py", "CNN Playground (all views)", "CNN 游乐场（全部视图）"),
+    Page("app/pages/draw.py", "Draw & predict", "手写数字识别"),
+    Page("app/pages/conv.py", "Convolution lab", "卷积实验室"),
+    Page("app/pages/inside.py", "Inside the network", "网络内部"),
+    Page("app/pages/train.py", "Train", "训练"),
+    Page("app/pages/batchnorm.py", "BatchNorm & Dropout lab", "BatchNorm 与 Dropout 实验室"),
+    Page("app/pages/residual.py", "Residual learning lab", "残差学习实验室"),
+    Page("app/pages/pooling.py", "Pooling lab", "池化实验室"),
+    Page("app/pages/conv1d.py", "1-D convolution lab", "一维卷积实验室"),
+    Page("app/pages/equivariance.py", "Equivariance lab", "等变性实验室"),
+    Page("app/pages/architectures.py", "Classic architectures lab", "经典网络结构实验室"),
+    Page("app/pages/gradients.py", "Gradients lab", "梯度实验室"),
+    Page("app/pages/svd.py", "Weights & SVD lab", "权重与奇异值分解实验室"),
 ]
 
 # Python packages the worker loads (besides NumPy, which is compiled and comes from the

@@ -5,7 +5,7 @@ from panel.io.location import Location
 from app.i18n import t
 import numpy as np
 
-from app.playground import ALL_VIEWS, LABS, VIEWS, Playground
+from app.views.playground import ALL_VIEWS, LABS, VIEWS, Playground
 
 
 def make():

@@ -120,7 +120,7 @@ def _servers():
 
 @pytest.fixture(scope="session")
 def panel_app(_servers):
-    """``panel_app("app/draw.py", lang="zh")`` -> URL; the server starts once per session."""
+    """``panel_app("app/pages/draw.py", lang="zh")`` -> URL; the server starts once per session."""
     def start(app_path, **query):
         path = (ROOT / app_path).resolve()
         if path not in _servers:

@@ -17,7 +17,7 @@ SLOW = 60_000   # ms: the machine is shared and busy
 
 def test_architectures_lab_page(open_page, panel_app, screenshot):
     page = open_page(height=1300)
-    page.goto(panel_app("app/architectures.py", arch="vgg16", batch=32))
+    page.goto(panel_app("app/pages/architectures.py", arch="vgg16", batch=32))
     totals = page.get_by_test_id("arch-totals")
     vgg16 = ledger("vgg16", 1)
     expect(totals).to_have_attribute("data-params", str(vgg16.params), timeout=SLOW)

@@ -19,7 +19,7 @@ def _slider(page, label):
 
 def test_batchnorm_lab_page(panel_app, open_page, screenshot):
     page = open_page(height=3300)     # tall: the whole lab in one screenshot
-    page.goto(panel_app("app/batchnorm.py", batch_size=8))
+    page.goto(panel_app("app/pages/batchnorm.py", batch_size=8))
     summary = page.get_by_test_id("bn-summary")
     expect(summary).to_contain_text("8 digits", timeout=SLOW)
     mean = page.get_by_test_id("bn-mean")

@@ -16,7 +16,7 @@ SLOW = 60_000   # ms: the machine is shared and busy
 
 def test_conv1d_lab_page(open_page, panel_app, screenshot):
     page = open_page(height=2300)
-    page.goto(panel_app("app/conv1d.py", k=5, stride=1, padding=0))
+    page.goto(panel_app("app/pages/conv1d.py", k=5, stride=1, padding=0))
     lout = page.get_by_test_id("c1d-lout")
     expect(lout).to_have_text("396", timeout=SLOW)                     # 400 - 5 + 1
     expect(page.get_by_test_id("kernel-cell-0-0-4")).to_have_value("0.2", timeout=SLOW)

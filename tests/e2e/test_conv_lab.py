@@ -24,9 +24,9 @@ def _window(page):
 def _url(panel_app, **query):
     """The page's URL; a second try if the busy machine made the server miss the harness's deadline."""
     try:
-        return panel_app("app/conv.py", **query)
+        return panel_app("app/pages/conv.py", **query)
     except RuntimeError:
-        return panel_app("app/conv.py", **query)
+        return panel_app("app/pages/conv.py", **query)
 
 
 def test_conv_lab_page(panel_app, app_page, screenshot):

@@ -32,7 +32,7 @@ def default_model_is_pretrained():
 
 def test_draw_predict_clear_undo_and_language(app_page, panel_app, screenshot):
     page = app_page
-    page.goto(panel_app("app/draw.py"))
+    page.goto(panel_app("app/pages/draw.py"))
     canvas = page.get_by_test_id("draw-canvas")
     prediction = page.get_by_test_id("prediction")
     expect(canvas).to_be_visible()
@@ -81,7 +81,7 @@ def test_draw_predict_clear_undo_and_language(app_page, panel_app, screenshot):
 
 def test_sample_digit_and_url_state(app_page, panel_app):
     page = app_page
-    page.goto(panel_app("app/draw.py", lang="zh", brush=30))
+    page.goto(panel_app("app/pages/draw.py", lang="zh", brush=30))
     expect(page.get_by_role("button", name=t("clear", "zh"), exact=True)).to_be_visible()
     expect(page.get_by_text(re.compile(t("brush", "zh")))).to_be_visible()
     page.get_by_role("button", name="7", exact=True).click()
@@ -91,13 +91,13 @@ def test_sample_digit_and_url_state(app_page, panel_app):
 
 def test_chinese_browser_gets_chinese(open_page, panel_app):
     page = open_page("zh-CN")
-    page.goto(panel_app("app/draw.py"))
+    page.goto(panel_app("app/pages/draw.py"))
     expect(page.get_by_role("button", name=t("clear", "zh"), exact=True)).to_be_visible()
 
 
 def test_playground_navigation(app_page, panel_app, screenshot):
     page = app_page
-    page.goto(panel_app("app/playground.py"))
+    page.goto(panel_app("app/pages/playground.py"))
     for key in ("view_draw", "view_inside", "view_conv", "view_train"):
         expect(page.get_by_role("button", name=t(key, "en"), exact=True)).to_be_visible()
     canvas = page.get_by_test_id("draw-canvas")

@@ -14,7 +14,7 @@ TIMEOUT = 60_000
 
 def test_shift_slider_language_and_screenshots(open_page, panel_app, screenshot):
     page = open_page(height=2000)   # tall, so one screenshot shows the whole lab
-    page.goto(panel_app("app/equivariance.py"))
+    page.goto(panel_app("app/pages/equivariance.py"))
     expected, measured = page.get_by_test_id("eq-expected"), page.get_by_test_id("eq-measured")
     # Default: LeNet-5's first convolution (stride 1), the digit moved 3 pixels right.
     expect(expected).to_have_text("(3, 0)", timeout=TIMEOUT)
@@ -51,7 +51,7 @@ def test_shift_slider_language_and_screenshots(open_page, panel_app, screenshot)
 
 def test_link_restores_shift_and_layer(app_page, panel_app):
     page = app_page
-    page.goto(panel_app("app/equivariance.py", dx=-2, dy=1, layer="2", lang="zh"))
+    page.goto(panel_app("app/pages/equivariance.py", dx=-2, dy=1, layer="2", lang="zh"))
     # Layer 2 is LeNet-5's first max pooling (jump 2): (-2, 1) -> (-1, 0.5).
     expect(page.get_by_test_id("eq-expected")).to_have_text("(-1, 0.5)", timeout=TIMEOUT)
     expect(page.get_by_text(t("eq_heading_move", "zh"), exact=True)).to_be_visible()

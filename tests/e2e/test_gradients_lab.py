@@ -15,7 +15,7 @@ SLOW = 60_000   # ms: the machine is shared and busy
 
 def test_gradients_lab_page(open_page, panel_app, screenshot):
     page = open_page(height=2900)          # tall: one screenshot shows the whole lab
-    page.goto(panel_app("app/gradients.py", fd_layer="3", fd_exp=3))
+    page.goto(panel_app("app/pages/gradients.py", fd_layer="3", fd_exp=3))
     pred = page.get_by_test_id("grad-pred")
     expect(pred).to_have_text("7", timeout=SLOW)                         # the test digit 7
     expect(page.get_by_test_id("grad-sal-check")).to_have_text("0")     # saliency == capture_gradients' input

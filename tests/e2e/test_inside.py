@@ -47,7 +47,7 @@ def test_click_a_unit_see_its_arithmetic_and_switch_language(open_page, panel_ap
     page = open_page(height=1900)
     acts, rows = truth["acts"], truth["rows"]
     # The URL chooses the unit: layer 3, channel 0, unit (1, 1).
-    page.goto(panel_app("app/inside.py", lang="en", layer=LAYER, channel=0, i=1, j=1, sample=3))
+    page.goto(panel_app("app/pages/inside.py", lang="en", layer=LAYER, channel=0, i=1, j=1, sample=3))
     title = page.get_by_test_id("inside-unit-title")
     result = page.get_by_test_id("inside-result")
     expect(title).to_have_text("Conv 3 · channel 0 · unit (1, 1)", timeout=60_000)

@@ -14,7 +14,7 @@ TIMEOUT = 60_000
 
 def test_pooling_lab_controls_language_and_screenshots(open_page, panel_app, screenshot):
     page = open_page(height=2300)   # tall, so one screenshot shows the whole lab
-    page.goto(panel_app("app/pooling.py"))
+    page.goto(panel_app("app/pages/pooling.py"))
     shape = page.get_by_test_id("pool-out-shape")
     grad_sum = page.get_by_test_id("pool-grad-sum")
     # LeNet-5's first ReLU is 28 x 28; max pooling 2 x 2, stride 2 -> 14 x 14, all 196 ones arrive.
@@ -57,6 +57,6 @@ def test_pooling_lab_controls_language_and_screenshots(open_page, panel_app, scr
 
 def test_pooling_lab_link_restores_state(app_page, panel_app):
     page = app_page
-    page.goto(panel_app("app/pooling.py", pool="avg", window=3, stride=3, lang="zh"))
+    page.goto(panel_app("app/pages/pooling.py", pool="avg", window=3, stride=3, lang="zh"))
     expect(page.get_by_test_id("pool-out-shape")).to_have_text("9 × 9", timeout=TIMEOUT)
     expect(page.get_by_role("button", name=t("pool_kind_avg", "zh"), exact=True)).to_be_visible()

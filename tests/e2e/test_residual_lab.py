@@ -13,7 +13,7 @@ SLOW = 90_000   # ms: the machine is shared and busy
 
 def test_residual_lab_page(panel_app, open_page, screenshot):
     page = open_page(height=2600)     # tall: the whole lab in one screenshot
-    page.goto(panel_app("app/residual.py", depth=9, width=4, steps=100, batch_size=8, subset=500))
+    page.goto(panel_app("app/pages/residual.py", depth=9, width=4, steps=100, batch_size=8, subset=500))
     problem = page.get_by_test_id("resid-depth-problem")
     expect(problem).to_contain_text("6n+2", timeout=SLOW)
     expect(page.get_by_role("button", name="▶ Train both")).to_be_disabled(timeout=SLOW)

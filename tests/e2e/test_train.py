@@ -19,7 +19,7 @@ def steps(counter):
 
 def test_train_pause_step_upload_and_language(app_page, panel_app, screenshot):
     page = app_page
-    page.goto(panel_app("app/train.py", **TINY))
+    page.goto(panel_app("app/pages/train.py", **TINY))
     counter = page.get_by_test_id("train-step")
     status = page.get_by_test_id("train-status")
     expect(counter).to_have_attribute("data-steps", "0", timeout=60_000)

@@ -1,4 +1,4 @@
-"""1-D convolution lab on its own page: ``panel serve app/conv1d.py`` -> http://localhost:5006/conv1d
+"""1-D convolution lab on its own page: ``panel serve app/pages/conv1d.py`` -> http://localhost:5006/conv1d
 
 URL query: ``?lang=zh|en&seed=<n>&preset=moving_average|difference|second_difference|step|custom``
 ``&weights=<w0,w1,...>&k=<1..15>&stride=<1..8>&padding=<0..10>&mode=zeros|replicate|reflect|circular``
@@ -8,7 +8,7 @@ The page answers at once, builds the lab when the browser has connected, then tr
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for `import app`
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
 
 import panel as pn  # noqa: E402
 

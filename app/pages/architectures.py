@@ -1,4 +1,4 @@
-"""Classic architectures lab on its own page: ``panel serve app/architectures.py`` -> http://localhost:5006/architectures
+"""Classic architectures lab on its own page: ``panel serve app/pages/architectures.py`` -> http://localhost:5006/architectures
 
 URL query: ``?lang=zh|en&arch=lenet5|alexnet|vgg11|vgg16|vgg19|nin|googlenet|resnet18|...|resnet152&batch=1..4096``.
 The page answers at once and builds the lab when the browser has connected.
@@ -6,7 +6,7 @@ The page answers at once and builds the lab when the browser has connected.
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for `import app`
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
 
 import panel as pn  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""Gradients lab on its own page: ``panel serve app/gradients.py`` -> http://localhost:5006/gradients
+"""Gradients lab on its own page: ``panel serve app/pages/gradients.py`` -> http://localhost:5006/gradients
 
 URL query: ``?lang=zh|en&model=<key>&digit=<-1..9>&target=<-1..9>&loss=score|cross_entropy``
 ``&layer=<conv layer>&out_ch=<o>&in_ch=<c>&cell_u=<u>&cell_v=<v>``
@@ -8,7 +8,7 @@ The page answers at once and builds the lab when the browser has connected.
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for `import app`
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
 
 from app.components.lab_page import serve_lab  # noqa: E402
 from app.views.gradients_lab import GradientsLab  # noqa: E402

@@ -1,4 +1,4 @@
-"""Residual learning lab on its own page: ``panel serve app/residual.py`` -> http://localhost:5006/residual
+"""Residual learning lab on its own page: ``panel serve app/pages/residual.py`` -> http://localhost:5006/residual
 
 URL query: ``?lang=zh|en&depth=<6n+2>&width=4|8|16&steps=20..500&lr=<rate>&batch_size=8|16|32&size=14|28
 &subset=500|1000|2000``.
@@ -6,7 +6,7 @@ URL query: ``?lang=zh|en&depth=<6n+2>&width=4|8|16&steps=20..500&lr=<rate>&batch
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for `import app`
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
 
 from app.page import extension, page  # noqa: E402
 from app.views.base import detect_language  # noqa: E402

@@ -1,4 +1,4 @@
-"""Train on its own page: ``panel serve app/train.py`` -> http://localhost:5006/train
+"""Train on its own page: ``panel serve app/pages/train.py`` -> http://localhost:5006/train
 
 URL query: ``?lang=zh|en&model=lenet5|...|custom|uploaded&pretrained=false&arch=c8k3p1-relu-max2-fc32
 &optimizer=sgd|adam&lr=0.05&batch_size=32&epochs=2&augment=false&subset=1000``.
@@ -6,7 +6,7 @@ URL query: ``?lang=zh|en&model=lenet5|...|custom|uploaded&pretrained=false&arch=
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for `import app`
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
 
 from app.page import extension, page  # noqa: E402
 from app.views.base import detect_language  # noqa: E402

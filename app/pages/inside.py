@@ -1,4 +1,4 @@
-"""Inside the network on its own page: ``panel serve app/inside.py`` -> http://localhost:5006/inside
+"""Inside the network on its own page: ``panel serve app/pages/inside.py`` -> http://localhost:5006/inside
 
 URL query: ``?lang=zh|en&model=<key>&layer=<name>&channel=<c>&i=<row>&j=<col>&sample=<0..9>``.
 
@@ -10,7 +10,7 @@ import html
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for `import app`
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
 
 import panel as pn  # noqa: E402
 import param  # noqa: E402
@@ -45,7 +45,7 @@ class InsidePage(pn.viewable.Viewer):
         return self.body
 
 
-if __name__.startswith("bokeh"):  # run by `panel serve`
+if __name__.startswith(("bokeh", "__main__")):  # run by `panel serve` or the browser build
     import app.views.inside_strings  # noqa: E402,F401  (the loading line's text)
 
     extension()

@@ -1,4 +1,4 @@
-"""Pooling & activations lab on its own page: ``panel serve app/pooling.py`` -> http://localhost:5006/pooling
+"""Pooling & activations lab on its own page: ``panel serve app/pages/pooling.py`` -> http://localhost:5006/pooling
 
 URL query: ``?lang=zh|en&model=<key>&digit=<-1..9>&layer=<name>&channel=<c>&pool=max|avg|min|l2|stochastic|gap``
 ``&window=<k>&stride=<s>&grad_from=all|cell&cell_row=<i>&cell_col=<j>&seed=<n>``
@@ -8,7 +8,7 @@ The page answers at once and builds the lab when the browser has connected.
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for `import app`
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
 
 import panel as pn  # noqa: E402
 

@@ -1,4 +1,4 @@
-"""The whole CNN Playground in one page: ``panel serve app/playground.py`` -> /playground
+"""The whole CNN Playground in one view (served by ``app/pages/playground.py`` at /playground).
 
 Every view sits behind a navigation button; they share this session's models
 (a model trained in the Train view can be picked in the others) and the language.
@@ -11,18 +11,13 @@ settings prefixed with its name (``draw_model``, ``draw_brush``, ``train_lr``, .
 """
 import importlib
 import logging
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for `import app`
+import panel as pn
+import param
 
-import panel as pn  # noqa: E402
-import param  # noqa: E402
-
-from app.i18n import LANGUAGES, t  # noqa: E402
-from app.model_registry import ModelRegistry  # noqa: E402
-from app.page import extension, page  # noqa: E402
-from app.views.base import ComingSoon, detect_language  # noqa: E402
+from ..i18n import LANGUAGES, t
+from ..model_registry import ModelRegistry
+from .base import ComingSoon
 
 log = logging.getLogger("cnn_playground")
 
@@ -138,10 +133,3 @@ class Playground(pn.viewable.Viewer):
     def __panel__(self):
         labs = pn.Row(self.labs_title, self.labs_nav, sizing_mode="stretch_width")
         return pn.Column(self.nav, labs, *self.panels.values(), sizing_mode="stretch_width")
-
-
-if __name__.startswith("bokeh"):  # run by `panel serve`, not imported by the tests
-    extension()
-    playground = Playground(lang=detect_language())
-    playground.sync_url()
-    page(playground).servable(title="CNN Playground")

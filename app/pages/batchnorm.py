@@ -1,4 +1,4 @@
-"""BatchNorm & Dropout lab on its own page: ``panel serve app/batchnorm.py`` -> http://localhost:5006/batchnorm
+"""BatchNorm & Dropout lab on its own page: ``panel serve app/pages/batchnorm.py`` -> http://localhost:5006/batchnorm
 
 URL query: ``?lang=zh|en&batch_size=2..64&digit=-1..9&fed=0..200&momentum=0.01..1&mode=train|eval
 &channel=<c>&gamma=<comma-separated>&beta=<comma-separated>&p=0..0.9&mask_seed=<n>``.
@@ -6,7 +6,7 @@ URL query: ``?lang=zh|en&batch_size=2..64&digit=-1..9&fed=0..200&momentum=0.01..
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo root, for `import app`
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
 
 from app.page import extension, page  # noqa: E402
 from app.views.base import detect_language  # noqa: E402
