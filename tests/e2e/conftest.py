@@ -73,7 +73,7 @@ class _Server:
         self._log_file = open(self.log, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "panel", "serve", str(self.app_path),
-             "--port", str(self.port), "--address", "127.0.0.1",
+             "--port", str(self.port), "--address", "127.0.0.1", "--liveness",
              "--allow-websocket-origin", host, "--allow-websocket-origin", f"localhost:{self.port}"],
             cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT)
         self.base = f"http://{host}/{self.app_path.stem}"
@@ -86,7 +86,9 @@ class _Server:
                 raise RuntimeError(f"panel serve exited with {self.proc.returncode}:\n"
                                    + self.log.read_text(errors="replace")[-3000:])
             try:
-                with urllib.request.urlopen(self.base, timeout=2) as response:
+                # /liveness answers as soon as the server is up, without building a page
+                # (a page build takes seconds on a busy machine; every retry would start another).
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/liveness", timeout=5) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
