@@ -14,7 +14,7 @@ BRAND = f"{t('app_title', 'en')} · {t('app_title', 'zh')}"
 
 def extension():
     """Load what the views need (KaTeX for formulas, served locally by ``panel serve``)."""
-    pn.extension("katex", notifications=False, design=None)
+    pn.extension("katex", "tabulator", notifications=False, design=None)
 
 
 def page(target, subtitle_key="app_subtitle"):

@@ -24,7 +24,7 @@ def engine_row(layer, rank):
 
 def test_svd_lab_page(open_page, panel_app, screenshot):
     page = open_page(height=2500)   # tall, so the screenshots show the whole lab
-    page.goto(panel_app("app/svd.py", model="lenet5", layer="7", rank=30))
+    page.goto(panel_app("app/pages/svd.py", model="lenet5", layer="7", rank=30))
     summary = page.get_by_test_id("svd-summary")
     expect(summary).to_have_attribute("data-rank", "30", timeout=SLOW)
     row = engine_row("7", 30)
