@@ -137,7 +137,7 @@ def formula_latex(n, k, stride, pads, dilation, value=None):
                rf"({_c('k', 'k')}-1) - 1}}{{{_c('s', 's')}}} \right\rfloor + 1")
     numbers = (rf"\left\lfloor \frac{{{_c('n', n)} + {p_num} - {_c('d', dilation)}\cdot({_c('k', k)}-1) - 1}}"
                rf"{{{_c('s', stride)}}} \right\rfloor + 1")
-    numbers += rf" = \mathbf{{{value}}}" if value is not None else r" = \;?"
+    numbers += rf" = \mathbf{{{value}}}" if value is not None else r" = ?"
     return f"$${general}$$\n\n$${numbers}$$"
 
 

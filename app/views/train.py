@@ -43,7 +43,7 @@ BATCH_SIZES = (8, 16, 32, 64, 128)
 SUBSETS = (500, 1000, 2000, 4000)
 PERIOD_MS = 40             # how often the periodic callback fires while training
 PLOT_EVERY_SECONDS = 0.3   # at most this often are new points sent to the browser
-SGD_UPDATE = r"$$w \leftarrow w - \eta \, \frac{\partial L}{\partial w}$$"
+SGD_UPDATE = r"$$w \leftarrow w - \eta \frac{\partial L}{\partial w}$$"
 
 _STATUS_CSS = f"""
 .tr-status {{ display: flex; flex-wrap: wrap; gap: 6px 18px; align-items: baseline; font-size: 17px; }}
