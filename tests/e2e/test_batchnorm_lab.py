@@ -35,7 +35,7 @@ def test_batchnorm_lab_page(panel_app, open_page, screenshot):
         handle.press("ArrowRight")
     expect(summary).to_contain_text("12 digits", timeout=SLOW)
     expect(mean).not_to_have_text(first_mean, timeout=SLOW)
-    assert re.search(r"batch_size=12", page.url)
+    expect(page).to_have_url(re.compile(r"batch_size=12"), timeout=SLOW)  # the URL follows a moment later
 
     # train/eval switch: the output statistics change, dropout becomes the identity
     stats = page.get_by_test_id("bn-stats").inner_text()
@@ -57,4 +57,4 @@ def test_batchnorm_lab_page(panel_app, open_page, screenshot):
     expect(summary).to_contain_text("评估", timeout=SLOW)
     expect(page.get_by_text("每个通道的统计量")).to_be_visible(timeout=SLOW)
     screenshot(page, "batchnorm-lab-zh", full_page=True)
-    assert re.search(r"lang=zh", page.url)
+    expect(page).to_have_url(re.compile(r"lang=zh"), timeout=SLOW)  # the URL follows a moment later

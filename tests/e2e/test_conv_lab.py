@@ -74,6 +74,7 @@ def test_conv_lab_page(panel_app, app_page, screenshot):
     expect(page.get_by_text("让卷积核在图像上滑动")).to_be_visible(timeout=SLOW)
     expect(_size(page)).to_have_text(f"{n} × {n}", timeout=SLOW)
     screenshot(page, "conv-lab-zh-rgb")
-    page.get_by_test_id("kernel-cell-2-0-0").scroll_into_view_if_needed()
+    expect(page.get_by_test_id("kernel-cell-2-0-0")).to_be_visible(timeout=SLOW)  # re-rendered after the switch
+    page.get_by_test_id("kernel-cell-2-0-0").hover()                              # hover scrolls it into view
     screenshot(page, "conv-lab-zh-rgb-kernel")
-    assert re.search(r"lang=zh", page.url)
+    expect(page).to_have_url(re.compile(r"lang=zh"), timeout=SLOW)  # the URL follows a moment later

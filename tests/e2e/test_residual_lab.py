@@ -33,7 +33,7 @@ def test_residual_lab_page(panel_app, open_page, screenshot):
     expect(latest).to_contain_text("plain", timeout=SLOW)
     expect(page.get_by_test_id("resid-split")).to_contain_text("shortcut", timeout=SLOW)
     expect(page.get_by_test_id("resid-diagrams")).to_be_visible(timeout=SLOW)
-    assert re.search(r"depth=8", page.url)
+    expect(page).to_have_url(re.compile(r"depth=8"), timeout=SLOW)  # the URL follows a moment later
     screenshot(page, "residual-lab-en", full_page=True)
 
     # language: Chinese labels, the run is kept
