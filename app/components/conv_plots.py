@@ -16,6 +16,7 @@ from bokeh.models import ColorBar, ColumnDataSource, LinearColorMapper, Range1d
 from bokeh.plotting import figure
 
 from ..theme import ACTIVATION, HIGHLIGHT, SIGNED, TEXT, symmetric_range
+from .plots import set_colors
 
 __all__ = ["PaddedInputPlot", "MapPlot", "to_rgba", "grid_lines"]
 
@@ -171,7 +172,7 @@ class MapPlot:
         if low is None or high is None:
             low, high = (symmetric_range(values) if signed
                          else (min(0.0, float(values.min())), max(float(values.max()), 1e-12)))
-        self.mapper.update(palette=SIGNED if signed else ACTIVATION, low=float(low), high=float(high))
+        set_colors(self.mapper, SIGNED if signed else ACTIVATION, low, high)
         self.source.data = dict(image=[values], dw=[w], dh=[h])
         self.grid.data = grid_lines(h, w)
 

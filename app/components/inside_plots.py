@@ -20,6 +20,7 @@ from bokeh.palettes import Oranges256
 from bokeh.plotting import figure
 
 from ..theme import ACTIVATION, HIGHLIGHT, SIGNED, TEXT, symmetric_range
+from .plots import set_colors
 
 __all__ = ["TileMosaic", "VectorCells", "colour_range", "mosaic_columns", "ERF_PALETTE"]
 
@@ -162,7 +163,7 @@ class TileMosaic:
         """Show ``tiles`` ``(n, h, w)``; colours from ``value_range`` ``(palette, low, high)`` or the data."""
         tiles = np.asarray(tiles, dtype=np.float32)
         palette, low, high = value_range or colour_range(tiles)
-        self.mapper.update(palette=palette, low=low, high=high)
+        set_colors(self.mapper, palette, low, high)
         self.source.data = dict(self.source.data, image=[tiles[k] for k in range(self.n)])
 
     def show_tiles(self, ks):
@@ -234,7 +235,7 @@ class VectorCells:
     def update(self, values, value_range=None):
         values = np.asarray(values, dtype=np.float64).reshape(self.n)
         palette, low, high = value_range or colour_range(values)
-        self.mapper.update(palette=palette, low=low, high=high)
+        set_colors(self.mapper, palette, low, high)
         self.source.data = dict(self.source.data, value=values)
 
     def show_unit(self, k=None):
