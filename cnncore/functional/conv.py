@@ -134,13 +134,16 @@ def col2im(dcols, geo, batch_last=False):
 
 
 def conv2d_forward(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
-                   padding_mode="zeros", layer="Conv2d"):
+                   padding_mode="zeros", layer="Conv2d", geometry=None):
     """Convolution forward pass that also returns what backward needs.
 
     Returns ``(y, cache)``; pass ``cache`` to :func:`conv2d_backward`.
+    ``geometry``: the :func:`conv2d_geometry` of this very configuration and
+    input shape, if the caller already has it (``Conv2d`` keeps it per input
+    shape: at batch 1, checking the configuration costs as much as the arithmetic).
     """
-    geo = conv2d_geometry(x.shape, weight.shape, stride, padding, dilation, groups,
-                          padding_mode, layer)
+    geo = geometry or conv2d_geometry(x.shape, weight.shape, stride, padding, dilation, groups,
+                                      padding_mode, layer)
     n = x.shape[0]
     o = weight.shape[0]
     (oh, ow), g = geo.out_hw, groups

@@ -230,9 +230,12 @@ def _offset_views(xp, geo):
         - xp: ``(N, C, Hp, Wp)`` (already padded)
         - Output: ``kh*kw`` arrays of shape ``(N, C, OH, OW)``
     """
-    win = window_view(xp, geo)                          # (N, C, OH, OW, kh, kw)
-    kh, kw = geo.kernel_size
-    return [win[:, :, :, :, u, v] for u in range(kh) for v in range(kw)]
+    # Element (u, v) of window (i, j) is xp[i*sh + u*dh, j*sw + v*dw]: for a fixed
+    # (u, v) that is a strided slice, which is cheaper to make than window_view's
+    # sliding_window_view (it matters at batch 1).
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = geo.kernel_size, geo.stride, geo.dilation, geo.out_hw
+    return [xp[:, :, u * dh:u * dh + sh * (oh - 1) + 1:sh, v * dw:v * dw + sw * (ow - 1) + 1:sw]
+            for u in range(kh) for v in range(kw)]
 
 
 class MaxCache:
@@ -265,15 +268,19 @@ class MaxCache:
 
 
 def max_pool2d_forward(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                       layer="MaxPool2d"):
+                       layer="MaxPool2d", geometry=None):
     """Max pooling that also returns what backward needs: ``(out, cache)``.
 
     The maximum of each window is taken element by element over the ``kh*kw``
     shifted views of the input (``np.maximum``), so no window is copied.
     Padding is ``-inf``, so a padded pixel never wins. Of equal values the
     first in the window (row-major order) wins, as in PyTorch.
+
+    ``geometry``: the :func:`pool2d_geometry` of this configuration and input
+    shape, if the caller already has it (``MaxPool2d`` keeps it per input shape).
     """
-    geo = pool2d_geometry(x.shape, kernel_size, stride, padding, dilation, ceil_mode, layer)
+    geo = geometry or pool2d_geometry(x.shape, kernel_size, stride, padding, dilation, ceil_mode,
+                                      layer)
     xp = _pad(x, geo, -np.inf)
     views = _offset_views(xp, geo)
     out = views[0].copy(order="K")                      # keep the input's memory order

@@ -69,13 +69,22 @@ class Conv2d(Module):
     def forward(self, x):
         y, self._cache = F.conv2d_forward(
             x, self.weight.data, None if self.bias is None else self.bias.data,
-            self.stride, self.padding, self.dilation, self.groups, self.padding_mode)
+            self.stride, self.padding, self.dilation, self.groups, self.padding_mode,
+            geometry=self._geometry(x.shape))
         return y
 
+    def _geometry(self, input_shape):
+        """The checked geometry for this input shape, worked out once and reused
+        while the input shape and the layer's settings stay the same."""
+        key = (tuple(input_shape), self.weight.shape, self.stride, self.padding, self.dilation,
+               self.groups, self.padding_mode)
+        if getattr(self, "_geometry_key", None) != key:
+            self._geometry_value = F.conv2d_geometry(*key)      # raises ShapeError if it does not fit
+            self._geometry_key = key
+        return self._geometry_value
+
     def output_shape(self, input_shape):
-        geo = F.conv2d_geometry(tuple(input_shape), self.weight.shape, self.stride, self.padding,
-                                self.dilation, self.groups, self.padding_mode)
-        return (input_shape[0], self.out_channels, *geo.out_hw)
+        return (input_shape[0], self.out_channels, *self._geometry(input_shape).out_hw)
 
     def backward(self, grad_out):
         dx, dw, db = F.conv2d_backward(grad_out, self._cache, self.needs_input_grad)

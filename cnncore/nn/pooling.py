@@ -27,9 +27,18 @@ class _Pool2d(Module):
             raise RuntimeError(f"{type(self).__name__}: no forward pass yet")
         return cache
 
+    def _geometry(self, input_shape, padding, dilation, ceil_mode):
+        """The checked geometry for this input shape, worked out once and reused
+        while the input shape and the layer's settings stay the same."""
+        key = (tuple(input_shape), self.kernel_size, self.stride, padding, dilation, ceil_mode,
+               type(self).__name__)
+        if getattr(self, "_geometry_key", None) != key:
+            self._geometry_value = pool2d_geometry(*key)        # raises ShapeError if it does not fit
+            self._geometry_key = key
+        return self._geometry_value
+
     def output_shape(self, input_shape):
-        geo = pool2d_geometry(tuple(input_shape), self.kernel_size, self.stride, self._padding,
-                              self._dilation, self._ceil_mode, type(self).__name__)
+        geo = self._geometry(input_shape, self._padding, self._dilation, self._ceil_mode)
         return (*tuple(input_shape)[:2], *geo.out_hw)
 
     def extra_repr(self):
@@ -64,7 +73,9 @@ class MaxPool2d(_Pool2d):
 
     def forward(self, x):
         out, self._cache = F.max_pool2d_forward(x, self.kernel_size, self.stride, self.padding,
-                                                self.dilation, self.ceil_mode)
+                                                self.dilation, self.ceil_mode,
+                                                geometry=self._geometry(x.shape, self.padding,
+                                                                        self.dilation, self.ceil_mode))
         return (out, self.last_argmax()) if self.return_indices else out
 
     def backward(self, grad_out):
