@@ -301,10 +301,14 @@ def max_pool2d_backward(grad_out, cache):
         - Output: ``(N, C, H, W)``
     """
     geo, k_index = cache.geometry, cache.k_index
-    n, c, h, w = geo.x_shape
+    h, w = geo.x_shape[2:]
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = geo.kernel_size, geo.stride, geo.dilation, geo.out_hw
-    (ph, pw), (eh, ew) = geo.padding, geo.overhang
-    grad_out = grad_out.astype(cache.dtype, copy=False)
+    ph, pw = geo.padding
+    # grad_out copied into the output's memory order (channels-first after a
+    # convolution): every op below then walks its arrays in one order.
+    aligned = np.empty_like(cache._out, dtype=cache.dtype)
+    aligned[...] = grad_out
+    grad_out = aligned
     # (N, C, Hp, Wp) in the padded input's memory order (channels-first after a
     # convolution), so the layers before it work on arrays of one layout.
     dxp = np.zeros_like(cache._xp, dtype=cache.dtype)
