@@ -256,10 +256,16 @@ class MaxCache:
         """``(N, C, OH, OW)``: the first position (row-major) of each window's maximum."""
         if self._k_index is None:
             views, out = _offset_views(self._xp, self.geometry), self._out
-            # np.where (not copyto(where=...)), in the memory order of ``out``: 1.5x faster.
-            k_index = np.full_like(out, len(views) - 1, dtype=np.intp)
-            for k in range(len(views) - 2, -1, -1):     # last to first: the first match stays
-                k_index = np.where(views[k] == out, k, k_index)
+            # The first position of the maximum = how many positions before it hold
+            # something else: count the leading "not equal"s of each window. Done in
+            # bytes (a bool array viewed as 0/1 uint8), not with np.where: 4-5x faster
+            # in CPython at batch 20-64, as fast in Pyodide.
+            before = (views[0] != out).view(np.uint8)   # 1: the maximum is not at position 0 ...
+            k_index = before.astype(np.uint8 if len(views) <= 256 else np.intp)
+            for view in views[1:-1]:
+                before = before * (view != out).view(np.uint8)   # ... nor at this one
+                k_index += before
+            k_index = k_index.astype(np.intp)
             if np.isnan(out).any():                      # NaN wins its window, as in PyTorch
                 for k in range(len(views)):
                     np.copyto(k_index, k, where=np.isnan(views[k]))
