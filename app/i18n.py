@@ -34,6 +34,15 @@ STRINGS = {
     "nav_svd": {"en": "Weights & SVD", "zh": "权重与奇异值分解"},
     "nav_conv1d": {"en": "1-D convolution", "zh": "一维卷积"},
     "view_unavailable": {"en": "This view could not be loaded: {message}", "zh": "这个视图无法加载：{message}"},
+    # --- lecture mode: embedding a view (app/components/embed.py) --------------
+    "embed_button": {"en": "</> Embed", "zh": "</> 嵌入"},
+    "embed_tip": {"en": "Show the HTML code that puts this view, as it is now, into slides or a web page",
+                  "zh": "显示把当前视图（含当前设置）放进幻灯片或网页的 HTML 代码"},
+    "embed_title": {"en": "Embed this view (with its current settings)", "zh": "嵌入这个视图（保留当前设置）"},
+    "embed_copy": {"en": "Copy the code", "zh": "复制代码"},
+    "embed_help": {"en": ("Paste it into a web page or slides. Add &controls=0 to hide the controls, "
+                          "&theme=projector for large fonts."),
+                   "zh": "把它粘贴到网页或幻灯片中。加上 &controls=0 可隐藏控件，加上 &theme=projector 可放大字体。"},
     "coming_soon": {"en": "This part of the playground is being built.",
                     "zh": "这一部分正在建设中。"},
     # --- draw & predict ----------------------------------------------------

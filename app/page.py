@@ -3,6 +3,7 @@ import html
 
 import panel as pn
 
+from .components.embed import EmbedButton, lecture_mode
 from .i18n import t
 from .theme import make_template
 from .views.base import language_switch
@@ -14,21 +15,29 @@ BRAND = f"{t('app_title', 'en')} · {t('app_title', 'zh')}"
 
 def extension():
     """Load what the views need (KaTeX for formulas, served locally by ``panel serve``)."""
-    pn.extension("katex", "tabulator", notifications=False, design=None)
+    pn.extension("katex", notifications=False, design=None)
 
 
 def page(target, subtitle_key="app_subtitle"):
     """A BootstrapTemplate with ``target`` (a view or the playground) as its body.
 
-    The header holds a subtitle in the current language and the English/中文
-    switch, bound to ``target.lang``.
+    The header holds a subtitle in the current language, the "Embed" button (a copyable
+    ``<iframe>`` snippet of the view with its current settings) and the English/中文
+    switch, bound to ``target.lang``. Lecture-mode URL flags (``?embed=1``, ``?controls=0``,
+    ``?explain=0``, ``?theme=projector``, see :mod:`app.components.embed`) apply to the page:
+    ``embed=1`` hides the header; the views hide their own parts.
     """
+    mode = lecture_mode()
     subtitle = pn.pane.HTML("", styles={"color": "#fff", "font-size": "17px"}, margin=(14, 10))
+    embed = EmbedButton(title_key=subtitle_key, lang=target.lang,
+                        size=getattr(target, "embed_size", None) or (1100, 760))
 
     def relabel(*_):
         subtitle.object = html.escape(t(subtitle_key, target.lang))
+        embed.lang = target.lang
 
     target.param.watch(relabel, "lang")
     relabel()
-    header = [subtitle, pn.HSpacer(), language_switch(target)]
-    return make_template(BRAND, header=[pn.Row(*header, sizing_mode="stretch_width")], main=[target])
+    header = [subtitle, pn.HSpacer(), embed.button, language_switch(target)]
+    return make_template(BRAND, header=[pn.Row(*header, sizing_mode="stretch_width")],
+                         main=[embed.panel, target], lecture=mode)

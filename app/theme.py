@@ -17,7 +17,8 @@ import panel as pn
 from bokeh.palettes import Greys256, PuOr, Viridis256, interp_palette
 
 __all__ = ["ACCENT", "ACCENT_DARK", "HIGHLIGHT", "MUTED", "TEXT", "ERROR", "GREY", "ACTIVATION", "SIGNED",
-           "FONT_SIZE", "PAGE_CSS", "symmetric_range", "card_css", "make_template"]
+           "FONT_SIZE", "PROJECTOR_FONT_SIZE", "PAGE_CSS", "symmetric_range", "card_css", "lecture_css",
+           "make_template"]
 
 ACCENT = "#0072B2"        # Okabe-Ito blue: header, primary buttons, bars
 ACCENT_DARK = "#005A8C"
@@ -26,6 +27,7 @@ MUTED = "#56B4E9"         # Okabe-Ito sky blue: the other bars
 TEXT = "#1F2933"
 ERROR = "#D55E00"         # Okabe-Ito vermillion
 FONT_SIZE = "17px"        # readable from the back of a lecture hall
+PROJECTOR_FONT_SIZE = "23px"   # ?theme=projector: for a projector in a big hall
 
 GREY = list(Greys256)                                     # black (0) -> white (1)
 ACTIVATION = list(Viridis256)                             # dark purple (0) -> yellow (max)
@@ -51,6 +53,30 @@ body {{ font-size: {FONT_SIZE}; color: {TEXT}; }}
 """
 
 
+# Lecture mode (app/components/embed.py). Written for `html.cnn-embed` / `html.cnn-projector`
+# (the static site sets these classes from the URL before the page paints) or, when the
+# mode is known on the server, for every page (`lecture_css(mode)`).
+_LECTURE_RULES = f"""
+{{embed}} #header {{{{ display: none !important; }}}}
+{{embed}} #main {{{{ padding-top: 0 !important; }}}}
+{{embed}} .cnn-embed-panel {{{{ display: none !important; }}}}
+{{projector}} {{{{ --bokeh-font-size: {PROJECTOR_FONT_SIZE}; --cnn-focus: #000; }}}}
+{{projector}} body {{{{ font-size: {PROJECTOR_FONT_SIZE}; color: #000; }}}}
+{{projector}} :focus-visible {{{{ outline-width: 5px; }}}}
+"""
+
+
+def lecture_css(mode=None):
+    """Page CSS of lecture mode: rules for the ``<html>`` classes ``cnn-embed`` and
+    ``cnn-projector``, plus (with ``mode``, a :class:`~app.components.embed.LectureMode`)
+    the same rules for every page when the mode is on."""
+    css = _LECTURE_RULES.format(embed="html.cnn-embed", projector="html.cnn-projector")
+    if mode is not None and (mode.embed or mode.projector):
+        css += _LECTURE_RULES.format(embed="html:root" if mode.embed else "html.cnn-embed",
+                                     projector="html:root" if mode.projector else "html.cnn-projector")
+    return css
+
+
 def card_css():
     """Stylesheet for a view's panels: white cards with a soft shadow."""
     return """
@@ -59,13 +85,15 @@ def card_css():
 """
 
 
-def make_template(title, header=(), main=()):
+def make_template(title, header=(), main=(), lecture=None):
     """The page: a blue header bar with ``title`` and ``header`` items (e.g. the
-    language switch), and ``main`` below. No sidebar, no outside requests."""
+    language switch), and ``main`` below. No sidebar, no outside requests.
+    ``lecture`` (a ``LectureMode``) hides the header (embed) or enlarges the fonts (projector)."""
     template = pn.template.BootstrapTemplate(
         title=title, header_background=ACCENT, header_color="#fff",
         main_max_width="1500px", collapsed_sidebar=True, sidebar_width=0)
     template.config.raw_css.append(PAGE_CSS)
+    template.config.raw_css.append(lecture_css(lecture))
     for item in header:
         template.header.append(item)
     for item in main:

@@ -5,8 +5,15 @@ A view subclasses :class:`View`, lists the params to keep in the URL in
 ``relabel()``, which runs whenever ``lang`` changes (state is kept: only
 the texts change). Work that may fail runs inside ``with self.guard():``,
 which shows a message in the page instead of a traceback.
+
+Lecture mode (``?embed=1``, ``?controls=0``, ``?explain=0``, ``?theme=projector``; see
+:mod:`app.components.embed`) applies to every view by itself: whatever a subclass's
+``__panel__`` returns goes through :meth:`View.lecture_layout`, which hides the widgets
+(controls) and the ``explain*``/``explanation*`` attributes (explanations) the URL asks to
+hide and enlarges the Bokeh figures for a projector. ``embed_size`` is the view's iframe size.
 """
 import contextlib
+import functools
 import logging
 
 import panel as pn
@@ -45,6 +52,26 @@ class View(pn.viewable.Viewer):
 
     lang = param.Selector(default="en", objects=list(LANGUAGES), doc="Language of every label.")
     url_params = ()   # params kept in the URL query, besides lang
+    embed_size = (1100, 760)   # width, height (px) of the view's <iframe> embed snippet
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        layout = cls.__dict__.get("__panel__")
+        if layout is not None and not getattr(layout, "_lecture", False):
+            @functools.wraps(layout)
+            def __panel__(self):
+                return self.lecture_layout(layout(self))
+            __panel__._lecture = True
+            cls.__panel__ = __panel__
+
+    def lecture_layout(self, layout, mode=None):
+        """``layout`` with the URL's lecture mode applied (a no-op without lecture flags)."""
+        from ..components.embed import apply_lecture_mode, lecture_mode
+        try:
+            return apply_lecture_mode(self, layout, mode if mode is not None else lecture_mode())
+        except Exception:   # lecture mode must never break a view
+            log.exception("lecture mode could not be applied to %s", type(self).__name__)
+            return layout
 
     def __init__(self, registry=None, **params):
         super().__init__(**params)

@@ -8,6 +8,9 @@ URL query: ``?lang=zh|en&view=<key>`` (``draw``, ``inside``, ``conv``, ``train``
 ``pooling``, ``equivariance``, ``batchnorm``, ``residual``, ``architectures``, ``gradients``,
 ``svd``, ``conv1d``) plus each view's own
 settings prefixed with its name (``draw_model``, ``draw_brush``, ``train_lr``, ...).
+Lecture mode (:mod:`app.components.embed`): ``?embed=1`` hides the navigation too, so an
+``<iframe>`` shows just the chosen view; the views apply ``controls=0``, ``explain=0`` and
+``theme=projector`` themselves.
 """
 import importlib
 import logging
@@ -15,6 +18,7 @@ import logging
 import panel as pn
 import param
 
+from ..components.embed import lecture_mode
 from ..i18n import LANGUAGES, t
 from ..model_registry import ModelRegistry
 from .base import ComingSoon
@@ -64,6 +68,7 @@ class Playground(pn.viewable.Viewer):
             stylesheets=[".bk-btn { font-size: 15px; padding: 4px 12px; }"])
         for nav in (self.nav, self.labs_nav):
             nav.param.watch(self._on_nav, "value")
+        self.embedded = lecture_mode().embed    # ?embed=1: the view without navigation
         self.panels = {key: pn.Column(visible=False, sizing_mode="stretch_width") for key in ALL_VIEWS}
         self._relabel_nav()
         self._show()
@@ -131,5 +136,6 @@ class Playground(pn.viewable.Viewer):
             view.sync_url(location, prefix=f"{key}_", lang=False)
 
     def __panel__(self):
-        labs = pn.Row(self.labs_title, self.labs_nav, sizing_mode="stretch_width")
+        labs = pn.Row(self.labs_title, self.labs_nav, sizing_mode="stretch_width", visible=not self.embedded)
+        self.nav.visible = not self.embedded
         return pn.Column(self.nav, labs, *self.panels.values(), sizing_mode="stretch_width")
