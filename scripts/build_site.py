@@ -2,21 +2,27 @@
 
     python scripts/build_site.py [--offline] [--pyodide-dist DIR] [--out site] [--pages app/x.py ...]
 
-(``build.sh`` is the friendly front end.) Every page in ``PAGES`` is converted with
-Panel's own converter (``panel.io.convert``, the code behind ``panel convert --to
-pyodide-worker``) into ``<out>/<slug>.html`` (the prerendered page) and ``<out>/<slug>.js``
+(``build.sh`` is the friendly front end.) Every page of ``app/pages/*.py`` (``PAGES``) is
+converted with Panel's own converter (``panel.io.convert``, the code behind ``panel convert
+--to pyodide-worker``) into ``<out>/<slug>.html`` (the prerendered page) and ``<out>/<slug>.js``
 (its web worker). Two modes:
 
-* default: Pyodide and the Python packages come from the official CDNs, as ``panel convert``
-  does; only the project's wheels are served by the site itself.
+* default (CDN): Pyodide 0.29.3 and NumPy come from Pyodide's CDN (cdn.jsdelivr.net; NumPy by
+  ``pyodide.loadPackage`` from the CDN's own lock file), Bokeh's and Panel's JavaScript from
+  cdn.bokeh.org and cdn.holoviz.org, as ``panel convert`` does. The pure-Python wheels (Panel,
+  Bokeh, param, ..., slimmed and precompiled) and the project's wheels are served by the site
+  itself from ``wheels/``. No other host is named (checked after the build).
 * ``--offline``: everything is vendored and the site makes no request outside its own origin:
-  Pyodide's core (npm package ``pyodide@0.29.3``), pure-Python wheels from PyPI (slimmed),
-  pure-Python builds of PyYAML and MarkupSafe, Bokeh's and Panel's JS/CSS, the project's
-  wheels, and NumPy's wasm wheel from ``--pyodide-dist`` / ``$CNN_PYODIDE_NUMPY_WHEEL``.
-  A generated ``pyodide/pyodide-lock.json`` lists exactly these files.
+  Pyodide's core (npm package ``pyodide@0.29.3``), the same wheels, Bokeh's and Panel's JS/CSS,
+  and NumPy's wasm wheel from ``--pyodide-dist`` / ``$CNN_PYODIDE_NUMPY_WHEEL``. A generated
+  ``pyodide/pyodide-lock.json`` lists exactly these files.
 
+With a CPython 3.13 on the build machine (``python3.13`` or ``$CNN_PYC_PYTHON``) the standard
+library and the packages ship as bytecode (third-party sourceless, the project's own code with
+its sources), which roughly halves Python's start in the browser.
 The worker and the loading screen are this project's (``static/site_worker.js``,
-``static/loading.js``, ``static/loading.css``): they show what is being downloaded and how
+``static/loading.js``, ``static/loading.css``): they start Python before the page's own
+scripts load, download the packages while Pyodide boots, show what is being downloaded and how
 much, and say in Chinese or English what to do when something cannot be loaded.
 Downloads are cached in ``$CNN_SITE_CACHE`` (default ``~/.cache/cnn-playground``).
 """
@@ -41,6 +47,7 @@ import zipfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "static"
@@ -61,23 +68,49 @@ class Page:
         return Path(self.path).stem
 
 
-# THE list of pages. A new view adds one line here. Pages whose file does not exist yet are
-# skipped with a warning, so the build works while views are being written.
-PAGES = [
-    Page("app/pages/playground.py", "CNN Playground (all views)", "CNN 游乐场（全部视图）"),
-    Page("app/pages/draw.py", "Draw & predict", "手写数字识别"),
-    Page("app/pages/conv.py", "Convolution lab", "卷积实验室"),
-    Page("app/pages/inside.py", "Inside the network", "网络内部"),
-    Page("app/pages/train.py", "Train", "训练"),
-    Page("app/pages/batchnorm.py", "BatchNorm & Dropout lab", "BatchNorm 与 Dropout 实验室"),
-    Page("app/pages/residual.py", "Residual learning lab", "残差学习实验室"),
-    Page("app/pages/pooling.py", "Pooling lab", "池化实验室"),
-    Page("app/pages/conv1d.py", "1-D convolution lab", "一维卷积实验室"),
-    Page("app/pages/equivariance.py", "Equivariance lab", "等变性实验室"),
-    Page("app/pages/architectures.py", "Classic architectures lab", "经典网络结构实验室"),
-    Page("app/pages/gradients.py", "Gradients lab", "梯度实验室"),
-    Page("app/pages/svd.py", "Weights & SVD lab", "权重与奇异值分解实验室"),
-]
+PAGES_DIR = ROOT / "app" / "pages"
+# Titles of pages that have no ``view_<slug>`` / ``nav_<slug>`` string in app.i18n.
+PAGE_TITLES = {"playground": ("CNN Playground (all views)", "CNN 游乐场（全部视图）")}
+
+
+def _view_order():
+    """The view keys in the Playground's navigation order (VIEWS then LABS, read without importing panel)."""
+    import ast
+    tree = ast.parse((ROOT / "app" / "views" / "playground.py").read_text(encoding="utf-8"))
+    keys = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) in ("VIEWS", "LABS") for t in node.targets) \
+                and isinstance(node.value, ast.Dict):
+            keys += [k.value for k in node.value.keys if isinstance(k, ast.Constant)]
+    return keys
+
+
+def page_title(slug):
+    """(English, Chinese) title of page ``slug``: PAGE_TITLES, else the strings view_<slug> / nav_<slug>."""
+    if slug in PAGE_TITLES:
+        return PAGE_TITLES[slug]
+    import importlib
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from app.i18n import STRINGS
+    for path in sorted((ROOT / "app" / "views").glob("*_strings.py")):   # views' own tables
+        importlib.import_module(f"app.views.{path.stem}")
+    for key in (f"view_{slug}", f"nav_{slug}"):
+        if key in STRINGS:
+            return STRINGS[key]["en"], STRINGS[key]["zh"]
+    return slug, slug
+
+
+def discover_pages():
+    """THE list of pages: every ``app/pages/*.py``, the playground first, then the views in the
+    Playground's navigation order, then any other page alphabetically."""
+    slugs = sorted(p.stem for p in PAGES_DIR.glob("*.py") if not p.stem.startswith("_"))
+    order = ["playground"] + _view_order()
+    slugs.sort(key=lambda s: (order.index(s) if s in order else len(order), s))
+    return [Page(f"app/pages/{s}.py", *page_title(s)) for s in slugs]
+
+
+PAGES = discover_pages()
 
 # Python packages the worker loads (besides NumPy, which is compiled and comes from the
 # Pyodide distribution). Found by running the pages in Pyodide: `import panel` needs these;
@@ -209,15 +242,18 @@ def pyc_python():
     return None
 
 
-def to_pyc(files, python):
-    """Replace every .py in ``files`` ({archive path: bytes}) by its 3.13 bytecode (.pyc).
+def to_pyc(files, python, keep_source=False):
+    """Compile every .py in ``files`` ({archive path: bytes}) to 3.13 bytecode.
 
     Pyodide then skips compiling thousands of modules at start-up (the slow part of
-    `import panel` in the browser). Sourceless modules still import; tracebacks show no
-    source lines, so only third-party packages and the standard library are compiled.
+    `import panel` in the browser). Third-party packages and the standard library go
+    sourceless (``x.py`` -> ``x.pyc``: smaller; tracebacks show no source lines). With
+    ``keep_source`` (the project's own code) the sources stay and the bytecode goes to
+    ``__pycache__/x.cpython-313.pyc`` (unchecked hash, so it is used without a check),
+    and tracebacks keep their lines.
     """
     import tempfile
-    digest = hashlib.sha256(python.encode())
+    digest = hashlib.sha256(python.encode() + (b"keep" if keep_source else b""))
     for arc in sorted(files):
         digest.update(arc.encode() + b"\0" + hashlib.sha256(files[arc]).digest())
     cached = cache_dir() / "pyc" / f"{digest.hexdigest()}.zip"
@@ -230,15 +266,23 @@ def to_pyc(files, python):
             if arc.endswith(".py"):
                 (tmp / arc).parent.mkdir(parents=True, exist_ok=True)
                 (tmp / arc).write_bytes(data)
-        subprocess.run([python, "-m", "compileall", "-q", "-b", "-j", "0", "--invalidation-mode",
-                        "unchecked-hash", str(tmp)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([python, "-m", "compileall", "-q", *([] if keep_source else ["-b"]), "-j", "0",
+                        "--invalidation-mode", "unchecked-hash", str(tmp)], check=True, stdout=subprocess.DEVNULL)
         result = {}
         for arc, data in files.items():
-            pyc = tmp / (arc + "c")
-            if arc.endswith(".py") and pyc.exists():
-                result[arc + "c"] = pyc.read_bytes()
-            else:
+            if not arc.endswith(".py"):
                 result[arc] = data
+                continue
+            folder, _, name = arc.rpartition("/")
+            cached_pyc = f"{folder + '/' if folder else ''}__pycache__/{name[:-3]}.cpython-313.pyc"
+            pyc = tmp / (cached_pyc if keep_source else arc + "c")
+            if not pyc.exists():
+                result[arc] = data
+            elif keep_source:
+                result[arc] = data
+                result[cached_pyc] = pyc.read_bytes()
+            else:
+                result[arc + "c"] = pyc.read_bytes()
     cached.parent.mkdir(parents=True, exist_ok=True)
     _write_zip(cached, result)
     return result
@@ -302,8 +346,9 @@ def pure_wheel_from_sdist(name, version, package_dir, cache, out_dir, pyc=None):
     return make_wheel(out_dir, name, version, files)
 
 
-def project_wheels(out_dir):
-    """cnncore (with its assets) and the app package, as wheels."""
+def project_wheels(out_dir, pyc=None):
+    """cnncore (with its assets) and the app package, as wheels (with ``pyc`` = a Python 3.13
+    executable, with bytecode beside the sources)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     version = re.search(r'^version\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
     wheels = []
@@ -315,6 +360,8 @@ def project_wheels(out_dir):
                     and not any(p.search(rel) for p in ALWAYS_DROP):
                 files[rel] = path.read_bytes()
         if files:
+            if pyc:   # only the sources go through the compile cache, not the assets
+                files.update(to_pyc({k: v for k, v in files.items() if k.endswith(".py")}, pyc, keep_source=True))
             wheels.append((name, make_wheel(out_dir, name, version, files, ["numpy"])))
     return wheels
 
@@ -329,7 +376,7 @@ def pyodide_core(cache):
     candidates.append(cache / "npm" / "node_modules" / "pyodide")
     for folder in candidates:
         pkg = folder / "package.json"
-        if pkg.exists() and json.loads(pkg.read_text())["version"] == PYODIDE_VERSION:
+        if pkg.exists() and json.loads(pkg.read_text()).get("version") == PYODIDE_VERSION:
             return folder
     npm_dir = cache / "npm"
     npm_dir.mkdir(parents=True, exist_ok=True)
@@ -366,6 +413,25 @@ def lock_entry(name, version, path, depends=()):
 
 
 # --------------------------------------------------------------------------- page conversion
+# The first script of every page. Lecture mode: ?embed=1 and ?theme=projector become classes of
+# <html> before anything paints (app.theme.lecture_css styles them). Then it starts Python's
+# worker before the page's own scripts (Bokeh, Panel: a few MB of JavaScript) load, so both
+# happen at once. The page's location rides in the worker URL's #fragment; messages that come
+# before static/loading.js runs are kept for it.
+EARLY_WORKER = """<script>(function () {
+  var q = new URLSearchParams(window.location.search), root = document.documentElement;
+  if (/^(1|true|yes|on)$/i.test(q.get("embed") || "")) root.classList.add("cnn-embed");
+  if ((q.get("theme") || "").toLowerCase() === "projector") root.classList.add("cnn-projector");
+  try {
+    var w = new Worker("./{slug}.js#" + encodeURIComponent(JSON.stringify(window.location)));
+    w.early = [];
+    w.onmessage = function (e) { w.early.push(e) };
+    w.onerror = function (e) { w.early.push({data: {type: "error", code: "worker", detail: e.message || "worker"}}) };
+    window.CNN_WORKER = w;
+  } catch (e) { window.CNN_WORKER_ERROR = String(e) }
+})()</script>"""
+
+
 class _Template:
     """A Jinja template with extra variables, standing in for one of panel's templates."""
 
@@ -393,15 +459,14 @@ def convert_page(page_path, out_dir, site_config, offline):
     convert.WEB_WORKER_TEMPLATE = _Template(
         (STATIC / "site_worker.js").read_text(encoding="utf-8"),
         {"site_json": json.dumps(site_config, ensure_ascii=False)})
-    # Default mode: panel's own requirement list (Bokeh and Panel wheels from their CDNs,
-    # pyodide-http); offline mode loads everything from the lock file instead.
-    requirements = [] if offline else convert.collect_python_requirements(page_path, [], panel_version="auto")
+    # Every package is loaded by the worker (site_worker.js), none from panel's requirement list.
     with convert.set_resource_mode("cdn"):  # as convert_app does
         html_text, worker = convert.script_to_html(
-            page_path, requirements=requirements, runtime="pyodide-worker",
+            page_path, requirements=[], runtime="pyodide-worker",
             prerender=True, panel_version="auto", inline=False, compiled=False,
             css_resources=[f'<style type="text/css">\n{loading_css}\n</style>'])
     slug = Path(page_path).stem
+    html_text = html_text.replace("<head>", "<head>\n" + EARLY_WORKER.replace("{slug}", slug), 1)
     (Path(out_dir) / f"{slug}.html").write_text(html_text, encoding="utf-8")
     (Path(out_dir) / f"{slug}.js").write_text(worker, encoding="utf-8")
     return slug
@@ -449,26 +514,62 @@ a{{color:#0b5cad;text-decoration:none}}a:hover{{text-decoration:underline}}li{{m
 
 
 # --------------------------------------------------------------------------- the build
+# Hosts the default (CDN) build may name: Pyodide's CDN, Bokeh's and Panel's.
+CDN_HOSTS = ("cdn.jsdelivr.net", "cdn.bokeh.org", "cdn.holoviz.org")
+PYODIDE_CDN = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
+# What the CDN mode downloads from Pyodide's CDN, in bytes (for the loading bar's total only).
+CDN_SIZES = {"pyodide.asm.wasm": 8_647_684, "pyodide.asm.js": 1_074_322, "python_stdlib.zip": 2_423_989,
+             "pyodide-lock.json": 120_010, "numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl": 3_110_297}
+
+
+def pure_wheels(out_dir, cache, pyc):
+    """Every pure-Python package the pages need, slimmed (and precompiled with ``pyc``), in
+    ``out_dir``: {lock name: (version, wheel path)}. Includes the pure nh3 stand-in."""
+    wheels = {}
+    for pkg, version in PURE_PACKAGES.items():
+        version = version or metadata.version(pkg)
+        whl = pip_download(f"{pkg}=={version}", cache / "wheels")
+        drop = [re.compile(p.pattern.replace("{version}", re.escape(version)))
+                for p in WHEEL_DROP.get(norm(pkg), ())]
+        wheels[norm(pkg)] = (version, slim_wheel(whl, out_dir, drop, pyc))
+    for pkg, (version, folder) in SDIST_PURE_PACKAGES.items():
+        wheels[pkg] = (version, pure_wheel_from_sdist(pkg, version, folder, cache, out_dir, pyc))
+    # Panel's HTML cleaner nh3 is compiled (Rust); the site ships a pure-Python stand-in.
+    wheels["nh3"] = ("0.0.0+site", make_wheel(out_dir, "nh3", "0.0.0+site",
+                                              {"nh3.py": (ROOT / "scripts" / "site_nh3_shim.py").read_bytes()}))
+    return wheels
+
+
+def integrity(path):
+    """The Subresource Integrity string of a file (``sha256-<base64>``)."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(Path(path).read_bytes()).digest()).decode()
+
+
 def build(out, offline, pyodide_dist=None, pages=None, jobs=4):
+    """Build the site into ``out`` (see the module docstring); returns the worker's site config."""
     import bokeh
     import panel
     out = Path(out)
     cache = cache_dir()
     panel_version, bokeh_version = panel.__version__, bokeh.__version__
     pages = pages or [p for p in PAGES if (ROOT / p.path).exists()]
-    for p in PAGES:
-        if not (ROOT / p.path).exists():
-            log(f"skipping {p.path} (not written yet)")
     if not pages:
-        raise SystemExit("no page to build: none of the files in PAGES exists")
+        raise SystemExit("no page to build: app/pages/ holds no page")
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
+    pyc = pyc_python()
+    if pyc:
+        log(f"precompiling Python to bytecode with {pyc}")
+    else:
+        log("no python3.13 found: shipping .py sources (start-up is slower; set CNN_PYC_PYTHON)")
 
-    log("building the project's wheels (cnncore with its assets, app)")
+    # The same wheels in both modes: the site serves them itself (offline: with Pyodide).
     wheel_dir = out / ("pyodide" if offline else "wheels")
-    own = project_wheels(wheel_dir)
-    sizes, missing = {}, []
+    log("building the project's wheels (cnncore with its assets, app) and the pure-Python packages")
+    own = {norm(name): (whl.name.split("-")[1], whl) for name, whl in project_wheels(wheel_dir, pyc)}
+    pure = pure_wheels(wheel_dir, cache, pyc)
+    missing = []
 
     if offline:
         pyo = out / "pyodide"
@@ -476,50 +577,28 @@ def build(out, offline, pyodide_dist=None, pages=None, jobs=4):
         log(f"vendoring Pyodide {PYODIDE_VERSION} core from {core}")
         for name in ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"):
             shutil.copy2(core / name, pyo / name)
-        pyc = pyc_python()
         if pyc:
-            log(f"precompiling the standard library and packages to bytecode with {pyc}")
             with zipfile.ZipFile(core / "python_stdlib.zip") as zf:
                 std = {n: zf.read(n) for n in zf.namelist() if not n.endswith("/")}
             _write_zip(pyo / "python_stdlib.zip", to_pyc(std, pyc))
-        else:
-            log("no python3.13 found: shipping .py sources (start-up is slower; set CNN_PYC_PYTHON)")
         base_lock = json.loads((core / "pyodide-lock.json").read_text())
         lock = {"info": base_lock["info"], "packages": {}}
-        for pkg, version in PURE_PACKAGES.items():
-            version = version or metadata.version(pkg)
-            whl = pip_download(f"{pkg}=={version}", cache / "wheels")
-            drop = [re.compile(p.pattern.replace("{version}", re.escape(version)))
-                    for p in WHEEL_DROP.get(norm(pkg), ())]
-            slim = slim_wheel(whl, pyo, drop, pyc)
-            lock["packages"][norm(pkg)] = lock_entry(norm(pkg), version, slim)
-        for pkg, (version, folder) in SDIST_PURE_PACKAGES.items():
-            whl = pure_wheel_from_sdist(pkg, version, folder, cache, pyo, pyc)
-            lock["packages"][pkg] = lock_entry(pkg, version, whl)
+        for name, (version, whl) in {**pure, **own}.items():
+            lock["packages"][name] = lock_entry(name, version, whl, ["numpy"] if name in own else ())
         numpy = find_numpy(pyodide_dist)
         if numpy is None:
             missing.append("numpy")
             log("WARNING: no NumPy wasm wheel (give --pyodide-dist DIR or CNN_PYODIDE_NUMPY_WHEEL); "
                 "the site will say so instead of starting")
-        else:
-            shutil.copy2(numpy, pyo / numpy.name)
+        else:   # NumPy's own Python files precompiled too (its import is ~1 s from source)
+            whl = slim_wheel(numpy, pyo, pyc=pyc)
             entry = dict(base_lock["packages"]["numpy"])
-            entry.update(file_name=numpy.name, sha256=sha256(numpy))
+            entry.update(file_name=whl.name, sha256=sha256(whl))
             lock["packages"]["numpy"] = entry
-        nh3 = sorted(Path(pyodide_dist).glob("nh3-*wasm32.whl")) if pyodide_dist else []
-        if nh3:
-            shutil.copy2(nh3[-1], pyo / nh3[-1].name)
-            lock["packages"]["nh3"] = lock_entry("nh3", nh3[-1].name.split("-")[1], pyo / nh3[-1].name)
-        else:  # Panel's HTML cleaner is compiled; ship the pure-Python stand-in instead
-            shim = make_wheel(pyo, "nh3", "0.0.0+site",
-                              {"nh3.py": (ROOT / "scripts" / "site_nh3_shim.py").read_bytes()})
-            lock["packages"]["nh3"] = lock_entry("nh3", "0.0.0+site", shim)
-        for name, whl in own:
-            lock["packages"][name] = lock_entry(name, whl.name.split("-")[1], whl, ["numpy"])
         (pyo / "pyodide-lock.json").write_text(json.dumps(lock, indent=1, sort_keys=True))
-        for f in pyo.iterdir():
-            sizes[f.name] = f.stat().st_size
         packages = sorted(lock["packages"]) + missing
+        served = {f"./pyodide/{e['file_name']}": pyo / e["file_name"] for e in lock["packages"].values()}
+        wheels = []
         # Bokeh's JS and Panel's dist folder, served next to the pages.
         bokeh_js = Path(bokeh.__file__).parent / "server" / "static" / "js"
         (out / "bokeh").mkdir()
@@ -529,15 +608,25 @@ def build(out, offline, pyodide_dist=None, pages=None, jobs=4):
         shutil.copytree(dist, out / "panel-cdn" / panel_version / "dist",
                         ignore=shutil.ignore_patterns("*.map", "wheels", "dts", "panel.js", "panel.json", "lib", "bundled"))
     else:
-        packages = ["micropip", "numpy"]  # then micropip installs panel's requirements
+        # Pyodide and NumPy (compiled) from Pyodide's CDN, by its own lock file; the wheels above
+        # are loaded by URL from the site.
+        packages = ["numpy"]
+        served = {f"./wheels/{whl.name}": whl for _, whl in {**pure, **own}.values()}
+        wheels = sorted(served)
+    sizes = {Path(k).name: v.stat().st_size for k, v in served.items()}
+    if offline:
+        sizes.update({n: (out / "pyodide" / n).stat().st_size
+                      for n in ("pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")})
+    else:
+        sizes.update(CDN_SIZES)
 
     site_config = {
         "mode": "offline" if offline else "cdn",
-        "pyodideURL": "./pyodide/pyodide.js" if offline else
-        f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/pyodide.js",
-        "indexURL": "./pyodide/" if offline else None,
+        "pyodideURL": "./pyodide/pyodide.js" if offline else PYODIDE_CDN + "pyodide.js",
+        "indexURL": "./pyodide/" if offline else PYODIDE_CDN,
         "packages": packages,
-        "projectWheels": [] if offline else [f"./wheels/{w.name}" for _, w in own],
+        "wheels": wheels,
+        "prefetch": {url: integrity(path) for url, path in sorted(served.items())},
         "missing": missing,
         "sizes": sizes,
         "panelCdnRoot": "./panel-cdn/" if offline else None,
@@ -557,21 +646,30 @@ def build(out, offline, pyodide_dist=None, pages=None, jobs=4):
     shutil.copy2(Path(panel.__file__).parent / "dist" / "images" / "favicon.ico", out / "favicon.ico")
 
     table = url_table(offline, panel_version, bokeh_version)
-    for path in out.glob("*.html"):
-        path.write_text(rewrite_urls(path.read_text(encoding="utf-8"), table), encoding="utf-8")
-    for path in out.glob("*.js"):
+    for path in list(out.glob("*.html")) + list(out.glob("*.js")):
         path.write_text(rewrite_urls(path.read_text(encoding="utf-8"), table), encoding="utf-8")
     if offline:
         vendor_panel_bundled(out, panel_version)
-        problems = {str(p.relative_to(out)): sorted(outside_urls(p.read_text(encoding="utf-8", errors="replace")))
-                    for p in list(out.glob("*.html")) + list(out.glob("*.js")) + [out / "pyodide" / "pyodide-lock.json"]}
-        problems = {k: v for k, v in problems.items() if v}
-        if problems:
-            raise SystemExit(f"outside URLs left in the offline site: {json.dumps(problems, indent=1)}")
+    problems = site_url_problems(out, offline)
+    if problems:
+        raise SystemExit(f"URLs outside the allowed hosts in the site: {json.dumps(problems, indent=1)}")
     total = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     log(f"done: {out} ({total / 1e6:.1f} MB, {len(pages)} page(s), mode {site_config['mode']}"
         + (f", MISSING: {', '.join(missing)}" if missing else "") + ")")
     return site_config
+
+
+def site_url_problems(out, offline):
+    """{file: [URLs]} naming a host the site may not use: none offline, CDN_HOSTS in CDN mode."""
+    allowed = () if offline else CDN_HOSTS
+    files = list(out.glob("*.html")) + list(out.glob("*.js")) + list(out.glob("pyodide/*.json"))
+    problems = {}
+    for path in files:
+        bad = sorted(u for u in outside_urls(path.read_text(encoding="utf-8", errors="replace"))
+                     if urlsplit(u).hostname not in allowed)
+        if bad:
+            problems[str(path.relative_to(out))] = bad
+    return problems
 
 
 def main(argv=None):
@@ -583,7 +681,7 @@ def main(argv=None):
     parser.add_argument("--pages", nargs="*", help="build these page files instead of PAGES")
     parser.add_argument("--jobs", type=int, default=4)
     args = parser.parse_args(argv)
-    pages = [Page(p, Path(p).stem, Path(p).stem) for p in args.pages] if args.pages else None
+    pages = [Page(p, *page_title(Path(p).stem)) for p in args.pages] if args.pages else None
     build(args.out, args.offline, args.pyodide_dist, pages, args.jobs)
 
 

@@ -116,31 +116,44 @@
   showStage('pyodide')
 
   // ---- the worker and Panel's document syncing (as in Panel's pyodide_handler.js) ----
-  let pyodideWorker
-  try {
-    pyodideWorker = new Worker("./{{ name }}.js")
-  } catch (e) {
-    showError('worker', String(e))
-    return
+  // The worker was started by the first script in <head> (see EARLY_WORKER in
+  // scripts/build_site.py), so Python boots while the page's own scripts load; its first
+  // messages were kept in pyodideWorker.early and are handled below.
+  let pyodideWorker = window.CNN_WORKER
+  if (!pyodideWorker) {
+    try {
+      pyodideWorker = new Worker("./{{ name }}.js#" + encodeURIComponent(JSON.stringify(window.location)))
+    } catch (e) {
+      showError('worker', String(window.CNN_WORKER_ERROR || e))
+      return
+    }
   }
   pyodideWorker.onerror = function (e) { showError('worker', e.message || String(e)) }
   pyodideWorker.busy = false
   pyodideWorker.queue = []
   let patching = 0
 
+  // Changes made in the page go to the worker as one patch per JavaScript task (a stroke's
+  // end sets the stroke count and the picture: one message, one Python reaction), and while
+  // the worker is busy they wait, a newer change of the same property replacing the older.
+  let flushScheduled = false
   function send_change(jsdoc, event) {
-    if ((event.setter_id != null && event.setter_id == 'py') || (patching > 0)) {
-      return
-    } else if (pyodideWorker.busy && event.model && event.attr) {
-      const events = []
-      for (const old_event of pyodideWorker.queue) {
-        if (!(old_event.model === event.model && old_event.attr === event.attr)) events.push(old_event)
-      }
-      events.push(event)
-      pyodideWorker.queue = events
-      return
+    if ((event.setter_id != null && event.setter_id == 'py') || (patching > 0)) return
+    if (event.model && event.attr) {
+      pyodideWorker.queue = pyodideWorker.queue.filter(function (old) {
+        return !(old.model === event.model && old.attr === event.attr)
+      })
     }
-    const patch = jsdoc.create_json_patch([event])
+    pyodideWorker.queue.push(event)
+    if (!pyodideWorker.busy && !flushScheduled) {
+      flushScheduled = true
+      Promise.resolve().then(function () { flushScheduled = false; flush() })
+    }
+  }
+  function flush() {
+    if (pyodideWorker.busy || !pyodideWorker.queue.length) return
+    const patch = pyodideWorker.jsdoc.create_json_patch(pyodideWorker.queue)
+    pyodideWorker.queue = []
     pyodideWorker.busy = true
     pyodideWorker.postMessage({type: 'patch', patch: patch})
   }
@@ -149,14 +162,8 @@
     const msg = event.data
     const body = document.getElementsByTagName('body')[0]
     if (msg.type === 'idle') {
-      if (pyodideWorker.queue.length) {
-        const patch = pyodideWorker.jsdoc.create_json_patch(pyodideWorker.queue)
-        pyodideWorker.busy = true
-        pyodideWorker.queue = []
-        pyodideWorker.postMessage({type: 'patch', patch: patch})
-      } else {
-        pyodideWorker.busy = false
-      }
+      pyodideWorker.busy = false
+      flush()
     } else if (msg.type === 'stage') {
       showStage(msg.stage, msg.detail)
     } else if (msg.type === 'progress') {
@@ -176,6 +183,9 @@
       }
     }
   }
+
+  for (const event of pyodideWorker.early || []) pyodideWorker.onmessage(event)
+  pyodideWorker.early = []
 
   async function render(msg, body) {
     {

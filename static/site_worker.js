@@ -6,8 +6,9 @@
 //   {type: 'stage', stage, detail}                    what is happening now
 //   {type: 'error', code, detail}                     something could not be loaded
 // plus Panel's own 'render', 'patch' and 'idle' messages.
+// The page passes its own location (URL query, language) in this script's #fragment, so
+// the Python code sees `?lang=zh&...` and the browser's languages while the page is built.
 const SITE = {{ site_json }};
-const ENV_SPEC = [{{ env_spec }}];
 
 function post(msg) { self.postMessage(msg) }
 const T0 = performance.now()
@@ -19,18 +20,23 @@ class SiteError extends Error {
   constructor(code, detail) { super(`${code}: ${detail}`); this.code = code; this.detail = detail }
 }
 
+let PAGE_LOCATION = null
+try {
+  if (self.location.hash.length > 1) PAGE_LOCATION = JSON.parse(decodeURIComponent(self.location.hash.slice(1)))
+} catch (e) { console.warn('[site] no page location', e) }
+
 // Count the bytes of every download, so the page can show real progress.
 let loaded = 0
 const expected = Object.values(SITE.sizes || {}).reduce((a, b) => a + b, 0)
 const realFetch = self.fetch.bind(self)
-self.fetch = async (input, init) => {
+async function countingFetch(input, init) {
   const url = (typeof Request !== 'undefined' && input instanceof Request) ? input.url : String(input)
   const file = decodeURIComponent(url.split('?')[0].split('/').pop())
   let response
   try {
     response = await realFetch(input, init)
   } catch (e) {
-    throw new SiteError('network', url)
+    throw new SiteError('network', `${url} (${e})`)
   }
   if (!response.ok) throw new SiteError('http', `${url} (HTTP ${response.status})`)
   if (!response.body) return response
@@ -47,9 +53,152 @@ self.fetch = async (input, init) => {
   return new Response(stream, {status: response.status, statusText: response.statusText, headers: response.headers})
 }
 
+// The Python packages are downloaded at once, while Pyodide itself is still loading
+// (their integrity is checked as Pyodide would); Pyodide's requests for them are then
+// answered from these downloads.
+const prefetched = new Map()
+for (const [file, integrity] of Object.entries(SITE.prefetch || {})) {
+  const url = new URL(file, self.location).href
+  prefetched.set(url, countingFetch(url, {integrity: integrity}).then(async (r) => {
+    const body = await r.arrayBuffer()
+    return () => new Response(body, {status: r.status, statusText: r.statusText, headers: r.headers})
+  }))
+}
+self.fetch = async (input, init) => {
+  const url = (typeof Request !== 'undefined' && input instanceof Request) ? input.url : String(input)
+  const early = prefetched.get(new URL(url, self.location).href)
+  if (early) {
+    try { return (await early)() } catch (e) { console.warn('[site] prefetch failed, fetching again', url, e) }
+  }
+  return countingFetch(input, init)
+}
+
 function sendPatch(patch, buffers, msg_id) {
   self.postMessage({type: 'patch', patch: patch, buffers: buffers})
 }
+
+// Python run before the page's code: the page's URL and the browser's languages become
+// Panel's `pn.state.location` and the Accept-Language header (as `panel serve` gives them),
+// so a page built for `?lang=zh&view=train` is built that way at once, not re-labelled later.
+const PREPARE = `
+import json
+import panel.io.pyodide as _pyodide
+from panel.io.document import MockSessionContext, Request
+from panel.io.state import state
+from panel.util import edit_readonly
+
+_page = json.loads(cnn_page_location) if cnn_page_location else None
+_languages = cnn_languages
+
+
+class _PageSession(MockSessionContext):
+    @property
+    def request(self):
+        return Request(headers={"Accept-Language": _languages}, cookies={}, arguments={})
+
+
+_init_doc = _pyodide.init_doc
+
+
+def init_doc():
+    _init_doc()
+    doc = state.curdoc
+    doc._session_context = lambda: _PageSession(document=doc)
+    if _page and state.location is not None:
+        with edit_readonly(state.location):
+            state.location.param.update({k: v for k, v in _page.items() if k in state.location.param})
+
+
+_pyodide.init_doc = init_doc
+
+
+# Bokeh's document callbacks need its (Tornado) server; here they run on Pyodide's asyncio
+# loop, so pages written for panel serve (e.g. "train 100 ms after the page shows") work.
+import asyncio
+from bokeh.document import Document
+from panel.io.state import set_curdoc
+
+
+def _run_callback(doc, callback):
+    with set_curdoc(doc):
+        result = callback()
+    if asyncio.iscoroutine(result):
+        asyncio.ensure_future(result)
+
+
+def _add_timeout_callback(self, callback, timeout_milliseconds):
+    return asyncio.get_event_loop().call_later(timeout_milliseconds / 1000, _run_callback, self, callback)
+
+
+def _add_next_tick_callback(self, callback):
+    return asyncio.get_event_loop().call_soon(_run_callback, self, callback)
+
+
+Document.add_timeout_callback = _add_timeout_callback
+Document.add_next_tick_callback = _add_next_tick_callback
+`
+
+// Events the page's code made while it was built are already in the rendered document;
+// sent again after the render they would name models that no longer exist
+// (Bokeh: "reference ... isn't known").
+const FORGET_BUILD_EVENTS = `
+from panel.io.state import state as _state
+_state.curdoc.callbacks._held_events.clear()
+`
+
+// The link between the Python document and the page (in place of Panel's _link_docs_worker,
+// which posts one message per change): the changes one Python task makes (e.g. the reaction
+// to a stroke: a new picture, ten bars, a digit) go to the page as ONE patch, right after the
+// task, combined as Bokeh's hold("combine") does. Patches from the page are applied by a
+// function defined once, not by code compiled for every message.
+const LINK = `
+import asyncio
+import functools
+
+import js
+import pyodide.ffi
+from bokeh.document.callbacks import _combine_document_events
+from bokeh.events import DocumentReady
+from panel.io.pyodide import _convert_json_patch, _dict_converter, _process_document_events
+from panel.io.state import state
+
+
+class _Outbox:
+    def __init__(self, doc, send):
+        self.doc, self.send, self.events, self.scheduled = doc, send, [], False
+
+    def on_change(self, event):
+        if getattr(event, "setter", None) == "js":   # the page's own change: do not echo it
+            return
+        _combine_document_events(event, self.events)
+        if not self.scheduled:
+            self.scheduled = True
+            asyncio.get_event_loop().call_soon(self.flush)
+
+    def flush(self):
+        self.scheduled = False
+        events, self.events = self.events, []
+        if events:
+            patch, buffers = _process_document_events(self.doc, events)
+            self.send(pyodide.ffi.to_js(patch, dict_converter=_dict_converter),
+                      js.Map.new(js.Object.entries(pyodide.ffi.to_js(buffers))), None)
+
+
+def cnn_link(send):
+    global cnn_outbox
+    doc = state.curdoc
+    cnn_outbox = _Outbox(doc, send)
+    doc.on_change(cnn_outbox.on_change)
+    doc.unhold()
+    doc.on_event("document_ready", functools.partial(state._schedule_on_load, doc))
+    doc.callbacks.trigger_event(DocumentReady())
+    cnn_outbox.flush()
+
+
+def cnn_apply(patch):
+    state.curdoc.apply_json_patch(_convert_json_patch(patch), setter="js")
+    cnn_outbox.flush()
+`
 
 async function startApplication() {
   stage('pyodide')
@@ -66,33 +215,25 @@ async function startApplication() {
   stage('python-ready', version)
 
   if ((SITE.missing || []).includes('numpy')) throw new SiteError('numpy-missing', 'numpy')
+  const wheels = (SITE.wheels || []).map((w) => new URL(w, self.location).href)
   stage('packages', SITE.packages.join(', '))
   const failed = []
-  await self.pyodide.loadPackage(SITE.packages, {
+  await self.pyodide.loadPackage([...SITE.packages, ...wheels], {
     messageCallback: (m) => stage('packages', m),
     errorCallback: (m) => { failed.push(m); console.error(m) },
   })
   const notLoaded = SITE.packages.filter((p) => !(p in self.pyodide.loadedPackages))
-  if (notLoaded.length) {
-    throw new SiteError(notLoaded.includes('numpy') ? 'numpy-missing' : 'package', `${notLoaded.join(', ')}: ${failed.join(' | ')}`)
-  }
-  if (SITE.mode === 'cdn') {
-    const wheels = SITE.projectWheels.map((w) => new URL(w, self.location).href)
-    self.pyodide.globals.set('cnn_requirements', self.pyodide.toPy([...ENV_SPEC, ...wheels]))
-    try {
-      await self.pyodide.runPythonAsync(`
-        import micropip
-        await micropip.install(cnn_requirements)
-      `)
-    } catch (e) {
-      throw new SiteError('package', `${e}`.split('\n').slice(-2).join(' '))
-    }
+  if (notLoaded.length || failed.length) {
+    const code = notLoaded.includes('numpy') ? 'numpy-missing' : 'package'
+    throw new SiteError(code, `${notLoaded.join(', ')}: ${failed.join(' | ')}`)
   }
   if (SITE.panelCdnRoot) {
     self.pyodide.globals.set('cnn_cdn_root', new URL(SITE.panelCdnRoot, self.location).href)
     self.pyodide.runPython("import os; os.environ['PANEL_CDN_ROOT'] = cnn_cdn_root")
   }
   stage('starting')
+  self.pyodide.globals.set('cnn_page_location', PAGE_LOCATION ? JSON.stringify(PAGE_LOCATION) : '')
+  self.pyodide.globals.set('cnn_languages', (self.navigator.languages || [self.navigator.language || 'en']).join(','))
   // Pages may use __file__ (panel serve sets it); give them one inside Pyodide's file system.
   const slug = self.location.pathname.split('/').pop().replace(/\.js$/, '')
   self.pyodide.globals.set('__file__', SITE.appDir + slug + '.py')
@@ -100,11 +241,14 @@ async function startApplication() {
   self.pyodide.globals.set('__name__', 'bokeh_app_' + slug.replace(/\W/g, '_'))
   let result
   try {
+    await self.pyodide.runPythonAsync(PREPARE)
     result = await self.pyodide.runPythonAsync(`{{ code }}`)
+    self.pyodide.runPython(FORGET_BUILD_EVENTS)
   } catch (e) {
     // The traceback's last lines: where and why the page's Python code stopped.
     throw new SiteError('app', `${e}`.trim().split('\n').slice(-12).join('\n'))
   }
+  stage('rendering')
   const [docs_json, render_items, root_ids] = result
   self.postMessage({type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids})
 }
@@ -112,19 +256,18 @@ async function startApplication() {
 self.onmessage = async (event) => {
   const msg = event.data
   if (msg.type === 'rendered') {
-    self.pyodide.runPythonAsync(`
-    from panel.io.state import state
-    from panel.io.pyodide import _link_docs_worker
-
-    _link_docs_worker(state.curdoc, sendPatch, setter='js')
-    `)
-  } else if (msg.type === 'patch') {
-    self.pyodide.globals.set('patch', msg.patch)
     try {
-      await self.pyodide.runPythonAsync(`
-    from panel.io.pyodide import _convert_json_patch
-    state.curdoc.apply_json_patch(_convert_json_patch(patch), setter='js')
-    `)
+      self.pyodide.runPython(LINK)
+      self.pyodide.globals.get('cnn_link')(sendPatch)
+    } catch (e) {
+      console.error(e)
+      post({type: 'error', code: 'app', detail: `${e}`.trim().split('\n').slice(-12).join('\n')})
+    }
+  } else if (msg.type === 'patch') {
+    try {
+      self.pyodide.globals.get('cnn_apply')(msg.patch)
+    } catch (e) {
+      console.error('[site] a change from the page could not be applied', e)
     } finally {
       self.postMessage({type: 'idle'})
     }

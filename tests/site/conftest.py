@@ -2,11 +2,14 @@
 
 ``offline_site``        site built with ``build.sh --offline`` WITHOUT NumPy (as in CI).
 ``numpy_site``          the same with NumPy (skips unless $CNN_PYODIDE_NUMPY_WHEEL is set).
+``cdn_site``            the default build (CDN mode), checked statically and, with the CDN
+                        hosts answered from local files, in the browser.
 ``serve(folder)``       a static HTTP server on a free 127.0.0.1 port -> base URL.
 ``browser_page()``      a Chromium page that records requests, console lines and errors;
                         the test fails if a request leaves 127.0.0.1.
 Builds go to test-output/site-*/; downloads are cached in ~/.cache/cnn-playground.
 """
+import fcntl
 import functools
 import http.server
 import os
@@ -29,12 +32,24 @@ CHROMIUM_ARGS = [
 BOOT_TIMEOUT_MS = 180_000  # a cold Pyodide start on a slow 2-core CI machine
 
 
-def build_site(out, numpy_wheel=None):
+def build_site(out, numpy_wheel=None, offline=True):
+    """Run build.sh into ``out`` (one build at a time per folder, even across processes)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out.parent / f".{out.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _build_site(out, numpy_wheel, offline)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build_site(out, numpy_wheel, offline):
     env = {k: v for k, v in os.environ.items() if k not in ("CNN_PYODIDE_NUMPY_WHEEL", "CNN_PYODIDE_DIST")}
     if numpy_wheel:
         env["CNN_PYODIDE_NUMPY_WHEEL"] = numpy_wheel
     env["PYTHON"] = sys.executable
-    result = subprocess.run(["bash", str(ROOT / "build.sh"), "--offline", "--out", str(out)],
+    result = subprocess.run(["bash", str(ROOT / "build.sh"), *(["--offline"] if offline else []), "--out", str(out)],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, f"build.sh failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return Path(out), result.stdout
@@ -43,6 +58,12 @@ def build_site(out, numpy_wheel=None):
 @pytest.fixture(scope="session")
 def offline_site():
     return build_site(OUT / "site-offline-nonumpy")
+
+
+@pytest.fixture(scope="session")
+def cdn_site():
+    """The default build: Pyodide and NumPy from Pyodide's CDN, the wheels from the site."""
+    return build_site(OUT / "site-cdn", offline=False)
 
 
 @pytest.fixture(scope="session")

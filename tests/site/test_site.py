@@ -1,9 +1,11 @@
 """The static site: build.sh's output, its URL hygiene, and the pages in headless Chromium."""
 import json
+import os
 import re
 import sys
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -14,10 +16,30 @@ import build_site  # noqa: E402
 from .conftest import BOOT_TIMEOUT_MS  # noqa: E402
 
 STAGE = "document.documentElement.getAttribute('data-site-stage')"
+# One pytest-xdist worker runs them all (--dist loadgroup): the sites are built once, not per worker.
+pytestmark = pytest.mark.xdist_group("static-site")
 
 
-def built_pages():
-    return [p for p in build_site.PAGES if (ROOT / p.path).exists()]
+def built_pages(site):
+    """The slugs of the pages a built site lists in its index.html, in its order."""
+    return re.findall(r'<a href="\./([\w-]+)\.html">', (site / "index.html").read_text(encoding="utf-8"))
+
+
+def site_config(site, slug):
+    """The worker's site configuration (window.CNN_SITE) of one built page."""
+    text = (site / f"{slug}.js").read_text(encoding="utf-8")
+    return json.loads(re.search(r"^const SITE = (\{.*\});$", text, re.M).group(1))
+
+
+# --------------------------------------------------------------------------- the page list
+def test_pages_are_exactly_the_app_pages():
+    on_disk = sorted(p.stem for p in (ROOT / "app" / "pages").glob("*.py") if not p.stem.startswith("_"))
+    assert sorted(p.slug for p in build_site.discover_pages()) == on_disk
+    assert [p.path for p in build_site.PAGES] == [f"app/pages/{p.slug}.py" for p in build_site.PAGES]
+    assert build_site.PAGES[0].slug == "playground"
+    for page in build_site.discover_pages():
+        assert page.title_en != page.slug and page.title_zh != page.slug, f"{page.slug} has no title"
+        assert re.search(r"[\u4e00-\u9fff]", page.title_zh), page
 
 
 # --------------------------------------------------------------------------- fast unit tests
@@ -57,12 +79,12 @@ def test_make_wheel_is_pure_and_lists_its_files(tmp_path):
 def test_offline_build_has_every_page_and_asset(offline_site):
     site, log = offline_site
     assert "MISSING: numpy" in log
-    pages = built_pages()
-    assert pages, "no page of PAGES exists"
-    for page in pages:
-        assert (site / f"{page.slug}.html").is_file(), page
-        assert (site / f"{page.slug}.js").is_file(), page
-        assert f'href="./{page.slug}.html"' in (site / "index.html").read_text(encoding="utf-8")
+    pages = built_pages(site)
+    # every app page is in the site (a page added to app/pages/ while the tests run is not)
+    assert set(pages) >= {p.slug for p in build_site.discover_pages()}, pages
+    for slug in pages:
+        assert (site / f"{slug}.html").is_file(), slug
+        assert (site / f"{slug}.js").is_file(), slug
     for name in ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"):
         assert (site / "pyodide" / name).is_file(), name
     lock = json.loads((site / "pyodide" / "pyodide-lock.json").read_text())
@@ -73,10 +95,15 @@ def test_offline_build_has_every_page_and_asset(offline_site):
     assert {"panel", "bokeh", "cnncore", "pyyaml", "markupsafe"} <= set(lock["packages"])
     assert "numpy" not in lock["packages"]
     # Every script and stylesheet a page names is in the site.
-    for page in pages:
-        text = (site / f"{page.slug}.html").read_text(encoding="utf-8")
+    for slug in pages:
+        text = (site / f"{slug}.html").read_text(encoding="utf-8")
         for ref in re.findall(r'(?:src|href)="(\./[^"?#]+)"', text):
-            assert (site / ref.replace("%5E", "^")).is_file(), f"{page.slug}.html names missing {ref}"
+            assert (site / ref.replace("%5E", "^")).is_file(), f"{slug}.html names missing {ref}"
+    # The worker downloads what the lock lists, with the right integrity.
+    config = site_config(site, pages[0])
+    assert config["mode"] == "offline" and config["indexURL"] == "./pyodide/" and config["missing"] == ["numpy"]
+    for url, sri in config["prefetch"].items():
+        assert build_site.integrity(site / url) == sri, url
 
 
 @pytest.mark.slow
@@ -93,8 +120,14 @@ def test_shipped_wheels_are_pure_and_slim(offline_site):
     for whl in (site / "pyodide").glob("*.whl"):
         with zipfile.ZipFile(whl) as zf:
             names = zf.namelist()
-        assert not [n for n in names if n.endswith((".so", ".pyi")) or "__pycache__/" in n], whl.name
+        own = whl.name.startswith(("cnncore-", "cnn_playground_app-"))
+        assert not [n for n in names if n.endswith((".so", ".pyi")) or ("__pycache__/" in n and not own)], whl.name
         assert not [n for n in names if "/tests/" in n and not n.startswith(("cnncore", "app"))], whl.name
+        if own and build_site.pyc_python():   # the project's code: sources and their bytecode
+            sources = {n for n in names if n.endswith(".py")}
+            assert sources and all(
+                f"{n.rpartition('/')[0]}/__pycache__/{n.rpartition('/')[2][:-3]}.cpython-313.pyc" in names
+                for n in sources), whl.name
     panel_whl = next((site / "pyodide").glob("panel-*.whl"))
     with zipfile.ZipFile(panel_whl) as zf:
         assert not [n for n in zf.namelist() if n.startswith("panel/dist/bundled/")]
@@ -125,7 +158,7 @@ def test_without_numpy_the_page_says_so(offline_site, serve, browser_page, local
     site, _ = offline_site
     base = serve(site)
     page = browser_page(locale)
-    slug = built_pages()[0].slug
+    slug = built_pages(site)[0]
     _open(page, f"{base}/{slug}.html" + (f"?lang={lang}" if lang else ""))
     error = page.get_by_test_id("site-error")
     assert error.get_attribute("data-error") == "numpy-missing"
@@ -141,9 +174,12 @@ def test_without_numpy_the_page_says_so(offline_site, serve, browser_page, local
 def test_prerendered_page_paints_before_python(offline_site, serve, browser_page):
     site, _ = offline_site
     page = browser_page()
-    page.goto(f"{serve(site)}/{built_pages()[0].slug}.html")
+    page.goto(f"{serve(site)}/{built_pages(site)[0]}.html")
     page.wait_for_function("document.querySelectorAll('[data-root-id]').length > 0")
-    page.get_by_test_id("site-loading").wait_for()
+    # the loading bar over the prerendered page (or already the missing-NumPy box: the worker
+    # starts with the page's first script and may get there before this line)
+    page.locator("[data-testid=site-loading], [data-testid=site-error]").first.wait_for()
+    assert page.locator("[data-root-id]").count() > 0
 
 
 # --------------------------------------------------------------------------- with NumPy
@@ -163,8 +199,6 @@ def _stroke(page):
 @pytest.mark.e2e
 def test_draw_page_predicts_in_the_browser(numpy_site, serve, browser_page):
     site, _ = numpy_site
-    if not (site / "draw.html").exists():
-        pytest.skip("app/draw.py is not written yet")
     page = browser_page()
     _open(page, f"{serve(site)}/draw.html")
     assert page.evaluate(STAGE) == "ready", _error_text(page)
@@ -174,21 +208,166 @@ def test_draw_page_predicts_in_the_browser(numpy_site, serve, browser_page):
     _stroke(page)
     expect(prediction).not_to_have_text(before, timeout=60_000)  # locators pierce shadow DOM
     assert re.search(r"[0-9]", prediction.inner_text())
+    # a second stroke: the answer comes back as one patch (no "reference ... isn't known")
+    second = prediction.inner_text()
+    page.get_by_test_id("draw-canvas").focus()
+    page.keyboard.press("Delete")
+    expect(prediction).to_have_text("", timeout=60_000)
+    _stroke(page)
+    expect(prediction).to_have_text(second, timeout=60_000)
     assert not page.recorder.failed, page.recorder.failed
+    assert not page.recorder.errors, page.recorder.errors
 
 
 @pytest.mark.slow
 @pytest.mark.e2e
 def test_pages_switch_and_speak_chinese(numpy_site, serve, browser_page):
+    """Every page is listed; the last one starts; ?lang=zh and a Chinese browser build the page in
+    Chinese at once (the worker knows the page's URL and languages before the page is built)."""
     site, _ = numpy_site
     base = serve(site)
     page = browser_page("zh-CN")
     page.goto(f"{base}/index.html")
     links = page.get_by_test_id("page-list").locator("a")
-    assert links.count() == len(built_pages())
+    assert links.count() == len(built_pages(site))
     href = links.last.get_attribute("href")
-    _open(page, f"{base}/{href.lstrip('./')}")
+    _open(page, f"{base}/{href.removeprefix('./')}")
     assert page.evaluate(STAGE) == "ready", _error_text(page)
-    _open(page, f"{base}/{built_pages()[0].slug}.html?lang=zh")
-    assert page.evaluate(STAGE) == "ready"
-    assert re.search(r"[\u4e00-\u9fff]", page.locator("body").inner_text())
+    from playwright.sync_api import expect
+    zh_draw, en_draw = build_site.page_title("draw")[1], build_site.page_title("draw")[0]
+    for url in (f"{base}/playground.html?lang=zh&view=conv", f"{base}/playground.html?view=conv"):
+        _open(page, url)   # the second: no ?lang, the browser's language (zh-CN)
+        assert page.evaluate(STAGE) == "ready", _error_text(page)
+        expect(page.get_by_role("button", name="手写识别")).to_be_visible(timeout=30_000)
+        assert page.get_by_role("button", name=en_draw).count() == 0
+        assert zh_draw == "手写识别"
+    assert not page.recorder.errors, page.recorder.errors
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_lecture_mode_in_the_static_site(numpy_site, serve, browser_page):
+    site, _ = numpy_site
+    page = browser_page()
+    page.goto(f"{serve(site)}/draw.html?embed=1&theme=projector&brush=30")
+    # the header is hidden before Python starts (a class set by the page's first script)
+    page.wait_for_function("document.documentElement.classList.contains('cnn-embed')")
+    from playwright.sync_api import expect
+    expect(page.locator("#header")).to_be_hidden()
+    page.wait_for_function(f"['ready', 'error'].includes({STAGE})", timeout=BOOT_TIMEOUT_MS)
+    assert page.evaluate(STAGE) == "ready", _error_text(page)
+    expect(page.get_by_text("What happens here")).to_be_hidden(timeout=30_000)   # no explanation
+    expect(page.get_by_test_id("draw-canvas")).to_be_visible()
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 22
+    assert not page.recorder.errors, page.recorder.errors
+
+
+# --------------------------------------------------------------------------- the CDN build
+@pytest.mark.slow
+def test_cdn_build_names_only_the_allowed_cdns(cdn_site):
+    site, log = cdn_site
+    assert "mode cdn" in log
+    assert not (site / "pyodide").exists()          # Pyodide itself is not vendored
+    assert not build_site.site_url_problems(site, offline=False)
+    hosts = set()
+    for f in list(site.glob("*.html")) + list(site.glob("*.js")):
+        hosts |= {urlsplit(u).hostname for u in build_site.outside_urls(f.read_text(encoding="utf-8"))}
+    assert hosts <= set(build_site.CDN_HOSTS), hosts
+    assert "cdn.jsdelivr.net" in hosts
+    slugs = built_pages(site)
+    assert set(slugs) == {p.slug for p in build_site.discover_pages()}
+    for slug in slugs:
+        config = site_config(site, slug)
+        assert config["mode"] == "cdn"
+        assert config["pyodideURL"] == f"https://cdn.jsdelivr.net/pyodide/v{build_site.PYODIDE_VERSION}/full/pyodide.js"
+        assert config["indexURL"] == f"https://cdn.jsdelivr.net/pyodide/v{build_site.PYODIDE_VERSION}/full/"
+        assert config["packages"] == ["numpy"]     # NumPy by loadPackage, from the CDN's lock
+        names = {Path(w).name.split("-")[0].lower() for w in config["wheels"]}
+        assert {"panel", "bokeh", "param", "cnncore", "cnn_playground_app", "nh3", "pyyaml", "markupsafe"} <= names
+        for url in config["wheels"]:
+            assert url.startswith("./wheels/") and (site / url).is_file(), url
+            assert build_site.integrity(site / url) == config["prefetch"][url]
+    # The CDN's lock (shipped in the npm package) names NumPy 2.2.5 for this Pyodide.
+    core = Path(os.environ.get("CNN_PYODIDE_DIR", "/nonexistent"))
+    for lock_path in (core / "pyodide-lock.json", core / "node_modules" / "pyodide" / "pyodide-lock.json"):
+        if lock_path.is_file():
+            assert json.loads(lock_path.read_text())["packages"]["numpy"]["version"] == "2.2.5"
+
+
+def _local_cdn(core, numpy_wheel):
+    """Answers for the CDN hosts from local files: Pyodide's npm package (its lock naming the local
+    NumPy wheel's hash), NumPy's wheel, Bokeh's and Panel's JS/CSS from the installed packages."""
+    import bokeh
+    import panel
+    lock = json.loads((core / "pyodide-lock.json").read_text())
+    lock["packages"]["numpy"]["sha256"] = build_site.sha256(numpy_wheel)
+    pyodide_prefix = f"https://cdn.jsdelivr.net/pyodide/v{build_site.PYODIDE_VERSION}/full/"
+    bokeh_js = Path(bokeh.__file__).parent / "server" / "static" / "js"
+    panel_prefix = f"https://cdn.holoviz.org/panel/{panel.__version__}/dist/"
+    panel_dist = Path(panel.__file__).parent / "dist"
+
+    def answer(url):
+        path = urlsplit(url).path
+        if url.startswith(pyodide_prefix):
+            name = url[len(pyodide_prefix):].split("?")[0]
+            if name == "pyodide-lock.json":
+                return json.dumps(lock).encode(), "application/json"
+            if name == lock["packages"]["numpy"]["file_name"]:
+                return Path(numpy_wheel).read_bytes(), "application/octet-stream"
+            if (core / name).is_file():
+                kind = "application/wasm" if name.endswith(".wasm") else "text/javascript"
+                return (core / name).read_bytes(), kind
+        elif url.startswith("https://cdn.bokeh.org/bokeh/release/"):
+            name = re.sub(r"-\d+\.\d+\.\d+(\.min\.js)$", r"\1", path.rsplit("/", 1)[1])
+            if (bokeh_js / name).is_file():
+                return (bokeh_js / name).read_bytes(), "text/javascript"
+        elif url.startswith(panel_prefix):
+            rel = url[len(panel_prefix):].split("?")[0].replace("%5E", "^")
+            if (panel_dist / rel).is_file():
+                kind = "text/css" if rel.endswith(".css") else "text/javascript"
+                return (panel_dist / rel).read_bytes(), kind
+        return None
+    return answer
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_cdn_build_runs_with_the_cdns_answered_locally(cdn_site, serve, chromium):
+    """The default build in the browser, the CDN hosts answered from local copies of the same
+    files (this machine has no internet): the draw page starts and predicts."""
+    core = Path(os.environ.get("CNN_PYODIDE_DIR", "/nonexistent"))
+    core = core if (core / "pyodide.asm.wasm").is_file() else core / "node_modules" / "pyodide"
+    wheel = os.environ.get("CNN_PYODIDE_NUMPY_WHEEL")
+    if not (core / "pyodide.asm.wasm").is_file() or not wheel or not Path(wheel).is_file():
+        pytest.skip("needs CNN_PYODIDE_DIR (npm pyodide@0.29.3) and CNN_PYODIDE_NUMPY_WHEEL")
+    site, _ = cdn_site
+    answer, unanswered, requested = _local_cdn(core, wheel), [], []
+    context = chromium.new_context(viewport={"width": 1400, "height": 950})
+    context.set_default_timeout(20_000)
+
+    def route(r):
+        requested.append(r.request.url)
+        found = answer(r.request.url)
+        if found is None:
+            unanswered.append(r.request.url)
+            r.abort()
+        else:
+            r.fulfill(status=200, body=found[0], content_type=found[1],
+                      headers={"Access-Control-Allow-Origin": "*"})
+    blocked = []   # (Playwright tries the routes registered last first)
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1)"),
+                  lambda r: (blocked.append(r.request.url), r.abort()))
+    for host in build_site.CDN_HOSTS:
+        context.route(f"https://{host}/**", route)
+    page = context.new_page()
+    try:
+        _open(page, f"{serve(site)}/draw.html")
+        assert page.evaluate(STAGE) == "ready", _error_text(page)
+        from playwright.sync_api import expect
+        _stroke(page)
+        expect(page.get_by_test_id("prediction")).to_have_text(re.compile(r"^[0-9]$"), timeout=60_000)
+    finally:
+        context.close()
+    assert not unanswered, unanswered
+    assert not blocked, blocked
+    assert any(u.endswith("numpy-2.2.5-cp313-cp313-pyodide_2025_0_wasm32.whl") for u in requested)
