@@ -28,12 +28,16 @@ def page(target, subtitle_key="app_subtitle"):
     ``embed=1`` hides the header; the views hide their own parts.
     """
     mode = lecture_mode()
+    # the subtitle ends with "…" when the header has no room for it (the title, the Embed button
+    # and the language switch take about 900 px)
     subtitle = pn.pane.HTML("", styles={"color": "#fff", "font-size": "17px"}, margin=(14, 10))
     embed = EmbedButton(title_key=subtitle_key, lang=target.lang,
                         size=getattr(target, "embed_size", None) or (1100, 760))
 
     def relabel(*_):
-        subtitle.object = html.escape(t(subtitle_key, target.lang))
+        text = html.escape(t(subtitle_key, target.lang))
+        subtitle.object = (f'<div title="{text}" style="white-space: nowrap; overflow: hidden; '
+                           f'text-overflow: ellipsis; max-width: max(8em, calc(100vw - 920px))">{text}</div>')
         embed.lang = target.lang
 
     target.param.watch(relabel, "lang")

@@ -230,7 +230,7 @@ class EmbedButton(pn.viewable.Viewer):
         self.title_key, self.size = title_key, size
         self.location = location if location is not None else pn.state.location
         self.button = pn.widgets.Toggle(
-            value=False, color="light", variant="outline", margin=(8, 6), width=120,
+            value=False, color="light", variant="outline", margin=(8, 6), width=110,
             css_classes=["cnn-embed-button"], stylesheets=[".bk-btn { font-size: 16px; }"])
         self.heading = pn.pane.HTML("", margin=(4, 10, 0, 10))
         self.area = pn.widgets.TextAreaInput(value="", rows=3, sizing_mode="stretch_width", max_length=5000,
