@@ -12,11 +12,13 @@ except ImportError:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests (tests/e2e, tests/site) run one after another on one xdist worker, while
-    the other workers run the rest: two Chromiums and two page builds at once on a 2-core
-    machine make timing-sensitive pages flaky."""
+    """Browser tests run one after another on one xdist worker per folder, while the other
+    workers run the rest: several Chromiums and page builds at once on a 2-core machine make
+    timing-sensitive pages flaky. tests/e2e and tests/site each start their own Playwright,
+    and Playwright's sync API allows one per process, so the two folders get separate workers."""
     import pytest
     for item in items:
         parts = item.path.parts
-        if "e2e" in parts or "site" in parts:
-            item.add_marker(pytest.mark.xdist_group("browser"))
+        for folder in ("e2e", "site"):
+            if folder in parts:
+                item.add_marker(pytest.mark.xdist_group(f"browser-{folder}"))
