@@ -9,7 +9,7 @@ from app.views import train_strings  # noqa: F401  (registers the texts)
 
 pytestmark = pytest.mark.e2e
 
-TINY = dict(model="custom", arch="c4k3p1-relu-max2-max2", subset=1000, batch_size=8, epochs=20)
+TINY = dict(model="custom", arch="c4k3p1-relu-max2-max2", subset=4000, batch_size=8, epochs=20)  # long enough to pause
 AT_LEAST_3 = re.compile(r"^([3-9]|\d{2,})$")
 
 
