@@ -136,6 +136,24 @@ def _add_next_tick_callback(self, callback):
 
 Document.add_timeout_callback = _add_timeout_callback
 Document.add_next_tick_callback = _add_next_tick_callback
+
+
+# Panel's periodic callbacks (training loops, animations) run again at once when a call took
+# longer than the period, without returning to the browser: the worker then never reads the
+# page's messages (Pause, Stop) nor sends its own. Here every call is followed by a real pause
+# (at least a turn of the browser's event loop).
+import time
+from panel.io.callbacks import PeriodicCallback
+
+
+async def _async_repeat(self, func):
+    while True:
+        start = time.monotonic()
+        await func()
+        await asyncio.sleep(max(self.period / 1000 - (time.monotonic() - start), 0))
+
+
+PeriodicCallback._async_repeat = _async_repeat
 `
 
 // Events the page's code made while it was built are already in the rendered document;
@@ -184,7 +202,9 @@ class _Outbox:
                       js.Map.new(js.Object.entries(pyodide.ffi.to_js(buffers))), None)
 
 
-def cnn_link(send):
+# Both run as coroutines on Pyodide's event loop (called from JavaScript they return a Promise),
+# so code they trigger finds a running loop (Panel's periodic callbacks start only then).
+async def cnn_link(send):
     global cnn_outbox
     doc = state.curdoc
     cnn_outbox = _Outbox(doc, send)
@@ -195,7 +215,7 @@ def cnn_link(send):
     cnn_outbox.flush()
 
 
-def cnn_apply(patch):
+async def cnn_apply(patch):
     state.curdoc.apply_json_patch(_convert_json_patch(patch), setter="js")
     cnn_outbox.flush()
 `
@@ -258,14 +278,14 @@ self.onmessage = async (event) => {
   if (msg.type === 'rendered') {
     try {
       self.pyodide.runPython(LINK)
-      self.pyodide.globals.get('cnn_link')(sendPatch)
+      await self.pyodide.globals.get('cnn_link')(sendPatch)
     } catch (e) {
       console.error(e)
       post({type: 'error', code: 'app', detail: `${e}`.trim().split('\n').slice(-12).join('\n')})
     }
   } else if (msg.type === 'patch') {
     try {
-      self.pyodide.globals.get('cnn_apply')(msg.patch)
+      await self.pyodide.globals.get('cnn_apply')(msg.patch)
     } catch (e) {
       console.error('[site] a change from the page could not be applied', e)
     } finally {

@@ -246,6 +246,29 @@ def test_pages_switch_and_speak_chinese(numpy_site, serve, browser_page):
 
 @pytest.mark.slow
 @pytest.mark.e2e
+def test_training_runs_and_pauses_in_the_browser(numpy_site, serve, browser_page):
+    """The training loop (a periodic callback) leaves the worker free to update the page and
+    to hear the Pause button."""
+    site, _ = numpy_site
+    page = browser_page()
+    _open(page, f"{serve(site)}/train.html?model=lenet5&subset=4000&epochs=20")
+    assert page.evaluate(STAGE) == "ready", _error_text(page)
+    from playwright.sync_api import expect
+    step = page.get_by_test_id("train-step")
+    page.get_by_role("button", name=re.compile("Start")).click()
+    expect(step).to_have_attribute("data-steps", re.compile(r"^[1-9]\d*$"), timeout=60_000)
+    first = int(step.get_attribute("data-steps"))
+    expect(step).not_to_have_attribute("data-steps", str(first), timeout=30_000)   # it goes on
+    page.get_by_role("button", name=re.compile("Pause")).click()
+    expect(page.get_by_test_id("train-status")).to_have_attribute("data-status", "paused", timeout=30_000)
+    paused = step.get_attribute("data-steps")
+    page.wait_for_timeout(1500)
+    assert step.get_attribute("data-steps") == paused
+    assert not page.recorder.errors, page.recorder.errors
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
 def test_lecture_mode_in_the_static_site(numpy_site, serve, browser_page):
     site, _ = numpy_site
     page = browser_page()
