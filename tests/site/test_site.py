@@ -16,8 +16,6 @@ import build_site  # noqa: E402
 from .conftest import BOOT_TIMEOUT_MS  # noqa: E402
 
 STAGE = "document.documentElement.getAttribute('data-site-stage')"
-# One pytest-xdist worker runs them all (--dist loadgroup): the sites are built once, not per worker.
-pytestmark = pytest.mark.xdist_group("static-site")
 
 
 def built_pages(site):
