@@ -131,24 +131,6 @@ def panel_app(_servers):
     return start
 
 
-@pytest.fixture(scope="session")
-def chromium_browser():
-    """Debian's Chromium, driven by Playwright's sync API (one per test session)."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        _no_browser("chromium is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _no_browser("the playwright Python package is not installed")
-    from playwright.sync_api import expect
-    expect.set_options(timeout=EXPECT_TIMEOUT)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 class _Recorder:
     """Every request a page makes, and every uncaught error it throws."""
 

@@ -102,18 +102,9 @@ def _no_browser(reason):
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    executable = shutil.which("chromium")
-    if executable is None:
-        _no_browser("chromium is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _no_browser("the playwright Python package is not installed")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+def chromium(chromium_browser):
+    """The session's one Chromium (tests/conftest.py): Playwright's sync API allows one per process."""
+    return chromium_browser
 
 
 class Recorder:
