@@ -90,6 +90,15 @@ class View(pn.viewable.Viewer):
     def relabel(self):
         """Set every text to the current ``lang`` (subclasses)."""
 
+    def _refresh_models(self):
+        """Offer the session's models (``registry.keys``) in a view's ``model`` param and picker.
+
+        Views with a ``model`` param and a ``model_select`` widget call this when a model is
+        registered (e.g. one trained in the Train view).
+        """
+        self.param.model.objects = list(self.registry.keys)
+        self.model_select.options = self.registry.options(self.lang)
+
     # -- errors ------------------------------------------------------------
     @contextlib.contextmanager
     def guard(self):

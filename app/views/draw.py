@@ -111,10 +111,6 @@ class DrawView(View):
         self.brush_slider.value = self.brush
         self.canvas.brush_width = self.brush
 
-    def _refresh_models(self):
-        self.param.model.objects = list(self.registry.keys)
-        self.model_select.options = self.registry.options(self.lang)
-
     def _show_untrained_note(self):
         entry = self.registry.entry(self.model)
         self.untrained_note.visible = not entry.pretrained

@@ -351,10 +351,6 @@ class EquivarianceLab(View):
             self._update_sweep()
             self._render()
 
-    def _refresh_models(self):
-        self.param.model.objects = list(self.registry.keys)
-        self.model_select.options = self.registry.options(self.lang)
-
     # -- layout --------------------------------------------------------------------
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))

@@ -511,10 +511,6 @@ class GradientsLab(View):
         self._render_conv()
         self._render_fd()
 
-    def _refresh_models(self):
-        self.param.model.objects = list(self.registry.keys)
-        self.model_select.options = self.registry.options(self.lang)
-
     # -- layout -----------------------------------------------------------------------------
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))

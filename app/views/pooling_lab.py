@@ -611,10 +611,6 @@ class PoolingLab(View):
         self._render_activation()
         self._render_stats()
 
-    def _refresh_models(self):
-        self.param.model.objects = list(self.registry.keys)
-        self.model_select.options = self.registry.options(self.lang)
-
     # -- layout --------------------------------------------------------------------
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
