@@ -39,18 +39,22 @@ async function countingFetch(input, init) {
     throw new SiteError('network', `${url} (${e})`)
   }
   if (!response.ok) throw new SiteError('http', `${url} (HTTP ${response.status})`)
-  if (!response.body) return response
-  const reader = response.body.getReader()
-  const stream = new ReadableStream({
-    async pull(controller) {
-      const {done, value} = await reader.read()
-      if (done) { controller.close(); return }
-      loaded += value.byteLength
-      post({type: 'progress', file: file, loaded: loaded, total: expected})
-      controller.enqueue(value)
+  // Bytes are counted on a clone: the response itself goes on untouched, so the browser
+  // still knows where it came from (a streamed pyodide.asm.wasm is compiled only once and
+  // then taken from the browser's code cache on later visits).
+  if (response.body) {
+    const counter = response.clone().body.getReader()
+    const count = async () => {
+      for (;;) {
+        const {done, value} = await counter.read()
+        if (done) return
+        loaded += value.byteLength
+        post({type: 'progress', file: file, loaded: loaded, total: expected})
+      }
     }
-  })
-  return new Response(stream, {status: response.status, statusText: response.statusText, headers: response.headers})
+    count().catch(() => {})
+  }
+  return response
 }
 
 // The Python packages are downloaded at once, while Pyodide itself is still loading
