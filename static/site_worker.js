@@ -171,11 +171,13 @@ _state.curdoc.callbacks._held_events.clear()
 // The link between the Python document and the page (in place of Panel's _link_docs_worker,
 // which posts one message per change): the changes one Python task makes (e.g. the reaction
 // to a stroke: a new picture, ten bars, a digit) go to the page as ONE patch, right after the
-// task, combined as Bokeh's hold("combine") does. Patches from the page are applied by a
-// function defined once, not by code compiled for every message.
+// task, combined as Bokeh's hold("combine") does, without the changes to models the page no
+// longer has (app/site_link.py). Patches from the page are applied by a function defined
+// once, not by code compiled for every message.
 const LINK = `
 import asyncio
 import functools
+import json
 
 import js
 import pyodide.ffi
@@ -184,10 +186,12 @@ from bokeh.events import DocumentReady
 from panel.io.pyodide import _convert_json_patch, _dict_converter, _process_document_events
 from panel.io.state import state
 
+from app.site_link import PageModels
+
 
 class _Outbox:
-    def __init__(self, doc, send):
-        self.doc, self.send, self.events, self.scheduled = doc, send, [], False
+    def __init__(self, doc, send, page):
+        self.doc, self.send, self.page, self.events, self.scheduled = doc, send, page, [], False
 
     def on_change(self, event):
         if getattr(event, "setter", None) == "js":   # the page's own change: do not echo it
@@ -200,18 +204,23 @@ class _Outbox:
     def flush(self):
         self.scheduled = False
         events, self.events = self.events, []
-        if events:
-            patch, buffers = _process_document_events(self.doc, events)
+        if not events:
+            return
+        patch, buffers = _process_document_events(self.doc, events)
+        dropped = self.page.filter(patch, buffers)
+        if dropped:
+            js.console.debug(f"[site] {len(dropped)} change(s) to models no longer on the page not sent")
+        if patch["events"]:
             self.send(pyodide.ffi.to_js(patch, dict_converter=_dict_converter),
                       js.Map.new(js.Object.entries(pyodide.ffi.to_js(buffers))), None)
 
 
 # Both run as coroutines on Pyodide's event loop (called from JavaScript they return a Promise),
 # so code they trigger finds a running loop (Panel's periodic callbacks start only then).
-async def cnn_link(send):
+async def cnn_link(send, docs_json):
     global cnn_outbox
     doc = state.curdoc
-    cnn_outbox = _Outbox(doc, send)
+    cnn_outbox = _Outbox(doc, send, PageModels(json.loads(docs_json)))
     doc.on_change(cnn_outbox.on_change)
     doc.unhold()
     doc.on_event("document_ready", functools.partial(state._schedule_on_load, doc))
@@ -223,6 +232,8 @@ async def cnn_apply(patch):
     state.curdoc.apply_json_patch(_convert_json_patch(patch), setter="js")
     cnn_outbox.flush()
 `
+
+let RENDERED_DOCS_JSON = '{}'   // what the page is first built from
 
 async function startApplication() {
   stage('pyodide')
@@ -274,6 +285,7 @@ async function startApplication() {
   }
   stage('rendering')
   const [docs_json, render_items, root_ids] = result
+  RENDERED_DOCS_JSON = docs_json
   self.postMessage({type: 'render', docs_json: docs_json, render_items: render_items, root_ids: root_ids})
 }
 
@@ -282,7 +294,7 @@ self.onmessage = async (event) => {
   if (msg.type === 'rendered') {
     try {
       self.pyodide.runPython(LINK)
-      await self.pyodide.globals.get('cnn_link')(sendPatch)
+      await self.pyodide.globals.get('cnn_link')(sendPatch, RENDERED_DOCS_JSON)
     } catch (e) {
       console.error(e)
       post({type: 'error', code: 'app', detail: `${e}`.trim().split('\n').slice(-12).join('\n')})
