@@ -5,9 +5,9 @@ ResNet 2015) says what each network brought; for the chosen one the
 *cost ledger* of ``cnncore.inspect.summary`` (built on a model made inside
 ``cnncore.nn.init.meta()``, see :mod:`app.components.arch_ledger`):
 
-* a sortable table of every layer (parameters, multiply-accumulates,
-  activation bytes, bytes kept for backward, the parameters of an
-  equivalent fully-connected layer) and the totals;
+* a table of every layer (parameters, multiply-accumulates, activation
+  bytes, bytes kept for backward, the parameters of an equivalent
+  fully-connected layer), sortable by cost, and the totals;
 * bar charts of the three costs per layer, the compute bottleneck in
   orange, and each layer type's share;
 * where the memory goes for a chosen batch size (weights vs activations),
@@ -16,37 +16,33 @@ ResNet 2015) says what each network brought; for the chosen one the
   layer's (log scale);
 * all architectures on one log-log chart of parameters vs MACs.
 
-State in the URL: ``arch`` (a ``CLASSIC_MODELS`` name) and ``batch`` (1-4096).
+State in the URL: ``arch`` (a ``CLASSIC_MODELS`` name), ``batch`` (1-4096) and ``sort``
+(``order``, ``params``, ``macs`` or ``activation_bytes``: the ledger table's order).
 
 Page hooks for tests: ``data-testid="arch-totals"`` (with ``data-arch``,
 ``data-params``, ``data-macs``, ``data-act``), ``"arch-bottleneck"``,
-``"arch-memory"``, ``"arch-sharing"``, ``"arch-compare-table"``.
+``"arch-memory"``, ``"arch-sharing"``, ``"arch-ledger"`` (the table, with ``data-sort``
+and ``data-rows``), ``"arch-compare-table"``.
 """
 import html
 
 import numpy as np
 import panel as pn
 import param
-from bokeh.models.widgets.tables import NumberFormatter
 
 from . import architectures_lab_strings  # noqa: F401  (registers the texts)
 from ..components.arch_ledger import (BATCH_SIZES, DEFAULT_ARCH, DISPLAY_NAMES, FAMILIES, classic_models,
                                       comparison, conv_sharing, family_of, ledger, ledger_rows, memory_split,
                                       memory_sweep)
+from ..components.arch_table import SORT_COLUMNS, TABLE_COLUMNS, ledger_columns, ledger_table
 from ..components.arch_plots import MB, ComparisonPlot, KindShares, LayerProfile, MemoryBars, MemorySweep, SharingPlot
 from ..components.lab_common import UrlInteger, html_table
 from ..theme import ACCENT, HIGHLIGHT, TEXT, card_css
 from .base import View
 
-__all__ = ["ArchitecturesLab", "TABLE_COLUMNS", "human_count", "human_bytes", "ledger_frame"]
+__all__ = ["ArchitecturesLab", "TABLE_COLUMNS", "human_count", "human_bytes"]
 
 MAX_BATCH = 4096
-# Ledger table columns: data column -> title key.
-TABLE_COLUMNS = {"order": "archlab_col_index", "name": "archlab_col_name", "kind": "archlab_col_kind",
-                 "detail": "archlab_col_detail", "output": "archlab_col_output", "params": "archlab_col_params",
-                 "macs": "archlab_col_macs", "activation_bytes": "archlab_col_act",
-                 "saved_bytes": "archlab_col_saved", "fc_params": "archlab_col_fc"}
-NUMBER_COLUMNS = ("params", "macs", "activation_bytes", "saved_bytes", "fc_params")
 
 # (No "\," in formulas: Markdown would eat the backslash before KaTeX sees it.)
 PARAMS_FORMULA = r"$$P_{\text{conv}} = C_{\text{out}} \cdot (C_{\text{in}} \cdot k_h k_w + 1)$$"
@@ -97,39 +93,27 @@ def _share(part, whole):
     return f"{100.0 * part / whole:.1f} %" if whole else "—"
 
 
-def ledger_frame(result):
-    """The ledger of ``result`` (a ``Summary``) as a pandas DataFrame with :data:`TABLE_COLUMNS`."""
-    import pandas as pd
-    columns = ledger_rows(result)
-    columns["order"] = columns.pop("index")     # a column named "index" would be taken for the table's index
-    return pd.DataFrame(columns)[list(TABLE_COLUMNS)]
-
-
-def _mark_bottleneck(frame):
-    """Table styles: the row(s) with the most MACs (the ledger's bottleneck) on an orange background."""
-    import pandas as pd
-    hot = frame["macs"] == frame["macs"].max()
-    return pd.DataFrame([["background-color: #FFE8B8; font-weight: 600" if h else "" for _ in frame.columns]
-                         for h in hot], index=frame.index, columns=frame.columns)
-
-
 class ArchitecturesLab(View):
     """The classic architectures lab (see the module docstring).
 
     Outputs for tests: ``result`` (the ``Summary`` of ``arch`` for one image),
-    ``batch_result`` (for ``batch`` images), ``table`` (the Tabulator),
+    ``batch_result`` (for ``batch`` images), ``ledger`` (the table's columns: data column ->
+    list, in layer order), ``table`` (its HTML pane), ``table_titles``,
     ``profile``, ``kinds``, ``memory_bars``, ``sweep``, ``sharing``, ``compare``.
     """
 
     arch = param.Selector(default=DEFAULT_ARCH, objects=list(classic_models()),
                           doc="The architecture (a cnncore.models.CLASSIC_MODELS name).")
     batch = UrlInteger(default=32, bounds=(1, MAX_BATCH), doc="Images in a batch, for the memory chart.")
+    sort = param.Selector(default="order", objects=list(SORT_COLUMNS),
+                          doc="The ledger table's order: layer order, or a cost, largest first.")
 
-    url_params = ("arch", "batch")
+    url_params = ("arch", "batch", "sort")
 
     def __init__(self, registry=None, **params):
         super().__init__(registry=registry, **params)
-        self.result = self.batch_result = None
+        self.result = self.batch_result = self.ledger = None
+        self.table_titles = {}
         self._syncing = False
 
         # -- controls -----------------------------------------------------------------
@@ -137,6 +121,9 @@ class ArchitecturesLab(View):
         self.batch_w = pn.widgets.Select(width=300, margin=(4, 10))
         self.arch_w.param.watch(lambda e: self._set("arch", e.new), "value")
         self.batch_w.param.watch(lambda e: self._set("batch", e.new), "value")
+        self.sort_w = pn.widgets.RadioButtonGroup(color="primary", variant="outline", margin=(4, 10))
+        self.sort_w.param.watch(lambda e: self._set("sort", e.new), "value")
+        self.sort_label = pn.pane.HTML("", margin=(10, 4, 4, 10), stylesheets=[_CSS])
 
         # -- timeline -------------------------------------------------------------------
         self.family_buttons, self.family_texts, self.family_cards = {}, {}, {}
@@ -165,14 +152,7 @@ class ArchitecturesLab(View):
         self.profile_caption = pn.pane.HTML("", **pane)
         self.input_note = pn.pane.HTML("", margin=(0, 10), stylesheets=[_CSS])
         self.explanation = pn.pane.Markdown("", width=440)
-        self.table = pn.widgets.Tabulator(
-            ledger_frame(ledger(self.arch, 1)), show_index=False, disabled=True, selectable=False,
-            pagination="local", page_size=14, sizing_mode="stretch_width", layout="fit_columns",
-            formatters={c: NumberFormatter(format="0,0", text_align="right") for c in NUMBER_COLUMNS},
-            text_align={c: "right" for c in NUMBER_COLUMNS}, header_align="center",
-            stylesheets=[".tabulator { font-size: 15px; } .tabulator .tabulator-header .tabulator-col "
-                         ".tabulator-col-content .tabulator-col-title { white-space: normal !important; }"])
-        self.table.style.apply(_mark_bottleneck, axis=None)   # once: the styles follow every new value
+        self.table = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10))
         self.profile = LayerProfile()
         self.kinds = KindShares()
         self.memory_bars = MemoryBars()
@@ -193,6 +173,12 @@ class ArchitecturesLab(View):
     @param.depends("arch", watch=True)
     def _on_arch(self):
         self.recompute()
+
+    @param.depends("sort", watch=True)
+    def _on_sort(self):
+        with self.guard():
+            self._sync_widgets()
+            self._render_table()
 
     @param.depends("batch", watch=True)
     def _on_batch(self):
@@ -220,6 +206,8 @@ class ArchitecturesLab(View):
             sizes = sorted(set(BATCH_SIZES) | {int(self.batch)})
             self.batch_w.options = {str(b): b for b in sizes}
             self.batch_w.value = int(self.batch)
+            self.sort_w.options = {self.t(f"archlab_sort_{key}"): key for key in SORT_COLUMNS}
+            self.sort_w.value = self.sort
             chosen = family_of(self.arch)
             for key, button in self.family_buttons.items():
                 button.color = "primary" if key == chosen else "light"
@@ -252,8 +240,8 @@ class ArchitecturesLab(View):
             "archlab_fc_share", fc=_share(fc.get("params", 0), r.params), fc_macs=_share(fc.get("macs", 0), r.macs),
             conv=_share(conv.get("params", 0), r.params), conv_macs=_share(conv.get("macs", 0), r.macs))) + "</div>"
         # the ledger
-        frame = ledger_frame(r)
-        self.table.value = frame
+        self.ledger = ledger_columns(ledger_rows(r))
+        self._render_table()
         self.ledger_note.object = f"<div class='ar-note'>{html.escape(t('archlab_ledger_note', rows=len(rows)))}</div>"
         # the charts
         self.profile.update(ledger_rows(r), b_index)
@@ -262,6 +250,10 @@ class ArchitecturesLab(View):
         self._render_memory()
         self._render_sharing()
         self._render_compare()
+
+    def _render_table(self):
+        if self.ledger is not None:
+            self.table.object = ledger_table(self.ledger, self.table_titles, self.sort)
 
     def _render_memory(self):
         if self.result is None:
@@ -326,7 +318,8 @@ class ArchitecturesLab(View):
             self.family_texts[key].object = (f"<div class='ar-year'>{html.escape(names)}</div>"
                                              f"<div class='ar-card-text'>{html.escape(t('archlab_tl_' + key))}</div>")
             self.family_buttons[key].description = t("archlab_pick", name=self._name(default))
-        self.table.titles = {col: t(key) for col, key in TABLE_COLUMNS.items()}
+        self.table_titles = {col: t(key) for col, key in TABLE_COLUMNS.items()}
+        self.sort_label.object = f"<span class='ar-note'>{html.escape(t('archlab_sort'))}</span>"
         self.profile.set_labels([t("archlab_profile_params"), t("archlab_profile_macs"), t("archlab_profile_act")],
                                 t("archlab_layer_axis"))
         self.kinds.set_labels(t("archlab_kinds"), [t("archlab_metric_params"), t("archlab_metric_macs"),
@@ -355,8 +348,8 @@ class ArchitecturesLab(View):
                             sizing_mode="stretch_width", **card)
         timeline = pn.Column(self.headings["timeline"], pn.FlexBox(*self.family_cards.values(), **flex),
                              sizing_mode="stretch_width", **card)
-        ledger_card = pn.Column(self.headings["ledger"], self.ledger_note, self.table, sizing_mode="stretch_width",
-                                **card)
+        ledger_card = pn.Column(self.headings["ledger"], self.ledger_note, pn.Row(self.sort_label, self.sort_w),
+                                self.table, sizing_mode="stretch_width", **card)
         explain = pn.Column(self.explanation, width=470, **card)
         profile = pn.Column(self.headings["profile"], *[bokeh(f) for f in self.profile.all_figures],
                             self.profile_caption, width=800, **card)

@@ -74,8 +74,14 @@ STRINGS = {
     # --- ledger -----------------------------------------------------------------
     "archlab_ledger": {"en": "The cost ledger, layer by layer", "zh": "逐层成本账本"},
     "archlab_ledger_note": {
-        "en": "{rows} layers. Click a column title to sort (e.g. by MACs to find the expensive layers).",
-        "zh": "共 {rows} 层。点击列标题可以排序（例如按乘加次数排序，找出最贵的层）。"},
+        "en": "{rows} layers, in the order the network runs them; the layer with the most MACs (the bottleneck) "
+              "is marked in orange. Sort by a cost to find the expensive layers.",
+        "zh": "共 {rows} 层，按网络运行的顺序排列；乘加次数最多的层（计算瓶颈）标为橙色。按某项成本排序，可以找出最贵的层。"},
+    "archlab_sort": {"en": "Sort by", "zh": "排序方式"},
+    "archlab_sort_order": {"en": "Layer order", "zh": "层的顺序"},
+    "archlab_sort_params": {"en": "Parameters", "zh": "参数量"},
+    "archlab_sort_macs": {"en": "MACs", "zh": "乘加次数"},
+    "archlab_sort_activation_bytes": {"en": "Activations", "zh": "激活值"},
     "archlab_col_index": {"en": "#", "zh": "#"},
     "archlab_col_name": {"en": "Layer", "zh": "层"},
     "archlab_col_kind": {"en": "Type", "zh": "类型"},

@@ -1,4 +1,6 @@
 """The classic architectures lab without a browser: every number it shows is the engine's ledger."""
+import re
+
 import numpy as np
 import pytest
 
@@ -9,7 +11,9 @@ from cnncore.models import CLASSIC_MODELS
 from app.components.arch_ledger import (FAMILIES, build_meta, comparison, conv_sharing, family_of, ledger,
                                         memory_split, memory_sweep)
 from app.i18n import STRINGS
-from app.views.architectures_lab import TABLE_COLUMNS, ArchitecturesLab, human_bytes, human_count, ledger_frame
+from app.components.arch_table import SORT_COLUMNS, ledger_columns, ledger_table, sorted_rows
+from app.components.arch_ledger import ledger_rows
+from app.views.architectures_lab import TABLE_COLUMNS, ArchitecturesLab, human_bytes, human_count
 
 
 def fresh_summary(name, batch=1):
@@ -40,14 +44,21 @@ def view():
 
 def test_table_shows_the_engines_ledger_for_vgg16(view):
     model, expected = fresh_summary("vgg16")
-    frame = view.table.value
-    assert list(frame.columns) == list(TABLE_COLUMNS)
-    assert int(frame["params"].sum()) == expected.params == parameters_from_shapes(model)
-    assert len(frame) == len(expected.rows)
-    for (_, shown), row in zip(frame.iterrows(), expected.rows):
+    columns = view.ledger
+    assert list(columns) == list(TABLE_COLUMNS)
+    assert sum(columns["params"]) == expected.params == parameters_from_shapes(model)
+    assert len(columns["name"]) == len(expected.rows)
+    for i, row in enumerate(expected.rows):
+        shown = {key: values[i] for key, values in columns.items()}
         assert shown["name"] == row.name and shown["kind"] == row.kind and shown["detail"] == row.detail
         assert (shown["params"], shown["macs"], shown["activation_bytes"], shown["saved_bytes"], shown["fc_params"]) \
             == (row.params, row.macs, row.activation_bytes, row.saved_bytes, row.fc_params)
+    # the table shows every row, with the engine's numbers and the bottleneck marked
+    table = view.table.object
+    assert f"data-rows='{len(expected.rows)}'" in table and "data-sort='order'" in table
+    assert table.count("<tr class='hot'") == sum(r.macs == expected.bottleneck.macs for r in expected.rows)
+    assert f"<tr class='hot' data-name='{expected.bottleneck.name}'>" in table
+    assert f"<td class='num'>{expected.rows[0].params:,}</td>" in table
     totals = view.totals.object
     assert f"data-params='{expected.params}'" in totals and f"{expected.params:,}" in totals
     assert f"data-macs='{expected.macs}'" in totals and f"{expected.macs:,}" in totals
@@ -136,12 +147,14 @@ def test_controls_and_language(view):
     view.compare._tapped("indices", [], [list(CLASSIC_MODELS).index("googlenet")])
     assert view.arch == "googlenet"
     view.arch_w.value = "nin"
-    assert view.arch == "nin" and view.table.value["params"].sum() == ledger("nin").params
+    assert view.arch == "nin" and sum(view.ledger["params"]) == ledger("nin").params
     view.batch_w.value = 128
     assert view.batch == 128
     view.lang = "zh"
     assert "个参数" in view.totals.object and view.arch == "nin" and view.batch == 128
-    assert view.table.titles["params"] == STRINGS["archlab_col_params"]["zh"]
+    assert view.table_titles["params"] == STRINGS["archlab_col_params"]["zh"]
+    assert STRINGS["archlab_col_params"]["zh"] in view.table.object
+    assert STRINGS["archlab_sort_macs"]["zh"] in view.sort_w.options
     assert STRINGS["archlab_explain_params"]["zh"] in view.explanation.object
     view.lang = "en"
     assert "parameters" in view.totals.object
@@ -158,9 +171,36 @@ def test_bad_settings_show_a_message_not_a_traceback(view):
         build_meta("vgg99")
 
 
-def test_ledger_frame_and_formatting():
-    frame = ledger_frame(ledger("lenet5"))
-    assert list(frame["order"]) == list(range(len(frame)))
+def test_sorting_the_ledger(view):
+    view.param.update(arch="resnet18", sort="order", lang="en")
+    macs = ledger("resnet18").rows
+    view.sort_w.value = "macs"
+    assert view.sort == "macs" and "data-sort='macs'" in view.table.object
+    names = re.findall(r"<tr(?: class='hot')? data-name='([^']*)'>", view.table.object)
+    by_macs = sorted(range(len(macs)), key=lambda i: (-macs[i].macs, i))
+    assert names == [macs[i].name for i in by_macs]
+    assert names[0] == ledger("resnet18").bottleneck.name
+    view.sort = "order"
+    assert view.sort_w.value == "order"
+    assert re.findall(r"<tr(?: class='hot')? data-name='([^']*)'>", view.table.object) == [r.name for r in macs]
+    view._set("sort", "colour")
+    assert view._error.visible and view.sort == "order"
+    view._set("sort", "params")
+    assert not view._error.visible
+
+
+def test_ledger_table_and_formatting():
+    columns = ledger_columns(ledger_rows(ledger("lenet5")))
+    assert columns["order"] == list(range(len(columns["name"])))
+    for key in SORT_COLUMNS[1:]:
+        order = sorted_rows(columns, key)
+        values = [columns[key][i] for i in order]
+        assert values == sorted(values, reverse=True) and sorted(order) == list(range(len(order)))
+    with pytest.raises(ValueError, match="sort the ledger by 'size'"):
+        sorted_rows(columns, "size")
+    titles = {key: f"<{key}>" for key in TABLE_COLUMNS}
+    table = ledger_table(columns, titles, "params")
+    assert "&lt;params&gt;" in table and "<params>" not in table      # titles are escaped
     assert human_count(15_470_289_408, "en") == "15.5 billion"
     assert human_count(15_470_289_408, "zh") == "154.7 亿"
     assert human_bytes(553_430_176) == "553.4 MB"

@@ -23,9 +23,16 @@ def test_architectures_lab_page(open_page, panel_app, screenshot):
     expect(totals).to_have_attribute("data-params", str(vgg16.params), timeout=SLOW)
     expect(totals).to_contain_text("138,357,544")
     # the ledger table shows the engine's rows: VGG-16's first convolution has 1,792 parameters
-    table = page.locator(".tabulator").first
-    expect(table).to_be_visible(timeout=SLOW)
+    table = page.get_by_test_id("arch-ledger")
+    expect(table).to_have_attribute("data-rows", str(len(vgg16.rows)), timeout=SLOW)
     expect(table.get_by_text(f"{vgg16.rows[0].params:,}", exact=True).first).to_be_visible(timeout=SLOW)
+    # sorted by MACs, the bottleneck comes first
+    page.get_by_role("button", name=t("archlab_sort_macs", "en"), exact=True).click()
+    expect(table).to_have_attribute("data-sort", "macs", timeout=SLOW)
+    expect(table.locator("tbody tr").first).to_have_attribute("data-name", vgg16.bottleneck.name)
+    expect(page).to_have_url(re.compile(r"sort=macs"), timeout=SLOW)
+    page.get_by_role("button", name=t("archlab_sort_order", "en"), exact=True).click()
+    expect(table).to_have_attribute("data-sort", "order", timeout=SLOW)
     expect(page.get_by_test_id("arch-bottleneck")).to_have_attribute("data-layer", vgg16.bottleneck.name)
     screenshot(page, "architectures-en")
 
