@@ -115,6 +115,12 @@ class DrawView(View):
         entry = self.registry.entry(self.model)
         self.untrained_note.visible = not entry.pretrained
 
+    def warm_up(self):
+        """Build the chosen model and run it once on a blank input, so that the first stroke is
+        answered as quickly as the later ones (no weights to load, no first-call costs)."""
+        with self.guard():
+            predict(self.registry.get(self.model), np.zeros((1, 1, 28, 28), np.float32))   # (N, C, H, W)
+
     def load_sample(self, digit):
         """Put the sample ``digit`` from the test set on the canvas."""
         with self.guard():
@@ -181,6 +187,7 @@ class DrawView(View):
         results = pn.Column(self.model_select, self.untrained_note, pn.Row(seen, self.prediction_pane),
                             pn.pane.Bokeh(self.bars.figure), **card)
         explain = pn.Column(self.explanation, **card)
+        pn.state.onload(self.warm_up)       # once the page shows: it does not delay the first paint
         return pn.Column(self._error, pn.FlexBox(drawing, results, explain, flex_wrap="wrap",
                                                  align_items="flex-start"),
                          sizing_mode="stretch_width")

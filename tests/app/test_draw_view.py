@@ -187,3 +187,19 @@ def test_pretrained_model_reads_the_sample_digits(view):
         assert view.prediction == str(digit)
     view.canvas.image = encode_image(stroke_image())
     assert view.prediction == "1"
+
+
+def test_warm_up_builds_the_model_before_the_first_stroke():
+    view = DrawView()
+    view.registry._models.clear()
+    view.warm_up()
+    assert view.model in view.registry._models          # built, and run once
+    assert view.prediction == "" and not view._error.visible
+
+    class Broken:
+        def __call__(self, x):
+            raise ValueError("Conv2d: expected 1 input channel, got 3")
+
+    view.registry._models[view.model] = Broken()
+    view.warm_up()                                       # a message, not a traceback
+    assert view._error.visible and "expected 1 input channel" in view._error.object
