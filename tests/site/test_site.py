@@ -141,8 +141,15 @@ def _error_text(page):
 
 
 def _open(page, url):
+    """Open ``url`` and wait until the page is live or shows an error."""
     page.goto(url)
     page.wait_for_function(f"['ready', 'error'].includes({STAGE})", timeout=BOOT_TIMEOUT_MS)
+
+
+def _open_live(page, url):
+    """Open ``url``; the page must come to life (else the test fails with the page's error)."""
+    _open(page, url)
+    assert page.evaluate(STAGE) == "ready", _error_text(page)
 
 
 @pytest.mark.slow
@@ -198,8 +205,7 @@ def _stroke(page):
 def test_draw_page_predicts_in_the_browser(numpy_site, serve, browser_page):
     site, _ = numpy_site
     page = browser_page()
-    _open(page, f"{serve(site)}/draw.html")
-    assert page.evaluate(STAGE) == "ready", _error_text(page)
+    _open_live(page, f"{serve(site)}/draw.html")
     from playwright.sync_api import expect
     prediction = page.get_by_test_id("prediction")
     before = prediction.inner_text() if prediction.count() else ""
@@ -219,6 +225,37 @@ def test_draw_page_predicts_in_the_browser(numpy_site, serve, browser_page):
 
 @pytest.mark.slow
 @pytest.mark.e2e
+@pytest.mark.parametrize("slug", [p.slug for p in build_site.discover_pages()])
+def test_every_page_starts_in_the_browser(numpy_site, serve, browser_page, slug):
+    """Each page builds its view in the browser's Python (e.g. no package that the site does not ship)."""
+    site, _ = numpy_site
+    page = browser_page()
+    _open_live(page, f"{serve(site)}/{slug}.html")
+    assert page.get_by_text("could not be loaded").count() == 0
+    assert not page.recorder.errors, page.recorder.errors
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_the_playground_opens_every_view(numpy_site, serve, browser_page):
+    """Behind the playground's navigation, every view builds (each is built when first shown)."""
+    from playwright.sync_api import expect
+    from app.i18n import t
+    from app.views.playground import ALL_VIEWS
+    site, _ = numpy_site
+    page = browser_page()
+    *others, last = ALL_VIEWS
+    _open_live(page, f"{serve(site)}/playground.html?lang=en&view={last}")
+    for key in others:   # (the URL names the view once it is not the page's first)
+        page.get_by_role("button", name=t(ALL_VIEWS[key][0], "en"), exact=True).click()
+        expect(page).to_have_url(re.compile(rf"[?&]view={key}\b"), timeout=60_000)
+        page.wait_for_timeout(300)
+        assert page.get_by_text("could not be loaded").count() == 0, key
+    assert not page.recorder.errors, page.recorder.errors
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
 def test_pages_switch_and_speak_chinese(numpy_site, serve, browser_page):
     """Every page is listed; the last one starts; ?lang=zh and a Chinese browser build the page in
     Chinese at once (the worker knows the page's URL and languages before the page is built)."""
@@ -229,13 +266,11 @@ def test_pages_switch_and_speak_chinese(numpy_site, serve, browser_page):
     links = page.get_by_test_id("page-list").locator("a")
     assert links.count() == len(built_pages(site))
     href = links.last.get_attribute("href")
-    _open(page, f"{base}/{href.removeprefix('./')}")
-    assert page.evaluate(STAGE) == "ready", _error_text(page)
+    _open_live(page, f"{base}/{href.removeprefix('./')}")
     from playwright.sync_api import expect
     zh_draw, en_draw = build_site.page_title("draw")[1], build_site.page_title("draw")[0]
     for url in (f"{base}/playground.html?lang=zh&view=conv", f"{base}/playground.html?view=conv"):
-        _open(page, url)   # the second: no ?lang, the browser's language (zh-CN)
-        assert page.evaluate(STAGE) == "ready", _error_text(page)
+        _open_live(page, url)   # the second: no ?lang, the browser's language (zh-CN)
         expect(page.get_by_role("button", name="手写识别")).to_be_visible(timeout=30_000)
         assert page.get_by_role("button", name=en_draw).count() == 0
         assert zh_draw == "手写识别"
@@ -249,8 +284,7 @@ def test_training_runs_and_pauses_in_the_browser(numpy_site, serve, browser_page
     to hear the Pause button."""
     site, _ = numpy_site
     page = browser_page()
-    _open(page, f"{serve(site)}/train.html?model=lenet5&subset=4000&epochs=20")
-    assert page.evaluate(STAGE) == "ready", _error_text(page)
+    _open_live(page, f"{serve(site)}/train.html?model=lenet5&subset=4000&epochs=20")
     from playwright.sync_api import expect
     step = page.get_by_test_id("train-step")
     page.get_by_role("button", name=re.compile("Start")).click()
@@ -382,8 +416,7 @@ def test_cdn_build_runs_with_the_cdns_answered_locally(cdn_site, serve, chromium
         context.route(f"https://{host}/**", route)
     page = context.new_page()
     try:
-        _open(page, f"{serve(site)}/draw.html")
-        assert page.evaluate(STAGE) == "ready", _error_text(page)
+        _open_live(page, f"{serve(site)}/draw.html")
         from playwright.sync_api import expect
         _stroke(page)
         expect(page.get_by_test_id("prediction")).to_have_text(re.compile(r"^[0-9]$"), timeout=60_000)
