@@ -25,7 +25,7 @@ the test set.
 """
 import math
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +40,7 @@ __all__ = ['Trainer', 'fit', 'evaluate', 'predict_proba', 'EvalResult', 'History
            'StepEvent', 'EpochEvent', 'EvalEvent', 'DivergedEvent', 'FinishedEvent']
 
 DEFAULT_LR = {"sgd": 0.01, "adam": 0.001}
+SPEED_WINDOW = 20   # steps the speed and the time left are measured over
 
 
 # --------------------------------------------------------------------------
@@ -58,7 +59,7 @@ class StepEvent:
     learning rate this step used. ``grad_norms`` maps each layer with a
     weight (its name in the model, e.g. ``"0"`` or ``"features.3"``) to the
     L2 norm of the gradient of that weight. ``examples_per_second`` is
-    smoothed; ``elapsed`` counts only time spent inside the trainer (paused
+    the examples of the last :data:`SPEED_WINDOW` steps over the time they took; ``elapsed`` counts only time spent inside the trainer (paused
     time does not count); ``eta_seconds`` estimates the time left for the
     remaining steps; ``progress`` runs from 0 to 1.
     """
@@ -441,8 +442,7 @@ class Trainer:
         self.history = History(grad_norms={name or type(model).__name__: [] for name, _ in self._weighted})
         self.last_events = []
         self.elapsed = 0.0
-        self._seconds_per_step = None     # smoothed
-        self._examples_per_second = None  # smoothed
+        self._recent = deque(maxlen=SPEED_WINDOW)   # (examples, seconds) of the last steps
         self._eval_seconds = 0.0          # the last evaluation's
         self._epoch_loss = self._epoch_correct = 0.0
         self._epoch_seen = 0
@@ -534,17 +534,13 @@ class Trainer:
         self._epoch_seen += n
         seconds = time.perf_counter() - start
         self.elapsed += seconds
-        self._seconds_per_step = seconds if self._seconds_per_step is None else \
-            0.9 * self._seconds_per_step + 0.1 * seconds
-        speed = n / max(seconds, 1e-9)
-        self._examples_per_second = speed if self._examples_per_second is None else \
-            0.9 * self._examples_per_second + 0.1 * speed
+        self._recent.append((n, seconds))
         event = StepEvent(
             step=self.steps_done, epoch=epoch + 1, batch_index=batch_index,
             batches_per_epoch=self.batches_per_epoch, batch_size=n, loss=loss, accuracy=correct / n,
             running_loss=self._epoch_loss / self._epoch_seen,
             running_accuracy=self._epoch_correct / self._epoch_seen, lr=lr, grad_norms=norms,
-            examples_per_second=self._examples_per_second, elapsed=self.elapsed,
+            examples_per_second=self._examples_per_second(), elapsed=self.elapsed,
             eta_seconds=self._eta(),
             progress=self.progress, total_steps=self.total_steps)
         self._record(event)
@@ -552,15 +548,25 @@ class Trainer:
         self._after_step(event)
         return event
 
+    def _seconds_per_step(self):
+        """Mean time of the last steps (0.0 before the first)."""
+        return sum(s for _, s in self._recent) / len(self._recent) if self._recent else 0.0
+
+    def _examples_per_second(self):
+        """Examples of the last steps over the time they took: a ratio of sums, so one step
+        timed at almost nothing (a coarse clock) cannot inflate it."""
+        seconds = sum(s for _, s in self._recent)
+        return sum(n for n, _ in self._recent) / seconds if seconds > 0 else 0.0
+
     def _eta(self):
-        """Seconds left: the remaining steps at the smoothed step time, plus the
+        """Seconds left: the remaining steps at the recent mean step time, plus the
         remaining evaluations at the last evaluation's time."""
         left = self.total_steps - self.steps_done
         evals = 0
         if self.test_data is not None and left:
             every = self.batches_per_epoch if self.eval_every is None else self.eval_every
             evals = self.total_steps // every - self.steps_done // every + (self.total_steps % every != 0)
-        return left * self._seconds_per_step + evals * self._eval_seconds
+        return left * self._seconds_per_step() + evals * self._eval_seconds
 
     def _forward_backward(self, images, labels):
         """The five lines: forward, loss, zero_grad, backward (the update is separate)."""

@@ -313,6 +313,34 @@ def test_same_seed_same_numbers_different_seed_different_numbers():
     assert a.loss != c.loss
 
 
+def test_speed_is_examples_over_time_so_a_coarse_clock_cannot_inflate_it(monkeypatch):
+    """A browser's clock may time a step at (almost) nothing: the speed and the time left
+    come from the last steps' total time, not from an average of per-step rates."""
+    import cnncore.train as train_module
+    durations = iter([0.02, 0.0, 0.02, 1e-7, 0.02, 0.02] * 1000)
+    now = [0.0]
+
+    def clock():
+        return now[0]
+
+    trainer = Trainer(tiny_model(), TRAIN, batch_size=16, epochs=1, test_data=None)
+    monkeypatch.setattr(train_module.time, "perf_counter", clock)
+    real_step, seconds = trainer._forward_backward, []
+
+    def timed(images, labels):
+        out = real_step(images, labels)
+        now[0] += seconds[-1]           # the step "took" this long
+        return out
+    monkeypatch.setattr(trainer, "_forward_backward", timed)
+    for _ in range(6):
+        seconds.append(next(durations))
+        event = trainer.step()
+    expected = 16 * 6 / sum(seconds)
+    assert event.examples_per_second == pytest.approx(expected)          # 1,200/s, not ~10^8
+    left = trainer.total_steps - trainer.steps_done
+    assert event.eta_seconds == pytest.approx(left * sum(seconds) / 6)
+
+
 def test_float32_model_trains_in_float32():
     model = tiny_model(dtype=np.float32)
     trainer = Trainer(model, TRAIN, batch_size=64, epochs=1)
