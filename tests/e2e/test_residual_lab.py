@@ -23,7 +23,10 @@ def test_residual_lab_page(panel_app, open_page, screenshot):
     expect(problem).to_be_hidden(timeout=SLOW)
     status = page.get_by_test_id("resid-status")
     expect(status).to_have_attribute("data-steps", "0", timeout=SLOW)
-    page.get_by_role("button", name="Step", exact=True).click()
+    step = page.get_by_role("button", name="Step", exact=True)
+    expect(step).to_be_enabled(timeout=SLOW)     # enabled by the same answer that hid the problem
+    page.wait_for_timeout(500)                   # (a click while Bokeh redraws the button is lost)
+    step.click()
     expect(status).to_have_attribute("data-steps", "1", timeout=SLOW)
     page.get_by_role("button", name="▶ Resume").click()
     expect(status).to_have_attribute("data-steps", re.compile(r"^([3-9]|\d\d)$"), timeout=SLOW)
