@@ -317,6 +317,25 @@ def test_lecture_mode_in_the_static_site(numpy_site, serve, browser_page):
     assert not page.recorder.errors, page.recorder.errors
 
 
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_keys_step_the_animation_in_the_static_site(numpy_site, serve, browser_page):
+    """A lecturer's slide: the Convolution lab embedded without controls, stepped with the keys."""
+    from playwright.sync_api import expect
+    site, _ = numpy_site
+    page = browser_page()
+    _open_live(page, f"{serve(site)}/conv.html?size=10&kernel=3&embed=1&controls=0&theme=projector")
+    window = page.get_by_test_id("conv-window")
+    expect(window).to_have_text("0,0", use_inner_text=False, timeout=60_000)
+    expect(page.get_by_role("slider")).to_have_count(0)                    # controls hidden
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("ArrowRight")
+    expect(window).to_have_text("0,1", use_inner_text=False, timeout=60_000)
+    page.keyboard.press("ArrowDown")
+    expect(window).to_have_text("1,1", use_inner_text=False, timeout=60_000)
+    assert not page.recorder.errors, page.recorder.errors
+
+
 # --------------------------------------------------------------------------- the CDN build
 @pytest.mark.slow
 def test_cdn_build_names_only_the_allowed_cdns(cdn_site):
