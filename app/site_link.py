@@ -43,16 +43,16 @@ class PageModels:
         """Drop from ``patch`` (a serialized ``PatchDoc``, changed in place) every event that names a
         model the page does not know and the kept events do not define; remember the rest.
         ``buffers``: the ids of the binary buffers sent with the patch. Returns the dropped events."""
-        known = self.known | set(buffers)
+        buffers = set(buffers)
         events = [(event, *definitions_and_references(event)) for event in patch["events"]]
         dropped = []
         while True:   # dropping an event drops its definitions: check the others again
             defined = set().union(*(d for _, d, _ in events))
-            applicable = [e for e in events if e[2] <= known | defined]
-            if len(applicable) == len(events):
+            unknown = [not refs <= defined and bool(refs - defined - buffers - self.known) for _, _, refs in events]
+            if not any(unknown):
                 break
-            dropped += [e[0] for e in events if not e[2] <= known | defined]
-            events = applicable
+            dropped += [e[0] for e, bad in zip(events, unknown) if bad]
+            events = [e for e, bad in zip(events, unknown) if not bad]
         patch["events"] = [event for event, _, _ in events]
         self.known |= defined
         return dropped
