@@ -14,8 +14,9 @@ BRAND = f"{t('app_title', 'en')} · {t('app_title', 'zh')}"
 
 
 def extension():
-    """Load what the views need (KaTeX for formulas, served locally by ``panel serve``)."""
-    pn.extension("katex", notifications=False, design=None)
+    """Panel's set-up for every page. (Formulas need nothing extra: Markdown panes typeset
+    ``$$...$$`` with Bokeh's MathJax, which every page loads.)"""
+    pn.extension(notifications=False, design=None)
 
 
 def page(target, subtitle_key="app_subtitle"):

@@ -44,7 +44,7 @@ __all__ = ["ArchitecturesLab", "TABLE_COLUMNS", "human_count", "human_bytes"]
 
 MAX_BATCH = 4096
 
-# (No "\," in formulas: Markdown would eat the backslash before KaTeX sees it.)
+# (No "\," in formulas: Markdown would eat the backslash before MathJax sees it.)
 PARAMS_FORMULA = r"$$P_{\text{conv}} = C_{\text{out}} \cdot (C_{\text{in}} \cdot k_h k_w + 1)$$"
 MACS_FORMULA = r"$$\text{MACs} = N \cdot C_{\text{out}} H_{\text{out}} W_{\text{out}} \cdot C_{\text{in}} k_h k_w$$"
 SIZE_FORMULA = r"$$H_{\text{out}} = \left\lfloor \frac{H_{\text{in}} + 2p - k_h}{s} \right\rfloor + 1$$"

@@ -45,7 +45,7 @@ LOSSES = ("score", "cross_entropy")
 WORKED_TERMS = 4          # terms of the worked weight-gradient cell written out
 AGREE = 1e-6              # relative error below which the check says "they agree"
 
-FORMULAS = {   # no "&" or "\\" line breaks: Markdown would eat them before KaTeX sees them
+FORMULAS = {   # no "&" or "\\" line breaks: Markdown would eat them before MathJax sees them
     "saliency": r"$$M_{ij} = \left| \frac{\partial z_t}{\partial x_{ij}} \right|$$",
     "chain": r"$$\frac{\partial L}{\partial x^{(l-1)}} = \left(\frac{\partial x^{(l)}}{\partial x^{(l-1)}}\right)^{\top}"
              r" \frac{\partial L}{\partial x^{(l)}}$$",

@@ -266,24 +266,24 @@ def _test_images():
 
 # -- the view --------------------------------------------------------------------------
 
-FORMULAS = {   # no "&", "\\" or "\," here: Markdown would eat them before KaTeX sees them
-    "max": r"$$y = \max_{i \in \text{window}} x_i \qquad \frac{\partial y}{\partial x_i} = "
+FORMULAS = {   # no "&", "\\" or "\," here: Markdown would eat them before MathJax sees them
+    "max": r"$$y = \max_{i \in \text{window}} x_i$$" "\n\n" r"$$\frac{\partial y}{\partial x_i} = "
            r"1 \text{ if } i = \arg\max \text{, else } 0$$",
-    "min": r"$$y = \min_{i \in \text{window}} x_i \qquad \frac{\partial y}{\partial x_i} = "
+    "min": r"$$y = \min_{i \in \text{window}} x_i$$" "\n\n" r"$$\frac{\partial y}{\partial x_i} = "
            r"1 \text{ if } i = \arg\min \text{, else } 0$$",
-    "avg": r"$$y = \frac{1}{k^2} \sum_{i \in \text{window}} x_i \qquad \frac{\partial y}{\partial x_i} = \frac{1}{k^2}$$",
-    "l2": r"$$y = \sqrt{\sum_{i \in \text{window}} x_i^2} \qquad \frac{\partial y}{\partial x_i} = \frac{x_i}{y}$$",
-    "stochastic": r"$$p_i = \frac{a_i}{\sum_j a_j}, \quad y = a_j \text{ with } j \sim p \qquad "
-                  r"\frac{\partial y}{\partial a_i} = 1 \text{ if } i = j \text{, else } 0$$",
-    "gap": r"$$y = \frac{1}{HW} \sum_{r=1}^{H} \sum_{c=1}^{W} x_{rc} \qquad \frac{\partial y}{\partial x_{rc}} = \frac{1}{HW}$$",
+    "avg": r"$$y = \frac{1}{k^2} \sum_{i \in \text{window}} x_i$$" "\n\n" r"$$\frac{\partial y}{\partial x_i} = \frac{1}{k^2}$$",
+    "l2": r"$$y = \sqrt{\sum_{i \in \text{window}} x_i^2}$$" "\n\n" r"$$\frac{\partial y}{\partial x_i} = \frac{x_i}{y}$$",
+    "stochastic": r"$$p_i = \frac{a_i}{\sum_j a_j}, \quad y = a_j \text{ with } j \sim p$$" "\n\n"
+                  r"$$\frac{\partial y}{\partial a_i} = 1 \text{ if } i = j \text{, else } 0$$",
+    "gap": r"$$y = \frac{1}{HW} \sum_{r=1}^{H} \sum_{c=1}^{W} x_{rc}$$" "\n\n" r"$$\frac{\partial y}{\partial x_{rc}} = \frac{1}{HW}$$",
 }
 OUTPUT_SIZE = r"$$H_\text{out} = \left\lfloor \frac{H - k}{s} \right\rfloor + 1$$"
 ACT_FORMULAS = {
-    "relu": r"$$f(x) = \max(0, x) \qquad f'(x) = 1 \text{ if } x > 0 \text{, else } 0$$",
-    "leaky_relu": r"$$f(x) = x \text{ if } x > 0 \text{, else } \alpha x \qquad "
-                  r"f'(x) = 1 \text{ if } x > 0 \text{, else } \alpha \quad (\alpha = 0.1)$$",
-    "sigmoid": r"$$\sigma(x) = \frac{1}{1 + e^{-x}} \qquad \sigma'(x) = \sigma(x) (1 - \sigma(x)) \le \frac{1}{4}$$",
-    "tanh": r"$$\tanh(x) = \frac{e^x - e^{-x}}{e^x + e^{-x}} \qquad \tanh'(x) = 1 - \tanh^2(x) \le 1$$",
+    "relu": r"$$f(x) = \max(0, x)$$" "\n\n" r"$$f'(x) = 1 \text{ if } x > 0 \text{, else } 0$$",
+    "leaky_relu": r"$$f(x) = x \text{ if } x > 0 \text{, else } \alpha x$$" "\n\n"
+                  r"$$f'(x) = 1 \text{ if } x > 0 \text{, else } \alpha \quad (\alpha = 0.1)$$",
+    "sigmoid": r"$$\sigma(x) = \frac{1}{1 + e^{-x}}$$" "\n\n" r"$$\sigma'(x) = \sigma(x) (1 - \sigma(x)) \le \frac{1}{4}$$",
+    "tanh": r"$$\tanh(x) = \frac{e^x - e^{-x}}{e^x + e^{-x}}$$" "\n\n" r"$$\tanh'(x) = 1 - \tanh^2(x) \le 1$$",
 }
 
 
@@ -597,10 +597,10 @@ class PoolingLab(View):
         self.curves.set_labels(self.t("pool_curve_title"), "x", self.t("pool_curve_y"))
         self.source.relabel(self.t)
         self.explain.object = (f"### {self.t('explain_title')}\n\n{self.t('pool_explain')}\n\n"
-                               + "\n\n".join(f"**{self.t(f'pool_kind_{k}')}** {FORMULAS[k]}" for k in POOLS)
+                               + "\n\n".join(f"**{self.t(f'pool_kind_{k}')}**\n\n{FORMULAS[k]}" for k in POOLS)
                                + f"\n\n{self.t('pool_explain_size')}\n\n{OUTPUT_SIZE}")
         self.act_explain.object = (f"### {self.t('explain_title')}\n\n{self.t('pool_act_explain')}\n\n"
-                                   + "\n\n".join(f"**{self.t(f'pool_act_{k}')}** {ACT_FORMULAS[k]}"
+                                   + "\n\n".join(f"**{self.t(f'pool_act_{k}')}**\n\n{ACT_FORMULAS[k]}"
                                                  for k in ACTIVATIONS)
                                    + f"\n\n{self.t('pool_act_explain_after')}")
         if self.result is not None:

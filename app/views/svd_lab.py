@@ -39,7 +39,7 @@ __all__ = ["SvdLab", "default_rank"]
 
 CURVE_PERIOD_MS = 40     # one rank of the curve per tick while the page is served
 
-# (No "\," and no "}_" in formulas: Markdown runs before KaTeX and would eat the backslash or start italics.)
+# (No "\," and no "}_" in formulas: Markdown runs before MathJax and would eat the backslash or start italics.)
 SVD_FORMULA = (r"$$W = U \Sigma V^{\top} = \sum_{i=1}^{k} s_i \mathbf u_i \mathbf v_i^{\top}, \quad"
                r" s_1 \ge \dots \ge s_k \ge 0$$")
 TRUNCATE_FORMULA = (r"$$W_r = \sum_{i=1}^{r} s_i \mathbf u_i \mathbf v_i^{\top}, \qquad"
