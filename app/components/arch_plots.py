@@ -15,8 +15,8 @@ classes only draw them.
 """
 import math
 
-from bokeh.models import (AdaptiveTicker, ColumnDataSource, HoverTool, LabelSet, Legend, LegendItem,
-                          NumeralTickFormatter, Range1d, Span, TapTool)
+from bokeh.models import (AdaptiveTicker, ColumnDataSource, CustomJSTickFormatter, HoverTool, LabelSet, Legend,
+                          LegendItem, Range1d, Span, TapTool)
 from bokeh.plotting import figure
 
 from ..theme import ACCENT, HIGHLIGHT, MUTED, TEXT
@@ -36,7 +36,19 @@ LABEL_PLACES = {"vgg19": (10, 8, "left"), "vgg16": (10, -6, "left"), "vgg11": (1
                 "resnet152": (-10, 8, "right"), "resnet101": (-10, -6, "right"), "resnet50": (10, -4, "left"),
                 "resnet34": (-10, 6, "right"), "resnet18": (10, -8, "left"), "googlenet": (-10, 6, "right"),
                 "nin": (-10, -8, "right"), "alexnet": (10, 0, "left"), "lenet5": (12, 0, "left")}
-SHORT = NumeralTickFormatter(format="0.[0]a")   # 138000000 -> 138m
+_SHORT_JS = """
+const units = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'k']];
+for (const [size, unit] of units) {
+  if (Math.abs(tick) >= size) return String(Number((tick / size).toPrecision(3))) + unit;
+}
+return String(Number(tick.toPrecision(3)));
+"""
+
+
+def short_numbers():
+    """A tick formatter for counts: 138000000 -> 138M, 1.5e10 -> 15B (capital M, B: never read as milli).
+    A new one per axis: a Bokeh model belongs to one page only."""
+    return CustomJSTickFormatter(code=_SHORT_JS)
 
 
 def _figure(**kwargs):
@@ -68,7 +80,7 @@ class LayerProfile:
             value = "@activation_bytes{0,0} B" if metric == "activation_bytes" else f"@{metric}{{0,0}}"
             fig.add_tools(HoverTool(renderers=[bars], tooltips=[("", "@index · @name"), ("", "@kind · @output"),
                                                                  ("", value)]))
-            fig.yaxis.formatter = SHORT
+            fig.yaxis.formatter = short_numbers()
             fig.xaxis.ticker = AdaptiveTicker(min_interval=1, num_minor_ticks=0)
             fig.xgrid.visible = False
             fig.y_range.start = 0
@@ -219,7 +231,7 @@ class SharingPlot:
         self.items = [LegendItem(label="conv", renderers=[conv]), LegendItem(label="fc", renderers=[fc])]
         self.figure.add_layout(Legend(items=self.items, location="top_right", label_text_font_size="14px",
                                       background_fill_alpha=0.85, padding=6))
-        self.figure.yaxis.formatter = SHORT
+        self.figure.yaxis.formatter = short_numbers()
         self.figure.xaxis.ticker = AdaptiveTicker(min_interval=1, num_minor_ticks=0)
         self.figure.xgrid.visible = False
 
@@ -259,8 +271,8 @@ class ComparisonPlot:
                                                                     ("params", "@params{0,0}"),
                                                                     ("MACs", "@macs{0,0}")]),
                               TapTool(renderers=[dots]))
-        self.figure.xaxis.formatter = SHORT
-        self.figure.yaxis.formatter = SHORT
+        self.figure.xaxis.formatter = short_numbers()
+        self.figure.yaxis.formatter = short_numbers()
         self.figure.x_range = Range1d(2e4, 2e9)
         self.figure.y_range = Range1d(1.5e5, 6e10)
         self._pick = []

@@ -7,7 +7,7 @@ STRINGS = {
     "view_batchnorm": {"en": "BatchNorm & Dropout lab", "zh": "批量归一化与 Dropout 实验室"},
     "batchnorm_lab_title": {"en": "Batch normalization and dropout, one batch at a time",
                             "zh": "批量归一化与 Dropout：一次看一个批量"},
-    "batchnorm_lab_host_resnet": {
+    "batchnorm_lab_host_resnet_small": {
         "en": "The layer studied here is the first batch norm layer (bn1) of the trained small ResNet, "
               "right after its 3 × 3 stem convolution ({c} channels).",
         "zh": "这里研究的是训练好的小型 ResNet 的第一个批量归一化层（bn1），紧跟在 3 × 3 的起始卷积之后（{c} 个通道）。"},
@@ -33,7 +33,7 @@ STRINGS = {
     "batchnorm_lab_beta": {"en": "β (shift) of this channel", "zh": "该通道的 β（平移）"},
     "batchnorm_lab_reset_gb": {"en": "Reset γ and β", "zh": "重置 γ 和 β"},
     "batchnorm_lab_summary": {
-        "en": "Batch #{number}: {n} digits · {fed} batches fed so far · mode: {mode}",
+        "en": "Batch #{number}: {n} digits · batches fed so far: {fed} · mode: {mode}",
         "zh": "第 {number} 号批量：{n} 个数字 · 已送入 {fed} 个批量 · 模式：{mode}"},
     "batchnorm_lab_stats": {"en": "Per-channel statistics", "zh": "每个通道的统计量"},
     "batchnorm_lab_col_channel": {"en": "channel", "zh": "通道"},
@@ -64,9 +64,9 @@ STRINGS = {
     "batchnorm_lab_running_names": {"en": "running mean|batch mean|running var|batch var",
                                     "zh": "滑动均值|批量均值|滑动方差|批量方差"},
     "batchnorm_lab_running_caption": {
-        "en": "After {fed} batches: running mean {rm}, running var {rv} (each feed: "
+        "en": "Batches fed: {fed}. Running mean {rm}, running var {rv} (each feed: "
               "running ← (1 − {m})·running + {m}·batch).",
-        "zh": "送入 {fed} 个批量后：滑动均值 {rm}，滑动方差 {rv}（每次送入：running ← (1 − {m})·running + {m}·batch）。"},
+        "zh": "送入 {fed} 个批量后：滑动均值 {rm}，滑动方差 {rv}（每次送入：滑动值 ← (1 − {m})·滑动值 + {m}·本批量的值）。"},
     "batchnorm_lab_preds": {"en": "Predictions: train mode vs eval mode", "zh": "预测：训练模式与评估模式"},
     "batchnorm_lab_preds_text": {
         "en": "Train mode (batch statistics): {acc_train} correct. Eval mode (running statistics): "

@@ -46,9 +46,16 @@ PLOT_EVERY_SECONDS = 0.4
 RECENT = 10
 
 RESIDUAL_FORMULA = r"$$y = \operatorname{ReLU}\big(F(x) + x\big)$$"
-GRADIENT_FORMULA = (r"$$\frac{\partial L}{\partial x} = \underbrace{\frac{\partial L}{\partial y}"
-                    r"\frac{\partial F}{\partial x}}_{\text{through } F}"
-                    r" + \underbrace{\frac{\partial L}{\partial y}}_{\text{shortcut}}$$")
+
+
+def gradient_formula(through_f, through_shortcut):
+    """dL/dx of a residual block: the two paths, each named under its term (in the page's language).
+    (``\\underset``, not ``}_{``: Markdown would read the underscores as italics.)"""
+    return (r"$$\frac{\partial L}{\partial x} = \underset{\text{" + through_f + r"}}{\underbrace{"
+            r"\frac{\partial L}{\partial y} \frac{\partial F}{\partial x}}} + \underset{\text{"
+            + through_shortcut + r"}}{\underbrace{\frac{\partial L}{\partial y}}}$$")
+
+
 PLAIN_FORMULA = (r"$$\frac{\partial L}{\partial x_0} = \frac{\partial L}{\partial x_D}\prod_{l=1}^{D}"
                  r"\frac{\partial x_l}{\partial x_{l-1}}$$")
 
@@ -369,7 +376,8 @@ class ResidualLabView(View):
                               [t("residual_lab_split_main"), t("residual_lab_split_short")])
         self.explanation.object = "\n\n".join([
             f"### {t('explain_title')}", t("residual_lab_explain"), RESIDUAL_FORMULA, t("residual_lab_explain_grad"),
-            GRADIENT_FORMULA, t("residual_lab_explain_plain"), PLAIN_FORMULA])
+            gradient_formula(t("residual_lab_formula_f"), t("residual_lab_formula_short")),
+            t("residual_lab_explain_plain"), PLAIN_FORMULA])
         self._check_depth()
         self._render_diagrams()
         self._render_status()

@@ -8,8 +8,8 @@ STRINGS = {
     "residual_lab_title": {"en": "Plain vs residual: the same layers, with and without shortcuts",
                            "zh": "普通网络与残差网络：同样的层，有无捷径连接"},
     "residual_lab_intro": {
-        "en": "Both networks have {depth} layers with weights: a 3 × 3 stem, three stages of {n} basic blocks "
-              "({w}, {w2} and {w4} channels) and a linear layer. The ResNet adds each block's input to its output.",
+        "en": "Both networks have {depth} layers with weights: a 3 × 3 stem, three stages of basic blocks "
+              "({n} per stage; {w}, {w2} and {w4} channels) and a linear layer. The ResNet adds each block's input to its output.",
         "zh": "两个网络都有 {depth} 个带权重的层：一个 3 × 3 起始卷积、三个阶段各 {n} 个基本块（{w}、{w2}、{w4} 个通道）"
               "和一个全连接层。残差网络把每个块的输入加到它的输出上。"},
     "residual_lab_settings": {"en": "Settings", "zh": "设置"},
@@ -55,6 +55,8 @@ STRINGS = {
                            "zh": "残差网络每个块处的梯度分流（最后一步）"},
     "residual_lab_split_main": {"en": "through the layers F(x)", "zh": "经过各层 F(x)"},
     "residual_lab_split_short": {"en": "through the shortcut", "zh": "经过捷径"},
+    "residual_lab_formula_f": {"en": "through F", "zh": "经过 F"},
+    "residual_lab_formula_short": {"en": "shortcut", "zh": "捷径"},
     "residual_lab_split_axis": {"en": "‖∂L/∂x‖", "zh": "‖∂L/∂x‖"},
     "residual_lab_split_caption": {
         "en": "At the first block: ‖through F‖ = {main}, ‖through the shortcut‖ = {short}. The block's input "

@@ -120,3 +120,27 @@ def test_add_strings_checks_languages_and_clashes(monkeypatch):
         i18n.add_strings({"padding_demo": {"en": "Padding"}})
     with pytest.raises(ValueError, match="already defined"):
         i18n.add_strings({"clear": {"en": "Wipe", "zh": "擦除"}})
+
+
+@pytest.mark.parametrize("key", ["draw", "inside", "conv", "train", "pooling", "equivariance", "batchnorm",
+                                 "residual", "architectures", "gradients", "svd", "conv1d"])
+def test_every_string_a_view_shows_exists(monkeypatch, key):
+    """A missing key would be shown to the user as it is (e.g. "batchnorm_lab_host_resnet_small")."""
+    import importlib
+
+    from app.views.playground import ALL_VIEWS
+    missing = set()
+
+    class Recording(dict):
+        def get(self, name, default=None):
+            if name not in self:
+                missing.add(name)
+            return super().get(name, default)
+
+    _, module, cls = ALL_VIEWS[key]
+    view_class = getattr(importlib.import_module(module), cls)    # (its strings are registered on import)
+    monkeypatch.setattr(i18n, "STRINGS", Recording(i18n.STRINGS))
+    view = view_class(lang="en")
+    view.__panel__()
+    view.lang = "zh"
+    assert ALL_VIEWS[key][0] in i18n.STRINGS and not missing, missing
