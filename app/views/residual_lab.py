@@ -47,15 +47,10 @@ RECENT = 10
 
 RESIDUAL_FORMULA = r"$$y = \operatorname{ReLU}\big(F(x) + x\big)$$"
 
-
-def gradient_formula(through_f, through_shortcut):
-    """dL/dx of a residual block: the two paths, each named under its term (in the page's language).
-    (``\\underset``, not ``}_{``: Markdown would read the underscores as italics.)"""
-    return (r"$$\frac{\partial L}{\partial x} = \underset{\text{" + through_f + r"}}{\underbrace{"
-            r"\frac{\partial L}{\partial y} \frac{\partial F}{\partial x}}} + \underset{\text{"
-            + through_shortcut + r"}}{\underbrace{\frac{\partial L}{\partial y}}}$$")
-
-
+# The two paths, numbered (1) through F and (2) the shortcut. (\underset, not "}_{": Markdown would read
+# the underscores as italics; numbers, not words: MathJax cannot lay out Chinese text under a brace.)
+GRADIENT_FORMULA = (r"$$\frac{\partial L}{\partial x} = \underset{(1)}{\underbrace{\frac{\partial L}{\partial y}"
+                    r"\frac{\partial F}{\partial x}}} + \underset{(2)}{\underbrace{\frac{\partial L}{\partial y}}}$$")
 PLAIN_FORMULA = (r"$$\frac{\partial L}{\partial x_0} = \frac{\partial L}{\partial x_D}\prod_{l=1}^{D}"
                  r"\frac{\partial x_l}{\partial x_{l-1}}$$")
 
@@ -376,7 +371,7 @@ class ResidualLabView(View):
                               [t("residual_lab_split_main"), t("residual_lab_split_short")])
         self.explanation.object = "\n\n".join([
             f"### {t('explain_title')}", t("residual_lab_explain"), RESIDUAL_FORMULA, t("residual_lab_explain_grad"),
-            gradient_formula(t("residual_lab_formula_f"), t("residual_lab_formula_short")),
+            GRADIENT_FORMULA,
             t("residual_lab_explain_plain"), PLAIN_FORMULA])
         self._check_depth()
         self._render_diagrams()

@@ -55,8 +55,6 @@ STRINGS = {
                            "zh": "残差网络每个块处的梯度分流（最后一步）"},
     "residual_lab_split_main": {"en": "through the layers F(x)", "zh": "经过各层 F(x)"},
     "residual_lab_split_short": {"en": "through the shortcut", "zh": "经过捷径"},
-    "residual_lab_formula_f": {"en": "through F", "zh": "经过 F"},
-    "residual_lab_formula_short": {"en": "shortcut", "zh": "捷径"},
     "residual_lab_split_axis": {"en": "‖∂L/∂x‖", "zh": "‖∂L/∂x‖"},
     "residual_lab_split_caption": {
         "en": "At the first block: ‖through F‖ = {main}, ‖through the shortcut‖ = {short}. The block's input "
@@ -83,9 +81,11 @@ STRINGS = {
         "en": "A **residual block** (残差块) learns a change F(x) and adds it to its input:",
         "zh": "**残差块**学习一个改变量 F(x)，再把它加到输入上："},
     "residual_lab_explain_grad": {
-        "en": "By the chain rule the gradient at the block's input is the sum of two paths. The second is the "
-              "upstream gradient itself, untouched by any weight:",
-        "zh": "由链式法则，块输入处的梯度是两条路径之和。第二条就是上游传来的梯度本身，不经过任何权重："},
+        "en": "By the chain rule the gradient at the block's input is the sum of two paths: (1) through the "
+              "layers F and (2) through the shortcut, which is the upstream gradient itself, untouched by any "
+              "weight:",
+        "zh": "由链式法则，块输入处的梯度是两条路径之和：(1) 经过各层 F；(2) 经过捷径——它就是上游传来的梯度本身，"
+              "不经过任何权重："},
     "residual_lab_explain_plain": {
         "en": "In a **plain** net the gradient must pass through every layer: a product of many factors, which "
               "can shrink towards 0 (**vanishing gradient**). Deep plain nets then train *worse* than shallow "

@@ -46,7 +46,7 @@ def test_batchnorm_lab_page(panel_app, open_page, screenshot):
 
     # feeding a batch moves the running statistics and draws the next batch
     page.get_by_role("button", name="Feed this batch (train mode)").click()
-    expect(summary).to_contain_text("1 batches fed", timeout=SLOW)
+    expect(summary).to_contain_text("batches fed so far: 1", timeout=SLOW)
     expect(summary).to_contain_text("Batch #1", timeout=SLOW)
     expect(page.get_by_test_id("bn-running")).to_contain_text("Batches fed: 1.", timeout=SLOW)
     screenshot(page, "batchnorm-lab-eval", full_page=True)
