@@ -148,7 +148,8 @@ class BatchMosaic:
         self.figure.rect(x="x", y="y", width=28, height=28, source=self.boxes, fill_alpha=0, line_color=HIGHLIGHT,
                          line_width=4)
         self.figure.add_layout(LabelSet(x="x", y="y", text="text", source=self.tiles, text_color="colour",
-                                        text_font_size="15px", text_font_style="bold", x_offset=4, y_offset=-2,
+                                        text_font_size="15px", text_font_style="bold", x_offset=3, y_offset=3,
+                                        background_fill_color="#000000", background_fill_alpha=0.6,
                                         text_baseline="bottom"))
 
     def update(self, images, first, second):
@@ -161,7 +162,7 @@ class BatchMosaic:
         changed = [int(a) != int(b) for a, b in zip(first, second)]
         self.figure.x_range.update(start=0, end=w)
         self.figure.y_range.update(start=h, end=0)
-        self.figure.height = max(120, int(self.width * h / w) + 10)
+        self.figure.height = round(self.width * h / w) + 4   # square pixels (+ the 2-pixel borders)
         self.image.data = dict(image=[grid], y=[h], dw=[w], dh=[h])
         self.tiles.data = dict(x=xs, y=ys, text=[str(int(a)) for a in first],
                                colour=[HIGHLIGHT if c else "#7BD389" for c in changed], changed=changed)
