@@ -40,10 +40,10 @@ __all__ = ["SvdLab", "default_rank"]
 CURVE_PERIOD_MS = 40     # one rank of the curve per tick while the page is served
 
 # (No "\," and no "}_" in formulas: Markdown runs before MathJax and would eat the backslash or start italics.)
-SVD_FORMULA = (r"$$W = U \Sigma V^{\top} = \sum_{i=1}^{k} s_i \mathbf u_i \mathbf v_i^{\top}, \quad"
-               r" s_1 \ge \dots \ge s_k \ge 0$$")
-TRUNCATE_FORMULA = (r"$$W_r = \sum_{i=1}^{r} s_i \mathbf u_i \mathbf v_i^{\top}, \qquad"
-                    r"\lVert W - W_r \rVert_F^2 = \sum_{i=r+1}^{k} s_i^2$$")
+SVD_FORMULA = (r"$$W = U \Sigma V^{\top} = \sum_{i=1}^{k} s_i \mathbf u_i \mathbf v_i^{\top}$$" "\n\n"
+               r"$$s_1 \ge \dots \ge s_k \ge 0$$")
+TRUNCATE_FORMULA = (r"$$W_r = \sum_{i=1}^{r} s_i \mathbf u_i \mathbf v_i^{\top}$$" "\n\n"
+                    r"$$\lVert W - W_r \rVert_F^2 = \sum_{i=r+1}^{k} s_i^2$$")
 PARAMS_FORMULA = r"$$m \cdot n \ \longrightarrow\ r \cdot (m + n)$$"
 ENERGY_FORMULA = (r"$$E(r) = \frac{\sum_{i \le r} s_i^2}{\sum_{i} s_i^2}"
                   r" = 1 - \left(\frac{\lVert W - W_r \rVert_F}{\lVert W \rVert_F}\right)^2$$")
