@@ -279,7 +279,7 @@ class CurvePlot:
         self.legend = Legend(items=self.items, label_text_font_size="14px", location="bottom_left",
                              background_fill_alpha=0.85, spacing=2, padding=6)
         if legend_place == "below":   # many lines: a legend under the plot, side by side
-            self.legend.update(orientation="horizontal", location="center")
+            self.legend.update(orientation="horizontal", location="center", spacing=18, ncols=2)
             self.figure.height += 40
         self.figure.add_layout(self.legend, legend_place or "center")
         self.marker = Span(location=0, dimension="height", line_color=TEXT, line_dash="dashed",

@@ -28,7 +28,10 @@ STRINGS = {
                      "zh": "上传模型文件（.npz）继续训练"},
     "train_upload_ok": {"en": "Loaded {name}: {params:,} parameters. Press Start to keep training it.",
                         "zh": "已载入 {name}：{params:,} 个参数。按“开始”继续训练。"},
-    "train_upload_bad": {"en": "This file cannot be used: {message}", "zh": "无法使用这个文件：{message}"},
+    "train_upload_bad": {"en": "This file cannot be used: it is not a model saved by CNN Playground (or cnncore), "
+                               "or it is incomplete or damaged. Details: {message}",
+                         "zh": "无法使用这个文件：它不是由本游乐场（或 cnncore）保存的模型文件，或者文件不完整、已损坏。"
+                               "详细信息：{message}"},
     "train_upload_not_digits": {
         "en": "this model does not turn a 1×28×28 digit into 10 scores ({message})",
         "zh": "这个模型不能把 1×28×28 的数字图像变成 10 个分数（{message}）"},

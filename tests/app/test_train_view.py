@@ -171,7 +171,7 @@ def test_malformed_upload_shows_the_model_file_error(data):
     assert str(info.value) in view.upload_message.object.replace("&#x27;", "'").replace("&quot;", '"')
     assert view.model != "uploaded" and not view._error.visible
     view.lang = "zh"
-    assert "无法使用这个文件" in view.upload_message.object
+    assert "无法使用这个文件" in view.upload_message.object and "已损坏" in view.upload_message.object
 
 
 def test_upload_of_a_model_that_is_not_for_digits_is_refused():
