@@ -90,6 +90,13 @@ class View(pn.viewable.Viewer):
     def relabel(self):
         """Set every text to the current ``lang`` (subclasses)."""
 
+    def _start_with_model(self, wanted):
+        """Offer the session's models in the ``model`` param and start with ``wanted`` (e.g. from
+        the URL) if it is one of them, else the registry's default; quietly (no watcher runs)."""
+        self.param.model.objects = list(self.registry.keys)
+        with param.parameterized.discard_events(self):
+            self.model = wanted if wanted in self.registry.keys else self.registry.default
+
     def _refresh_models(self):
         """Offer the session's models (``registry.keys``) in a view's ``model`` param and picker.
 

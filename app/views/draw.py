@@ -61,11 +61,9 @@ class DrawView(View):
     url_params = ("model", "brush")
 
     def __init__(self, registry=None, **params):
-        super().__init__(registry=registry, **{k: v for k, v in params.items() if k not in ("model",)})
-        self.param.model.objects = list(self.registry.keys)
-        with param.parameterized.discard_events(self):
-            wanted = params.get("model")
-            self.model = wanted if wanted in self.registry.keys else self.registry.default
+        wanted = params.pop("model", None)
+        super().__init__(registry=registry, **params)
+        self._start_with_model(wanted)
         self._samples = sample_images()
 
         self.canvas = DrawingCanvas(brush_width=self.brush, width=300, height=300, margin=(6, 10))

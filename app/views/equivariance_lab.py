@@ -125,11 +125,9 @@ class EquivarianceLab(View):
     url_params = ("model", "digit", "dx", "dy", "angle", "layer", "channel")
 
     def __init__(self, registry=None, **params):
-        super().__init__(registry=registry, **{k: v for k, v in params.items() if k != "model"})
-        self.param.model.objects = list(self.registry.keys)
-        with param.parameterized.discard_events(self):
-            wanted = params.get("model")
-            self.model = wanted if wanted in self.registry.keys else self.registry.default
+        wanted = params.pop("model", None)
+        super().__init__(registry=registry, **params)
+        self._start_with_model(wanted)
         self.report, self._x, self._sweeps, self._sweep_key, self._layers = None, None, {}, None, {}
         self.source = DigitSource(self)
         w = pn.widgets

@@ -91,11 +91,9 @@ class GradientsLab(View):
                   "fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp")
 
     def __init__(self, registry=None, **params):
-        super().__init__(registry=registry, **{k: v for k, v in params.items() if k != "model"})
-        self.param.model.objects = list(self.registry.keys)
-        with param.parameterized.discard_events(self):
-            wanted = params.get("model")
-            self.model = wanted if wanted in self.registry.keys else self.registry.default
+        wanted = params.pop("model", None)
+        super().__init__(registry=registry, **params)
+        self._start_with_model(wanted)
         self.saliency = self.gradients = self.conv = self.fd = None
         self._image = self._external = None
         self._busy = False

@@ -91,9 +91,7 @@ class InsideView(View):
     def __init__(self, registry=None, **params):
         wanted = params.pop("model", None)
         super().__init__(registry=registry, **params)
-        self.param.model.objects = list(self.registry.keys)
-        with param.parameterized.discard_events(self):
-            self.model = wanted if wanted in self.registry.keys else self.registry.default
+        self._start_with_model(wanted)
         if self.image is not None:
             self.image = normalise_input(self.image)[0, 0]
             self.use_drawing = True

@@ -315,11 +315,9 @@ class PoolingLab(View):
                   "cell_row", "cell_col", "seed", "activation", "act_layer", "act_channel")
 
     def __init__(self, registry=None, compute_stats="auto", **params):
-        super().__init__(registry=registry, **{k: v for k, v in params.items() if k != "model"})
-        self.param.model.objects = list(self.registry.keys)
-        with param.parameterized.discard_events(self):
-            wanted = params.get("model")
-            self.model = wanted if wanted in self.registry.keys else self.registry.default
+        wanted = params.pop("model", None)
+        super().__init__(registry=registry, **params)
+        self._start_with_model(wanted)
         self._acts, self._layers, self._pre_pairs, self._stats, self.result = None, {}, [], {}, None
         self._image = None
         self.source = DigitSource(self)
