@@ -48,7 +48,7 @@ class PageModels:
         dropped = []
         while True:   # dropping an event drops its definitions: check the others again
             defined = set().union(*(d for _, d, _ in events))
-            unknown = [not refs <= defined and bool(refs - defined - buffers - self.known) for _, _, refs in events]
+            unknown = [bool(refs - defined - buffers - self.known) for _, _, refs in events]
             if not any(unknown):
                 break
             dropped += [e[0] for e, bad in zip(events, unknown) if bad]

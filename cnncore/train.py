@@ -58,10 +58,11 @@ class StepEvent:
     of the current epoch so far (weighted by batch size). ``lr`` is the
     learning rate this step used. ``grad_norms`` maps each layer with a
     weight (its name in the model, e.g. ``"0"`` or ``"features.3"``) to the
-    L2 norm of the gradient of that weight. ``examples_per_second`` is
-    the examples of the last :data:`SPEED_WINDOW` steps over the time they took; ``elapsed`` counts only time spent inside the trainer (paused
-    time does not count); ``eta_seconds`` estimates the time left for the
-    remaining steps; ``progress`` runs from 0 to 1.
+    L2 norm of the gradient of that weight. ``examples_per_second`` is the
+    examples of the last :data:`SPEED_WINDOW` steps over the time they took;
+    ``elapsed`` counts only time spent inside the trainer (paused time does
+    not count); ``eta_seconds`` estimates the time left for the remaining
+    steps; ``progress`` runs from 0 to 1.
     """
     step: int
     epoch: int

@@ -240,11 +240,12 @@ class ArchitecturesLab(View):
             "archlab_fc_share", fc=_share(fc.get("params", 0), r.params), fc_macs=_share(fc.get("macs", 0), r.macs),
             conv=_share(conv.get("params", 0), r.params), conv_macs=_share(conv.get("macs", 0), r.macs))) + "</div>"
         # the ledger
-        self.ledger = ledger_columns(ledger_rows(r))
+        layer_rows = ledger_rows(r)
+        self.ledger = ledger_columns(layer_rows)
         self._render_table()
         self.ledger_note.object = f"<div class='ar-note'>{html.escape(t('archlab_ledger_note', rows=len(rows)))}</div>"
         # the charts
-        self.profile.update(ledger_rows(r), b_index)
+        self.profile.update(layer_rows, b_index)
         self.kinds.update(kinds)
         self.profile_caption.object = "<div class='ar-note'>" + html.escape(t("archlab_plot_caption")) + "</div>"
         self._render_memory()

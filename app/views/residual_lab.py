@@ -371,8 +371,7 @@ class ResidualLabView(View):
                               [t("residual_lab_split_main"), t("residual_lab_split_short")])
         self.explanation.object = "\n\n".join([
             f"### {t('explain_title')}", t("residual_lab_explain"), RESIDUAL_FORMULA, t("residual_lab_explain_grad"),
-            GRADIENT_FORMULA,
-            t("residual_lab_explain_plain"), PLAIN_FORMULA])
+            GRADIENT_FORMULA, t("residual_lab_explain_plain"), PLAIN_FORMULA])
         self._check_depth()
         self._render_diagrams()
         self._render_status()
