@@ -20,7 +20,7 @@ from bokeh.models import (AdaptiveTicker, ColumnDataSource, CustomJSTickFormatte
 from bokeh.plotting import figure
 
 from ..theme import ACCENT, HIGHLIGHT, MUTED, TEXT
-from .plots import _style
+from .plots import LegendLabels, _style
 
 __all__ = ["LayerProfile", "KindShares", "MemoryBars", "MemorySweep", "SharingPlot", "ComparisonPlot",
            "KIND_COLOURS", "MB"]
@@ -178,7 +178,7 @@ class MemoryBars:
         self.figure.xaxis.axis_label = xlabel
 
 
-class MemorySweep:
+class MemorySweep(LegendLabels):
     """Weights (flat) vs activations (growing) as the batch size doubles, log-log, with the chosen batch marked."""
 
     def __init__(self, width=560, height=300):
@@ -203,15 +203,8 @@ class MemorySweep:
                                                          for k in ("weights", "activations", "saved")})
         self.marker.location = float(batch)
 
-    def set_labels(self, title, names, xlabel, ylabel):
-        self.figure.title.text = title
-        for item, name in zip(self.items, names):
-            item.label = dict(value=name)
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel
 
-
-class SharingPlot:
+class SharingPlot(LegendLabels):
     """Per convolution: its parameters (blue) beside a fully-connected layer's (orange), log scale.
 
     Shape:
@@ -242,13 +235,6 @@ class SharingPlot:
                                 params=[max(p, 1) for _, p, _ in rows], fc_params=[max(f, 1) for _, _, f in rows],
                                 name=[name for name, _, _ in rows],
                                 ratio=[f / p if p else math.nan for _, p, f in rows])
-
-    def set_labels(self, title, names, xlabel, ylabel):
-        self.figure.title.text = title
-        for item, name in zip(self.items, names):
-            item.label = dict(value=name)
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel
 
 
 class ComparisonPlot:

@@ -9,7 +9,7 @@ from bokeh.plotting import figure
 
 from ..theme import GREY, HIGHLIGHT, MUTED, TEXT
 
-__all__ = ["ImagePlot", "ProbabilityBars"]
+__all__ = ["ImagePlot", "ProbabilityBars", "LegendLabels"]
 
 DIGITS = [str(d) for d in range(10)]
 
@@ -103,6 +103,17 @@ class ProbabilityBars:
         self.figure.xaxis.axis_label = xlabel
         self.figure.yaxis.axis_label = ylabel
 
+
+
+class LegendLabels:
+    """For a plot with a ``figure`` and legend ``items`` (one per series): its texts in one call."""
+
+    def set_labels(self, title, names, xlabel, ylabel):
+        self.figure.title.text = title
+        for item, name in zip(self.items, names):
+            item.label = dict(value=name)
+        self.figure.xaxis.axis_label = xlabel
+        self.figure.yaxis.axis_label = ylabel
 
 
 def set_colors(mapper, palette, low, high):

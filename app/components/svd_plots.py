@@ -13,7 +13,7 @@ from bokeh.models import (ColorBar, ColumnDataSource, HoverTool, Legend, LegendI
 from bokeh.plotting import figure
 
 from ..theme import ACCENT, HIGHLIGHT, SIGNED, TEXT
-from .plots import _style
+from .plots import LegendLabels, _style
 
 __all__ = ["SpectrumPlot", "EnergyPlot", "TradeoffPlot", "MatrixPlot"]
 
@@ -39,7 +39,7 @@ def _marker():
     return Span(location=1, dimension="height", line_color=TEXT, line_dash="dashed", line_width=2)
 
 
-class SpectrumPlot:
+class SpectrumPlot(LegendLabels):
     """Singular values ``s_i`` against ``i`` (log y): the chosen layer's kept ones filled, dropped ones hollow.
 
     Shape:
@@ -78,15 +78,8 @@ class SpectrumPlot:
         self.dropped.data = dict(i=i[rank:].tolist(), s=s[rank:].tolist())
         self.marker.location = rank + 0.5
 
-    def set_labels(self, title, names, xlabel, ylabel):
-        self.figure.title.text = title
-        for item, name in zip(self.items, names):
-            item.label = dict(value=name)
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel
 
-
-class EnergyPlot:
+class EnergyPlot(LegendLabels):
     """Cumulative energy ``E(r)`` of every layer (chosen one in blue), with the rank marked.
 
     Shape:
@@ -117,13 +110,6 @@ class EnergyPlot:
         self.chosen.data = dict(r=list(range(1, len(e) + 1)), e=e.tolist())
         self.point.data = dict(r=[rank], e=[float(e[rank - 1])])
         self.marker.location = rank
-
-    def set_labels(self, title, names, xlabel, ylabel):
-        self.figure.title.text = title
-        for item, name in zip(self.items, names):
-            item.label = dict(value=name)
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel
 
 
 class TradeoffPlot:
