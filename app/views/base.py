@@ -15,12 +15,15 @@ hide and enlarges the Bokeh figures for a projector. ``embed_size`` is the view'
 import contextlib
 import functools
 import logging
+from urllib.parse import urlencode
 
 import panel as pn
 import param
 
 from ..i18n import LANGUAGES, choose_language, t
 from ..model_registry import ModelRegistry
+from ..text import Notice, shorten
+from ..url_check import url_problems
 
 __all__ = ["View", "ComingSoon", "language_switch", "detect_language"]
 
@@ -76,7 +79,8 @@ class View(pn.viewable.Viewer):
     def __init__(self, registry=None, **params):
         super().__init__(**params)
         self.registry = registry if registry is not None else ModelRegistry()
-        self._error = pn.pane.Alert("", alert_type="danger", visible=False, sizing_mode="stretch_width")
+        self._error = Notice("", alert_type="danger", visible=False, sizing_mode="stretch_width")
+        self._url_problems = []   # the link's settings that could not be applied (shown until changed)
         self.param.watch(lambda event: self._relabel(), "lang")
 
     def t(self, key, **fields):
@@ -116,12 +120,21 @@ class View(pn.viewable.Viewer):
             log.exception("error in %s", type(self).__name__)
             self.show_error(exc)
         else:
-            self._error.visible = False
+            self._show_url_problems()
 
     def show_error(self, exc):
+        """Show ``exc``'s message in the page, as plain text (it may quote a URL value or a file)."""
         message = str(exc) or type(exc).__name__
         self._error.object = self.t("error", message=message)
+        self._error.alert_type = "danger"
         self._error.visible = True
+
+    def _show_url_problems(self):
+        """Show which of the link's settings were ignored (until the student changes them), else nothing."""
+        if self._url_problems:
+            self._error.object = "\n".join(p.message(self) for p in self._url_problems)
+            self._error.alert_type = "warning"
+        self._error.visible = bool(self._url_problems)
 
     # -- URL state ---------------------------------------------------------
     def sync_url(self, location=None, prefix="", lang=True):
@@ -135,11 +148,27 @@ class View(pn.viewable.Viewer):
         mapping = {name: prefix + name for name in self.url_params}
         if lang:
             mapping["lang"] = "lang"
+        query = location.query_params
+        problems = url_problems(self, mapping, query)
+        if problems:   # drop them from the URL: the view keeps its default for each, and says so
+            bad = {p.name for p in problems}
+            location.search = "?" + urlencode({k: v for k, v in query.items() if k not in bad}) if len(bad) < len(query) else ""
         location.sync(self, mapping, on_error=self._url_error)
+        if problems:
+            self._url_problems = self._url_problems + problems
+            self.param.watch(self._url_setting_changed, [p.parameter for p in problems])
+            self._show_url_problems()
+
+    def _url_setting_changed(self, event):
+        self._url_problems = [p for p in self._url_problems if p.parameter != event.name]
+        if not self._url_problems and self._error.alert_type == "warning":
+            self._error.visible = False
 
     def _url_error(self, values):
-        names = ", ".join(f"{k}={v!r}" for k, v in values.items())
-        self.show_error(ValueError(f"the link's settings could not be applied: {names}"))
+        """Values that passed :func:`url_problems` but the view still refused (a rule beyond the
+        parameter's type and bounds)."""
+        names = ", ".join(f"{k}={shorten(repr(v))}" for k, v in values.items())
+        self.show_error(ValueError(self.t("url_not_applied", names=names)))
 
 
 class ComingSoon(View):
