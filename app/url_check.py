@@ -6,6 +6,7 @@ against its ``param`` parameter instead, so the good ones are applied, each bad 
 back to the view's default, and the page can say which setting was ignored and what it allows.
 """
 import math
+from urllib.parse import urlencode
 from dataclasses import dataclass
 
 import param
@@ -13,14 +14,13 @@ import param
 from .i18n import add_strings, t
 from .text import shorten
 
-__all__ = ["UrlProblem", "url_problems", "allowed_values"]
+__all__ = ["UrlProblem", "url_problems", "sync_checked", "allowed_values", "explain"]
 
 add_strings({
-    "url_bad_value": {
-        "en": "The link's setting {name}={value} was ignored: {name} must be {allowed}. Using {default} instead.",
-        "zh": "链接中的设置 {name}={value} 已被忽略：{name} 必须是{allowed}。改用 {default}。"},
-    "url_not_applied": {"en": "the link's settings could not be applied: {names}",
-                        "zh": "无法应用链接中的设置：{names}"},
+    "url_ignored": {"en": "This link has settings this page cannot use; each was ignored and keeps its default:",
+                    "zh": "链接中有本页无法使用的设置，已被忽略并保留默认值："},
+    "url_bad_value": {"en": "• {name} = {value}: must be {allowed} (now {default})",
+                      "zh": "• {name} = {value}：必须是{allowed}（现为 {default}）"},
     "url_allowed_int_range": {"en": "a whole number from {lo} to {hi}", "zh": "从 {lo} 到 {hi} 的整数"},
     "url_allowed_int_min": {"en": "a whole number of at least {lo}", "zh": "不小于 {lo} 的整数"},
     "url_allowed_int": {"en": "a whole number", "zh": "整数"},
@@ -37,17 +37,24 @@ MAX_CHOICES_NAMED = 12
 
 @dataclass(frozen=True)
 class UrlProblem:
-    """One URL value that cannot be applied: ``name`` (as in the URL), the ``value`` given."""
+    """One URL value that cannot be applied: ``name`` (as in the URL), the ``value`` given, and
+    the ``owner`` whose ``parameter`` keeps its default instead."""
 
     name: str
     parameter: str
     value: object
+    owner: object
 
-    def message(self, view):
-        """The explanation in ``view``'s language (plain text: the value is quoted as typed)."""
-        par = view.param[self.parameter]
-        return t("url_bad_value", view.lang, name=self.name, value=repr(shorten(self.value)),
-                 allowed=allowed_values(par, view.lang), default=shorten(_shown(getattr(view, self.parameter))))
+    def message(self, lang):
+        """The explanation in ``lang`` (plain text: the value is quoted as typed)."""
+        par = self.owner.param[self.parameter]
+        return t("url_bad_value", lang, name=self.name, value=repr(shorten(self.value, 40)),
+                 allowed=allowed_values(par, lang), default=shorten(_shown(getattr(self.owner, self.parameter))))
+
+
+def explain(problems, lang):
+    """The message for the page: a heading line, then one line per ignored setting."""
+    return "\n".join([t("url_ignored", lang)] + [p.message(lang) for p in problems])
 
 
 def _shown(value):
@@ -62,8 +69,8 @@ def allowed_values(par, lang):
     """What ``par`` (a ``param`` parameter) accepts, in words: "a whole number from 4 to 48"."""
     if isinstance(par, param.Boolean):
         return t("url_allowed_bool", lang)
-    if isinstance(par, (param.Selector, param.ObjectSelector)) and not isinstance(par, param.ListSelector):
-        objects = list(par.objects.values()) if isinstance(par.objects, dict) else list(par.objects or [])
+    if _is_choice(par):
+        objects = _choices(par)
         names = ", ".join(str(o) for o in objects[:MAX_CHOICES_NAMED]) + (", …" if len(objects) > MAX_CHOICES_NAMED else "")
         return t("url_allowed_choice", lang, choices=names) if objects else t("url_allowed_other", lang)
     if isinstance(par, param.Number):
@@ -87,6 +94,8 @@ def _acceptable(par, value):
     if isinstance(par, param.Number) and not isinstance(value, bool):
         if not isinstance(value, (int, float)) or not math.isfinite(value):
             return False
+    if _is_choice(par) and value not in _choices(par):   # (even where the view set check_on_set=False)
+        return par.allow_None and value is None
     try:
         par._validate(value)
     except Exception:
@@ -94,11 +103,50 @@ def _acceptable(par, value):
     return True
 
 
-def url_problems(view, mapping, query):
+def _is_choice(par):
+    return isinstance(par, (param.Selector, param.ObjectSelector)) and not isinstance(par, param.ListSelector)
+
+
+def _choices(par):
+    return list(par.objects.values()) if isinstance(par.objects, dict) else list(par.objects or [])
+
+
+def url_problems(owner, mapping, query):
     """The :class:`UrlProblem` of each ``query`` value (URL name -> value, as Panel parses it)
-    that ``view``'s parameter cannot take; ``mapping`` is parameter -> URL name."""
+    that ``owner``'s parameter cannot take; ``mapping`` is parameter -> URL name."""
     problems = []
     for parameter, name in mapping.items():
-        if name in query and not _acceptable(view.param[parameter], query[name]):
-            problems.append(UrlProblem(name, parameter, query[name]))
+        if name in query and not _acceptable(owner.param[parameter], query[name]):
+            problems.append(UrlProblem(name, parameter, query[name], owner))
     return problems
+
+
+def sync_checked(owner, location, mapping, report):
+    """``location.sync(owner, mapping)``, applying each URL value ``owner`` can take and
+    calling ``report(problems)`` with a :class:`UrlProblem` for each one it cannot.
+
+    Bad values are dropped from the URL first (``owner`` keeps its defaults). The browser may
+    send the page's original URL again once it has connected; Panel then applies those values
+    all at once and, on the first bad one, applies none: they are applied here one by one instead.
+    """
+    query = location.query_params
+    problems = url_problems(owner, mapping, query)
+    if problems:
+        bad = {p.name for p in problems}
+        rest = {k: v for k, v in query.items() if k not in bad}
+        location.search = "?" + urlencode(rest) if rest else ""
+
+    def one_by_one(values):
+        refused = []
+        for parameter, value in values.items():
+            if _acceptable(owner.param[parameter], value):
+                try:
+                    setattr(owner, parameter, value)
+                    continue
+                except Exception:   # a rule beyond the parameter's type and bounds
+                    pass
+            refused.append(UrlProblem(mapping[parameter], parameter, value, owner))
+        report(refused)
+
+    location.sync(owner, mapping, on_error=one_by_one)
+    report(problems)

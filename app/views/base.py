@@ -15,15 +15,16 @@ hide and enlarges the Bokeh figures for a projector. ``embed_size`` is the view'
 import contextlib
 import functools
 import logging
-from urllib.parse import urlencode
 
 import panel as pn
 import param
 
+from cnncore.errors import StateDictError
+
 from ..i18n import LANGUAGES, choose_language, t
 from ..model_registry import ModelRegistry
 from ..text import Notice, shorten
-from ..url_check import url_problems
+from ..url_check import explain, sync_checked
 
 __all__ = ["View", "ComingSoon", "language_switch", "detect_language"]
 
@@ -116,6 +117,9 @@ class View(pn.viewable.Viewer):
         """Run a block; on an exception show its message in the page (logged, not raised)."""
         try:
             yield
+        except (ValueError, StateDictError) as exc:   # bad input, refused with a message: no traceback
+            log.warning("%s refused: %s", type(self).__name__, exc)
+            self.show_error(exc)
         except Exception as exc:  # the page shows a message, the server log the traceback
             log.exception("error in %s", type(self).__name__)
             self.show_error(exc)
@@ -132,7 +136,7 @@ class View(pn.viewable.Viewer):
     def _show_url_problems(self):
         """Show which of the link's settings were ignored (until the student changes them), else nothing."""
         if self._url_problems:
-            self._error.object = "\n".join(p.message(self) for p in self._url_problems)
+            self._error.object = explain(self._url_problems, self.lang)
             self._error.alert_type = "warning"
         self._error.visible = bool(self._url_problems)
 
@@ -148,27 +152,23 @@ class View(pn.viewable.Viewer):
         mapping = {name: prefix + name for name in self.url_params}
         if lang:
             mapping["lang"] = "lang"
-        query = location.query_params
-        problems = url_problems(self, mapping, query)
-        if problems:   # drop them from the URL: the view keeps its default for each, and says so
-            bad = {p.name for p in problems}
-            location.search = "?" + urlencode({k: v for k, v in query.items() if k not in bad}) if len(bad) < len(query) else ""
-        location.sync(self, mapping, on_error=self._url_error)
-        if problems:
-            self._url_problems = self._url_problems + problems
-            self.param.watch(self._url_setting_changed, [p.parameter for p in problems])
-            self._show_url_problems()
+        sync_checked(self, location, mapping, self.report_url_problems)
+
+    def report_url_problems(self, problems):
+        """Say which of the link's settings were ignored (each kept its default), until the
+        student changes that setting."""
+        problems = [p for p in problems if p not in self._url_problems]
+        if not problems:
+            return
+        self._url_problems = self._url_problems + problems
+        for owner in {id(p.owner): p.owner for p in problems}.values():
+            owner.param.watch(self._url_setting_changed, [p.parameter for p in problems if p.owner is owner])
+        self._show_url_problems()
 
     def _url_setting_changed(self, event):
-        self._url_problems = [p for p in self._url_problems if p.parameter != event.name]
+        self._url_problems = [p for p in self._url_problems if (p.owner, p.parameter) != (event.obj, event.name)]
         if not self._url_problems and self._error.alert_type == "warning":
             self._error.visible = False
-
-    def _url_error(self, values):
-        """Values that passed :func:`url_problems` but the view still refused (a rule beyond the
-        parameter's type and bounds)."""
-        names = ", ".join(f"{k}={shorten(repr(v))}" for k, v in values.items())
-        self.show_error(ValueError(self.t("url_not_applied", names=names)))
 
 
 class ComingSoon(View):

@@ -74,7 +74,7 @@ class InsideView(View):
     receptive field, ``(28, 28)``) and ``depends`` (``{layer: box}`` on earlier layers).
     """
 
-    model = param.Selector(default=None, objects=[], doc="Key of the model in the session's registry.")
+    model = param.Selector(default=None, objects=[], check_on_set=True, doc="Key of the model in the session's registry.")
     # A Parameter, not a String: the URL reads ``?layer=3`` as the number 3 (made a string in _on_change).
     layer = param.Parameter(default="", doc="Name of the chosen layer ('' = the first feature map).")
     channel = param.Integer(default=0, bounds=(0, None), doc="Channel of the chosen unit (unit index in a vector).")

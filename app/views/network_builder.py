@@ -18,6 +18,7 @@ import param
 from . import train_strings  # noqa: F401  (registers the texts)
 from ..components.train_layers import (DEFAULT_ARCH, KINDS, MAX_LAYERS, OPTIONS, build_network, default_spec,
                                        format_arch, parse_arch)
+from ..text import Notice
 from ..theme import ERROR, TEXT
 from .base import View
 
@@ -73,8 +74,7 @@ class NetworkBuilder(View):
         self.rows = pn.Column(margin=0, sizing_mode="stretch_width")
         self.head_line = pn.pane.HTML("", stylesheets=[_CSS], margin=(2, 10))
         self.total_line = pn.pane.HTML("", margin=(6, 10), styles={"font-weight": "600"})
-        self.message = pn.pane.Alert("", alert_type="danger", visible=False, sizing_mode="stretch_width",
-                                     margin=(6, 10))
+        self.message = Notice("", alert_type="danger", visible=False, sizing_mode="stretch_width", margin=(6, 10))
         self.add_button.on_click(lambda e: self.add(self.kind_select.value))
         self._widgets = []     # per spec: (option selects, info pane, flatten pane, row)
         self._set_arch(self.arch, rows=False)
@@ -235,7 +235,7 @@ class NetworkBuilder(View):
                 from ..components.train_layers import spec_label
                 text = self.t("builder_error", n=result.error_index + 1,
                               label=spec_label(self.specs[result.error_index]), message=result.error)
-            self.message.object = f"**{html.escape(text)}**\n\n{html.escape(self.t('builder_error_hint'))}"
+            self.message.object = f"{text}\n{self.t('builder_error_hint')}"
             self.message.visible = True
 
     # -- texts ---------------------------------------------------------------

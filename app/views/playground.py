@@ -21,6 +21,7 @@ import param
 from ..components.embed import lecture_mode
 from ..i18n import LANGUAGES, t
 from ..model_registry import ModelRegistry
+from ..url_check import sync_checked
 from .base import ComingSoon
 
 log = logging.getLogger("cnn_playground")
@@ -131,9 +132,14 @@ class Playground(pn.viewable.Viewer):
             return
         built = dict(self.views)
         self._location = location            # views built from now on sync themselves
-        location.sync(self, {"lang": "lang", "view": "view"})
+        sync_checked(self, location, {"lang": "lang", "view": "view"}, self._report_url_problems)
         for key, view in built.items():
             view.sync_url(location, prefix=f"{key}_", lang=False)
+
+    def _report_url_problems(self, problems):
+        """The playground's own bad URL values are explained by the view it shows."""
+        if problems and self.view in self.views:
+            self.views[self.view].report_url_problems(problems)
 
     def __panel__(self):
         labs = pn.Row(self.labs_title, self.labs_nav, sizing_mode="stretch_width", visible=not self.embedded)

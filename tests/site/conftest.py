@@ -70,7 +70,7 @@ def cdn_site():
 def numpy_site():
     wheel = os.environ.get("CNN_PYODIDE_NUMPY_WHEEL")
     if not wheel or not Path(wheel).is_file():
-        pytest.skip("CNN_PYODIDE_NUMPY_WHEEL is not set (see scripts/setup_pyodide_local.sh)")
+        no_pyodide("CNN_PYODIDE_NUMPY_WHEEL does not name NumPy's wasm wheel (see DEVELOPERS.md)")
     return build_site(OUT / "site-offline-numpy", wheel)
 
 
@@ -93,6 +93,13 @@ def serve():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+def no_pyodide(reason):
+    """Skip a test that needs Pyodide's NumPy; with CNN_REQUIRE_PYODIDE=1 (CI) fail instead."""
+    if os.environ.get("CNN_REQUIRE_PYODIDE") == "1":
+        pytest.fail(f"{reason} (CNN_REQUIRE_PYODIDE=1: the in-browser tests must run)", pytrace=False)
+    pytest.skip(reason)
 
 
 def _no_browser(reason):

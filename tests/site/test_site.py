@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_site  # noqa: E402
 
-from .conftest import BOOT_TIMEOUT_MS  # noqa: E402
+from .conftest import BOOT_TIMEOUT_MS, no_pyodide  # noqa: E402
 
 STAGE = "document.documentElement.getAttribute('data-site-stage')"
 
@@ -413,7 +413,7 @@ def test_cdn_build_runs_with_the_cdns_answered_locally(cdn_site, serve, chromium
     core = core if (core / "pyodide.asm.wasm").is_file() else core / "node_modules" / "pyodide"
     wheel = os.environ.get("CNN_PYODIDE_NUMPY_WHEEL")
     if not (core / "pyodide.asm.wasm").is_file() or not wheel or not Path(wheel).is_file():
-        pytest.skip("needs CNN_PYODIDE_DIR (npm pyodide@0.29.3) and CNN_PYODIDE_NUMPY_WHEEL")
+        no_pyodide("needs CNN_PYODIDE_DIR (npm pyodide@0.29.3) and CNN_PYODIDE_NUMPY_WHEEL")
     site, _ = cdn_site
     answer, unanswered, requested = _local_cdn(core, wheel), [], []
     context = chromium.new_context(viewport={"width": 1400, "height": 950})
