@@ -86,11 +86,10 @@ def allowed_values(par, lang):
 
 def _acceptable(par, value):
     """Whether ``value`` (as Panel parsed it from the URL) is one ``par`` takes."""
-    if isinstance(value, str):
-        try:
-            value = par.deserialize(value)
-        except Exception:  # Panel keeps the string as it is; so do we
-            pass
+    try:                 # as Panel does, whatever the type (?layer=3 arrives as the number 3)
+        value = par.deserialize(value)
+    except Exception:    # Panel keeps the value as it is; so do we
+        pass
     if isinstance(par, param.Number) and not isinstance(value, bool):
         if not isinstance(value, (int, float)) or not math.isfinite(value):
             return False
@@ -137,15 +136,16 @@ def sync_checked(owner, location, mapping, report):
         location.search = "?" + urlencode(rest) if rest else ""
 
     def one_by_one(values):
-        refused = []
-        for parameter, value in values.items():
-            if _acceptable(owner.param[parameter], value):
+        good = {k: v for k, v in values.items() if _acceptable(owner.param[k], v)}
+        refused = [UrlProblem(mapping[k], k, v, owner) for k, v in values.items() if k not in good]
+        try:
+            owner.param.update(**good)     # together, as Panel would have (watchers see them at once)
+        except Exception:
+            for parameter, value in good.items():
                 try:
                     setattr(owner, parameter, value)
-                    continue
                 except Exception:   # a rule beyond the parameter's type and bounds
-                    pass
-            refused.append(UrlProblem(mapping[parameter], parameter, value, owner))
+                    refused.append(UrlProblem(mapping[parameter], parameter, value, owner))
         report(refused)
 
     location.sync(owner, mapping, on_error=one_by_one)

