@@ -7,6 +7,7 @@ themselves, as the callback would.
 import numpy as np
 import pytest
 
+from app.components.train_plots import KernelMosaic
 from app.components.train_layers import DEFAULT_ARCH, build_network, format_arch, parse_arch
 from app.components.train_session import TrainingSession
 from app.i18n import STRINGS
@@ -271,3 +272,12 @@ def test_session_evaluation_slices_equal_one_evaluation():
     np.testing.assert_array_equal(events[0].confusion, whole.confusion)
     assert events[0].loss == pytest.approx(whole.loss, rel=1e-6)
     assert events[0].accuracy == whole.accuracy
+
+
+def test_kernel_mosaic_shows_row_zero_on_top():
+    from .image_geometry import row_zero_on_top
+
+    plot = KernelMosaic()
+    plot.update(np.random.default_rng(0).standard_normal((6, 1, 5, 5)))
+    glyph = next(r.glyph for r in plot.figure.renderers if r.data_source is plot.source)
+    assert row_zero_on_top(plot.figure, glyph, plot.source.data)
