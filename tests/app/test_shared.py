@@ -144,3 +144,35 @@ def test_every_string_a_view_shows_exists(monkeypatch, key):
     view.__panel__()
     view.lang = "zh"
     assert ALL_VIEWS[key][0] in i18n.STRINGS and not missing, missing
+
+
+def _strings_in(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings_in(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings_in(v)
+
+
+def test_no_formula_has_a_character_markdown_escapes():
+    """Inside ``$$...$$``, ``<``, ``>`` and ``&`` reach MathJax as ``&lt;`` etc. and the formula is
+    blank: every formula in the app's modules and string tables uses ``\\lt``, ``\\gt`` instead."""
+    import importlib
+    import pkgutil
+    import re
+
+    import app.components
+    import app.views
+
+    texts = list(_strings_in(i18n.STRINGS))
+    for package in (app.views, app.components):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            texts += [s for value in vars(module).values() for s in _strings_in(value)]
+    formulas = [f for text in texts for f in re.findall(r"\$\$(.*?)\$\$", text, re.S)]
+    assert len(formulas) > 20
+    bad = [f for f in formulas if re.search(r"[<>&]", f)]
+    assert not bad, bad
