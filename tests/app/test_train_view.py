@@ -281,3 +281,17 @@ def test_kernel_mosaic_shows_row_zero_on_top():
     plot.update(np.random.default_rng(0).standard_normal((6, 1, 5, 5)))
     glyph = next(r.glyph for r in plot.figure.renderers if r.data_source is plot.source)
     assert row_zero_on_top(plot.figure, glyph, plot.source.data)
+
+
+def test_layer_table_shows_every_row_without_a_scroll_box():
+    """The ledger sat in a 260 px scroll box that hid its last rows (LeNet-5's output layer)."""
+    from cnncore.inspect import summary
+
+    from app.views.train import INPUT_SHAPE
+
+    view = TrainView(model="lenet5")
+    html_text = view.ledger.object
+    rows = summary(view.build_model(preview=True), INPUT_SHAPE).rows
+    assert "max-height" not in html_text and "overflow" not in html_text
+    assert view.ledger.height is None and view.ledger.max_height is None
+    assert html_text.count("<tr>") == len(rows) + 1
