@@ -19,7 +19,7 @@ from bokeh.models import ColumnDataSource, LinearColorMapper, Range1d
 from bokeh.palettes import Oranges256
 from bokeh.plotting import figure
 
-from ..theme import ACTIVATION, HIGHLIGHT, SIGNED, TEXT, symmetric_range
+from ..theme import ACTIVATION, HIGHLIGHT, TEXT, map_colours
 from .plots import set_colors
 
 __all__ = ["TileMosaic", "VectorCells", "colour_range", "mosaic_columns", "ERF_PALETTE"]
@@ -32,14 +32,9 @@ ERF_PALETTE = list(reversed(Oranges256))[40:]   # light -> dark orange; below `l
 
 
 def colour_range(values):
-    """``(palette, low, high)``: viridis from 0 for non-negative values, the signed
-    orange-white-purple map with zero in the middle when some are negative."""
-    values = np.asarray(values)
-    if values.size and float(values.min()) < 0:
-        low, high = symmetric_range(values)
-        return SIGNED, low, high
-    high = float(values.max()) if values.size else 1.0
-    return ACTIVATION, 0.0, high if high > 0 else 1.0
+    """``(palette, low, high)``: :func:`app.theme.map_colours` (viridis from 0 for non-negative
+    values, the signed orange-white-purple map with zero in the middle when some are negative)."""
+    return map_colours(values)
 
 
 def mosaic_columns(n):

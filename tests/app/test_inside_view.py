@@ -275,3 +275,10 @@ def test_layers_are_drawn_in_order_without_containers(registry):
     assert names == [n for n in acts if n in names]          # the capture order
     assert all(info.shape == acts[info.name].shape[1:] for info in layers)
     assert "Flatten" not in {info.type for info in layers}
+
+
+def test_signed_maps_use_the_shared_palette(view):
+    from .colour_checks import assert_signed_maps_use_the_shared_palette
+
+    view.select("0", 1, 4, 8)
+    assert_signed_maps_use_the_shared_palette(view)       # the layer mosaics and the chosen map

@@ -197,3 +197,12 @@ def test_formulas_reach_mathjax_without_escaped_comparisons(view):
             for formula in formulas:
                 assert not re.search(r"[<>]|&(gt|lt|amp);", formula), formula
     view.lang = "en"
+
+
+def test_signed_maps_use_the_shared_palette(view):
+    from .colour_checks import assert_signed_maps_use_the_shared_palette
+
+    view.activation = "tanh"                      # tanh's output is signed too, not only its input
+    assert_signed_maps_use_the_shared_palette(view)
+    assert view.post_plot.mapper.palette == view.pre_plot.mapper.palette
+    view.activation = "relu"
