@@ -176,3 +176,27 @@ def test_no_formula_has_a_character_markdown_escapes():
     assert len(formulas) > 20
     bad = [f for f in formulas if re.search(r"[<>&]", f)]
     assert not bad, bad
+
+
+#: What code looks like in a sentence: a call then an index ``f(…)['x']``, a snake_case name
+#: (two parts or more, the last two letters or longer, so ``z_t`` and ``k_h`` stay maths), an empty
+#: call ``f()``, a method call ``a.b(``, or a dotted module path ``cnncore.inspect``.
+CODE_LIKE = r"\)\[|\b[a-z][a-z0-9]*_[a-z0-9]{2,}\b|\b\w+\(\)|\b\w+\.\w+\(|\bcnncore\.\w"
+
+
+def test_no_ui_string_reads_like_code():
+    """Students read words, not ``capture_gradients(…)['input']`` (formulas and {fields} aside)."""
+    import importlib
+    import pkgutil
+    import re
+
+    import app.views
+
+    for info in pkgutil.iter_modules(app.views.__path__):
+        importlib.import_module(f"app.views.{info.name}")
+    bad = []
+    for key, entry in i18n.STRINGS.items():
+        for lang, text in entry.items():
+            prose = re.sub(r"\$\$.*?\$\$|\\\(.*?\\\)|\{[^{}]*\}", " ", text, flags=re.S)
+            bad += [(key, lang, hit) for hit in re.findall(CODE_LIKE, prose)]
+    assert not bad, bad
