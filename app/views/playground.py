@@ -102,7 +102,10 @@ class Playground(pn.viewable.Viewer):
             view._error.visible = True
             return pn.Column(view._error, view, sizing_mode="stretch_width"), view
         if self._location is not None:
-            view.sync_url(self._location, prefix=f"{key}_", lang=False)
+            # The query first names this view: syncing reads the whole query back, and an older
+            # ``view`` there would switch the playground back to the view it is leaving.
+            self._location.update_query(view=key)
+            view.sync_url(self._location, prefix=f"{key}_", lang=False, drop_defaults=True)
         if hasattr(view, "set_input"):      # views that look at "the current digit" follow the drawing
             if self.registry.drawing is not None:
                 view.set_input(self.registry.drawing)
@@ -125,7 +128,8 @@ class Playground(pn.viewable.Viewer):
         self._sync_nav()
 
     def sync_url(self, location=None):
-        """Keep ``lang``, ``view`` and each built view's settings in the URL query."""
+        """Keep ``lang``, ``view`` and each built view's changed settings in the URL query
+        (a setting at its starting value is left out, so the URL stays short)."""
         location = location if location is not None else pn.state.location
         if location is None:
             return
@@ -133,7 +137,7 @@ class Playground(pn.viewable.Viewer):
         self._location = location            # views built from now on sync themselves
         location.sync(self, {"lang": "lang", "view": "view"})
         for key, view in built.items():
-            view.sync_url(location, prefix=f"{key}_", lang=False)
+            view.sync_url(location, prefix=f"{key}_", lang=False, drop_defaults=True)
 
     def __panel__(self):
         labs = pn.Row(self.labs_title, self.labs_nav, sizing_mode="stretch_width", visible=not self.embedded)
