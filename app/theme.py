@@ -17,7 +17,7 @@ import panel as pn
 from bokeh.palettes import Greys256, PuOr, Viridis256, interp_palette
 
 __all__ = ["ACCENT", "ACCENT_DARK", "HIGHLIGHT", "MUTED", "TEXT", "ERROR", "GREY", "ACTIVATION", "SIGNED",
-           "FONT_SIZE", "PROJECTOR_FONT_SIZE", "PAGE_CSS", "symmetric_range", "card_css", "lecture_css",
+           "FONT_SIZE", "PROJECTOR_FONT_SIZE", "PAGE_CSS", "symmetric_range", "map_colours", "card_css", "lecture_css",
            "make_template"]
 
 ACCENT = "#0072B2"        # Okabe-Ito blue: header, primary buttons, bars
@@ -39,6 +39,23 @@ def symmetric_range(values):
     m = float(np.max(np.abs(values))) if np.size(values) else 0.0
     m = max(m, 1e-12)
     return -m, m
+
+
+def map_colours(values, signed=None):
+    """``(palette, low, high)`` for a map, the one colour rule of every view.
+
+    Signed values (some negative, or ``signed=True``) get ``SIGNED`` over a range
+    symmetric about zero, so white is 0; otherwise ``ACTIVATION`` from 0 to the
+    largest value. ``signed=False`` forces ``ACTIVATION``.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    finite = values[np.isfinite(values)]
+    if signed is None:
+        signed = bool(finite.size and finite.min() < 0)
+    if signed:
+        return (SIGNED, *symmetric_range(finite))
+    high = float(finite.max()) if finite.size else 1.0
+    return ACTIVATION, 0.0, high if high > 0 else 1.0
 
 
 PAGE_CSS = f"""

@@ -19,7 +19,7 @@ from bokeh.models import ColumnDataSource, LinearColorMapper, Range1d
 from bokeh.palettes import Oranges256
 from bokeh.plotting import figure
 
-from ..theme import ACTIVATION, HIGHLIGHT, SIGNED, TEXT, symmetric_range
+from ..theme import ACTIVATION, HIGHLIGHT, TEXT, map_colours
 from .plots import set_colors
 
 __all__ = ["TileMosaic", "VectorCells", "colour_range", "mosaic_columns", "ERF_PALETTE"]
@@ -32,14 +32,9 @@ ERF_PALETTE = list(reversed(Oranges256))[40:]   # light -> dark orange; below `l
 
 
 def colour_range(values):
-    """``(palette, low, high)``: viridis from 0 for non-negative values, the signed
-    orange-white-purple map with zero in the middle when some are negative."""
-    values = np.asarray(values)
-    if values.size and float(values.min()) < 0:
-        low, high = symmetric_range(values)
-        return SIGNED, low, high
-    high = float(values.max()) if values.size else 1.0
-    return ACTIVATION, 0.0, high if high > 0 else 1.0
+    """``(palette, low, high)``: :func:`app.theme.map_colours` (viridis from 0 for non-negative
+    values, the signed orange-white-purple map with zero in the middle when some are negative)."""
+    return map_colours(values)
 
 
 def mosaic_columns(n):
@@ -101,17 +96,18 @@ class TileMosaic:
         origins = [self.origin(k) for k in range(n)]
         self.mapper = LinearColorMapper(palette=ACTIVATION, low=0, high=1, nan_color="rgba(0,0,0,0)")
         self.source = ColumnDataSource(dict(image=[np.zeros(tile_shape, np.float32)] * n,
-                                            x=[o[0] for o in origins], y=[o[1] + 1 for o in origins]))
-        # Flipped y range: row 0 of each array on top (as in app.components.ImagePlot).
+                                            x=[o[0] for o in origins], y=[o[1] for o in origins]))
+        # Row 0 of each array at its tile's smallest y ("bottom_left" in data space), which the
+        # flipped y range shows on top, where the boxes and clicks (cell_box, locate) put it.
         self.figure.image(image="image", x="x", y="y", dw=1, dh=1, source=self.source,
-                          color_mapper=self.mapper, origin="top_left", anchor="top_left")
+                          color_mapper=self.mapper, origin="bottom_left", anchor="bottom_left")
         self.erf_source = None
         if overlay:      # an optional heatmap over the tiles (the effective receptive field)
             self.erf_mapper = LinearColorMapper(palette=ERF_PALETTE, low=0.04, high=1.0,
                                                 low_color="rgba(0,0,0,0)", nan_color="rgba(0,0,0,0)")
             self.erf_source = ColumnDataSource(dict(image=[], x=[], y=[]))
             self.figure.image(image="image", x="x", y="y", dw=1, dh=1, source=self.erf_source,
-                              color_mapper=self.erf_mapper, origin="top_left", anchor="top_left",
+                              color_mapper=self.erf_mapper, origin="bottom_left", anchor="bottom_left",
                               global_alpha=0.6)
         # Every box (receptive field, chosen tile, chosen unit) is one row of one quad glyph.
         self._marks = {"region": [], "tile": [], "unit": []}
@@ -188,7 +184,7 @@ class TileMosaic:
             self.erf_source.data = dict(image=[], x=[], y=[])
             return
         x0, y0 = self.origin(k)
-        self.erf_source.data = dict(image=[np.asarray(heat, np.float32)], x=[x0], y=[y0 + 1])
+        self.erf_source.data = dict(image=[np.asarray(heat, np.float32)], x=[x0], y=[y0])
 
     def on_click(self, callback):
         """``callback(tile, i, j)`` when a cell is clicked or tapped."""

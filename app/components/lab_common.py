@@ -22,7 +22,7 @@ from bokeh.plotting import figure
 
 from ..i18n import STRINGS as _ALL
 from ..inference import prepare
-from ..theme import ACTIVATION, HIGHLIGHT, SIGNED, TEXT, symmetric_range
+from ..theme import ACTIVATION, HIGHLIGHT, SIGNED, TEXT, map_colours, symmetric_range
 from .canvas import DrawingCanvas
 from .plots import _style
 
@@ -173,15 +173,16 @@ def _renderer(source, glyph):
 class MapPlot:
     """A feature map with a colour bar, marked cells (dots) and an outlined cell.
 
-    ``signed=True`` uses the blue-orange ``SIGNED`` palette with white at zero
-    (gradients, pre-activations), else viridis (activations). ``on_click(cb)``
+    Colours follow :func:`app.theme.map_colours`: the orange-white-purple ``SIGNED``
+    palette with white at zero whenever the map has negative values (or
+    ``signed=True``: gradients, differences), else viridis from 0. ``on_click(cb)``
     calls ``cb(row, col)`` when a cell is clicked.
 
     Shape:
         - update(values): ``(H, W)``, row 0 at the top
     """
 
-    def __init__(self, size=260, title="", signed=False):
+    def __init__(self, size=260, title="", signed=None):
         self.size, self.signed = size, signed
         self.figure = figure(width=size + 70, height=size + 34, title=title, tools="tap", min_border=4,
                              x_range=Range1d(0, 1), y_range=Range1d(0, 1))
@@ -216,9 +217,15 @@ class MapPlot:
         values = np.asarray(values, dtype=np.float64)
         h, w = values.shape
         self.shape = (h, w)
+        given = [v for v in (low, high) if v is not None]
+        signed = self.signed if self.signed is not None else bool(min([float(values.min()), *given]) < 0)
+        palette, auto_low, auto_high = map_colours(values, signed)
         if low is None or high is None:
-            low, high = (symmetric_range(values) if self.signed
-                         else (min(0.0, float(values.min())), max(float(values.max()), 1e-12)))
+            low, high = auto_low, auto_high
+        elif signed:                                  # a shared range, made symmetric: white stays 0
+            low, high = symmetric_range([low, high])
+        if self.mapper.palette != palette:
+            self.mapper.palette = palette
         self.mapper.update(low=float(low), high=float(high))
         self.figure.x_range.update(start=0, end=w)
         self.figure.y_range.update(start=0, end=h)

@@ -266,8 +266,9 @@ class KernelMosaic:
         self.figure.axis.visible = False
         self.figure.grid.visible = False
         self.mapper = LinearColorMapper(palette=SIGNED, low=-1, high=1, nan_color="#FFFFFF")
-        self.figure.image(image="image", x=0, y="dh", dw="dw", dh="dh", source=self.source, color_mapper=self.mapper,
-                          origin="top_left", anchor="top_left")
+        # Row 0 at y = 0 ("bottom_left" in data space); the flipped y range shows it on top.
+        self.figure.image(image="image", x=0, y=0, dw="dw", dh="dh", source=self.source, color_mapper=self.mapper,
+                          origin="bottom_left", anchor="bottom_left")
         self.shape = None
 
     def update(self, weight):

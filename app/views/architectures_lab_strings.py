@@ -14,9 +14,9 @@ STRINGS = {
     "archlab_title": {"en": "Classic CNN architectures: what each one introduced, and what it costs",
                       "zh": "经典卷积神经网络：每个网络带来了什么，又付出了什么代价"},
     "archlab_intro": {
-        "en": "Every number below is computed by the engine (cnncore.inspect.summary) from the layer shapes alone, "
+        "en": "Every number below is computed by the engine from the layer shapes alone, "
               "for float32 and the input size each network was designed for. No weights are allocated.",
-        "zh": "下面所有数字都由引擎（cnncore.inspect.summary）只根据各层的形状算出，按 float32 和每个网络设计时的输入大小计算，"
+        "zh": "下面所有数字都由引擎只根据各层的形状算出，按 float32 和每个网络设计时的输入大小计算，"
               "不需要分配任何权重。"},
     # --- controls --------------------------------------------------------------
     "archlab_arch": {"en": "Architecture", "zh": "网络结构"},

@@ -14,7 +14,9 @@ hide and enlarges the Bokeh figures for a projector. ``embed_size`` is the view'
 """
 import contextlib
 import functools
+import json
 import logging
+from urllib.parse import parse_qsl, urlencode
 
 import panel as pn
 import param
@@ -141,18 +143,25 @@ class View(pn.viewable.Viewer):
         self._error.visible = bool(self._url_problems)
 
     # -- URL state ---------------------------------------------------------
-    def sync_url(self, location=None, prefix="", lang=True):
+    def sync_url(self, location=None, prefix="", lang=True, drop_defaults=False):
         """Keep ``url_params`` (as ``prefix + name``) and ``lang`` in the URL query.
 
         Values already in the URL are applied first, so a shared link restores the view.
+        ``drop_defaults``: leave out every setting still at the value the view started with
+        (a missing one means that value), so a link names only what was changed.
         """
         location = location if location is not None else pn.state.location
         if location is None:
             return
         mapping = {name: prefix + name for name in self.url_params}
+        start = {name: _query_text(self, name) for name in mapping} if drop_defaults else {}
         if lang:
             mapping["lang"] = "lang"
         sync_checked(self, location, mapping, self.report_url_problems)
+        if start:   # watched after location.sync's own watcher, so it tidies the query that one wrote
+            tidy = functools.partial(_drop_start_values, self, location, mapping, start)
+            tidy()
+            self.param.watch(tidy, list(start))
 
     def report_url_problems(self, problems):
         """Say which of the link's settings were ignored (each kept its default), until the
@@ -169,6 +178,31 @@ class View(pn.viewable.Viewer):
         self._url_problems = [p for p in self._url_problems if (p.owner, p.parameter) != (event.obj, event.name)]
         if not self._url_problems and self._error.alert_type == "warning":
             self._error.visible = False
+
+
+def _query_text(view, name):
+    """A setting as ``Location.sync`` writes it in the query (serialized; JSON if not a string)."""
+    value = getattr(view, name)
+    try:
+        value = view.param[name].serialize(value)
+    except Exception:
+        pass
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _drop_start_values(view, location, mapping, start, *events):
+    """Remove from the query every setting of ``view`` that equals its starting value."""
+    query = dict(parse_qsl(location.search.lstrip("?"), keep_blank_values=True))
+    names = {key: name for name, key in mapping.items() if name in start}
+    kept = {k: v for k, v in query.items() if k not in names or _query_text(view, names[k]) != start[names[k]]}
+    if kept != query:
+        # Location's own flag for "writing the query, do not read it back": read back now, a value
+        # the query has not caught up with yet (another setting changing at this moment) is undone.
+        location._syncing, syncing = True, location._syncing
+        try:
+            location.search = "?" + urlencode(kept) if kept else ""
+        finally:
+            location._syncing = syncing
 
 
 class ComingSoon(View):

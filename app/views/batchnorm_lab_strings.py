@@ -44,10 +44,9 @@ STRINGS = {
     "batchnorm_lab_col_amean": {"en": "mean after", "zh": "归一化后均值"},
     "batchnorm_lab_col_avar": {"en": "var after", "zh": "归一化后方差"},
     "batchnorm_lab_stats_caption": {
-        "en": "Mode {mode}: the output uses the {which}. Every value is the engine's (BatchNorm2d.batch_mean, "
-              "batch_var, running_mean, running_var).",
-        "zh": "{mode}模式：输出使用{which}。所有数值都来自引擎（BatchNorm2d 的 batch_mean、batch_var、"
-              "running_mean、running_var）。"},
+        "en": "Mode {mode}: the output uses the {which}. Every value is computed by the engine's batch-norm "
+              "layer: the batch's mean and variance, and the running mean and variance it keeps.",
+        "zh": "{mode}模式：输出使用{which}。所有数值都由引擎的批归一化层算出：这一批的均值与方差，以及它保存的滑动均值与方差。"},
     "batchnorm_lab_which_batch": {"en": "batch statistics", "zh": "批量统计量"},
     "batchnorm_lab_which_running": {"en": "running statistics", "zh": "滑动统计量"},
     "batchnorm_lab_maps": {"en": "Digit 1 of the batch, channel {c}", "zh": "批量中的第 1 个数字，通道 {c}"},

@@ -45,7 +45,9 @@ STRINGS = {
     "c1d_conv_legend": {"en": "Conv1d output", "zh": "Conv1d 输出"},
     "c1d_pool_legend": {"en": "after pooling", "zh": "池化之后"},
     "c1d_formula": {"en": "Output length:", "zh": "输出长度："},
-    "c1d_engine": {"en": "cnncore's Conv1d.output_shape says", "zh": "cnncore 的 Conv1d.output_shape 给出"},
+    "c1d_engine": {
+        "en": "The engine's 1-D convolution layer says",
+        "zh": "引擎的一维卷积层给出"},
     "c1d_pool_formula": {"en": "After pooling with window and stride {k}:", "zh": "用窗口和步幅都为 {k} 的池化之后："},
     "c1d_window": {"en": "Output {i} reads times {first} … {last} (the orange band):",
                    "zh": "输出 {i} 读取时间 {first} … {last}（橙色区域）："},

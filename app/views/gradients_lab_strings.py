@@ -26,8 +26,9 @@ STRINGS = {
         "zh": "预测结果：{pred}（把握 {p}）。这里求的是类别 t = {t} 的得分梯度（z_t = {z}，概率 {pt}）。"
               "最大的 |∂z_t/∂x| = {m}，位于第 {r} 行第 {c} 列：越亮的像素越重要。"
               "紫色：那里墨水越多 z_t 越大；橙色：墨水越多 z_t 越小。点击一个像素，可以在下面检验它的梯度。"},
-    "grad_sal_check": {"en": "saliency(…)['gradient'] and capture_gradients(…)['input'] differ by at most",
-                       "zh": "saliency(…)['gradient'] 与 capture_gradients(…)['input'] 的最大差："},
+    "grad_sal_check": {
+        "en": "The saliency map and the input gradient of an ordinary backward pass differ by at most",
+        "zh": "显著图与普通反向传播得到的输入梯度的最大差："},
     # --- every layer ----------------------------------------------------------------
     "grad_layers_heading": {"en": "The gradient arriving at every layer, ∂L/∂(layer output)",
                             "zh": "到达每一层的梯度 ∂L/∂(该层输出)"},
@@ -60,17 +61,21 @@ STRINGS = {
     "grad_rot_caption": {"en": "Rotated 180°: rot180(w)", "zh": "旋转 180°：rot180(w)"},
     "grad_dw_caption": {"en": "Weight gradient ∂L/∂w[o={o}, c={c}]", "zh": "权值梯度 ∂L/∂w[o={o}, c={c}]"},
     "grad_conv_agree": {
-        "en": "Two ways to get ∂L/∂x: the full convolution of g with the rotated kernels "
-              "(conv2d_input_grad_full) and the engine's conv2d_backward (im2col form). Largest difference:",
-        "zh": "求 ∂L/∂x 的两种方法：g 与旋转后卷积核的完全卷积（conv2d_input_grad_full），"
-              "以及引擎的 conv2d_backward（im2col 形式）。最大差："},
-    "grad_conv_net": {"en": "Against the network's own float32 backward pass (capture_gradients):",
-                      "zh": "与网络自身 float32 反向传播（capture_gradients）的最大差："},
-    "grad_conv_corr": {"en": "Weight gradient as a correlation of x with g, against conv2d_backward's dweight:",
-                       "zh": "把权值梯度算成 x 与 g 的相关，与 conv2d_backward 的 dweight 比较，最大差："},
+        "en": "Two ways to get ∂L/∂x: the full convolution of g with the rotated kernels, and the engine's own "
+              "backward pass of the convolution (im2col form). Largest difference:",
+        "zh": "求 ∂L/∂x 的两种方法：g 与旋转后卷积核的完全卷积，以及引擎中卷积层自己的反向传播（im2col 形式）。最大差："},
+    "grad_conv_net": {
+        "en": "Against the network's own float32 backward pass:",
+        "zh": "与网络自身 float32 反向传播的最大差："},
+    "grad_conv_corr": {
+        "en": "Weight gradient as a correlation of x with g, against the weight gradient of the engine's "
+              "backward pass:",
+        "zh": "把权值梯度算成 x 与 g 的相关，与引擎反向传播得到的权值梯度比较，最大差："},
     "grad_worked": {"en": "Worked cell (u = {u}, v = {v}): {n} terms, one per output position; the largest:",
                     "zh": "算一个格子（u = {u}，v = {v}）：共 {n} 项，每个输出位置一项；绝对值最大的几项："},
-    "grad_worked_engine": {"en": "conv2d_backward gives", "zh": "conv2d_backward 给出"},
+    "grad_worked_engine": {
+        "en": "The engine's backward pass gives",
+        "zh": "引擎的反向传播给出"},
     "grad_padded_note": {"en": "(x counted with the layer's padding of {p}: x[c, 0, 0] is a padded zero)",
                          "zh": "（x 包含该层 {p} 圈填充：x[c, 0, 0] 是填充的零）"},
     "grad_worked_more": {"en": "… and {n} more terms", "zh": "……另有 {n} 项"},
@@ -127,10 +132,10 @@ STRINGS = {
     "grad_explain_fd": {
         "en": "To check a gradient without calculus, nudge one number θ both ways and watch L. The **central "
               "difference** has an error of order ε² (the curvature) plus a rounding error of order "
-              "10⁻¹⁶ · |L| / ε: a middle ε is best. It is computed in float64 on a copy of the model "
-              "(model.double()); in float32 rounding would swamp it.",
+              "10⁻¹⁶ · |L| / ε: a middle ε is best. It is computed in float64 on a copy of the model; "
+              "in float32 rounding would swamp it.",
         "zh": "不用微积分也能检验梯度：把一个数 θ 往两边各推一点，看 L 怎么变。**中心差分**的误差约为 ε²（曲率造成），"
-              "再加上约 10⁻¹⁶ · |L| / ε 的舍入误差：ε 取中间值最好。这里在模型的 float64 副本（model.double()）上计算；"
+              "再加上约 10⁻¹⁶ · |L| / ε 的舍入误差：ε 取中间值最好。这里在模型的 float64 副本上计算；"
               "用 float32 的话，舍入误差会淹没结果。"},
     "grad_explain_kinks": {
         "en": "With the score z_t, L is piecewise linear in one weight (ReLU and max pooling are linear between "

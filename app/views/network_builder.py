@@ -43,8 +43,11 @@ def _shape_text(shape):
     return " × ".join(str(n) for n in shape)
 
 
-def ledger_html(ledger, lang_t, max_height=260):
-    """The rows of a ``cnncore.inspect.summary`` ledger as an HTML table (layer, output shape, parameters)."""
+def ledger_html(ledger, lang_t):
+    """The rows of a ``cnncore.inspect.summary`` ledger as an HTML table (layer, output shape, parameters).
+
+    Every row is shown: the table grows with the network (a scroll box hid the last rows).
+    """
     head = (f"<tr><th>{html.escape(lang_t('builder_layer_header'))}</th>"
             f"<th>{html.escape(lang_t('builder_shape_header'))}</th>"
             f"<th style='text-align:right'>{html.escape(lang_t('builder_params_header'))}</th></tr>")
@@ -52,7 +55,7 @@ def ledger_html(ledger, lang_t, max_height=260):
         f"<tr><td>{html.escape(r.name)} · {html.escape(r.kind)}</td><td>{_shape_text(r.output_shape[1:])}</td>"
         f"<td style='text-align:right'>{r.params:,}</td></tr>" for r in ledger.rows)
     total = lang_t("builder_total", params=ledger.params, macs=ledger.macs)
-    return (f"<div style='max-height:{max_height}px; overflow:auto; font-size:14px'>"
+    return ("<div style='font-size:14px'>"
             f"<table style='border-collapse:collapse; width:100%' class='nb-ledger'>{head}{body}</table></div>"
             f"<div style='margin-top:6px; font-weight:600'>{html.escape(total)}</div>")
 

@@ -103,7 +103,10 @@ class Playground(pn.viewable.Viewer):
             view._error.visible = True
             return pn.Column(view._error, view, sizing_mode="stretch_width"), view
         if self._location is not None:
-            view.sync_url(self._location, prefix=f"{key}_", lang=False)
+            # The query first names this view: syncing reads the whole query back, and an older
+            # ``view`` there would switch the playground back to the view it is leaving.
+            self._location.update_query(view=key)
+            view.sync_url(self._location, prefix=f"{key}_", lang=False, drop_defaults=True)
         if hasattr(view, "set_input"):      # views that look at "the current digit" follow the drawing
             if self.registry.drawing is not None:
                 view.set_input(self.registry.drawing)
@@ -126,7 +129,8 @@ class Playground(pn.viewable.Viewer):
         self._sync_nav()
 
     def sync_url(self, location=None):
-        """Keep ``lang``, ``view`` and each built view's settings in the URL query."""
+        """Keep ``lang``, ``view`` and each built view's changed settings in the URL query
+        (a setting at its starting value is left out, so the URL stays short)."""
         location = location if location is not None else pn.state.location
         if location is None:
             return
@@ -134,7 +138,7 @@ class Playground(pn.viewable.Viewer):
         self._location = location            # views built from now on sync themselves
         sync_checked(self, location, {"lang": "lang", "view": "view"}, self._report_url_problems)
         for key, view in built.items():
-            view.sync_url(location, prefix=f"{key}_", lang=False)
+            view.sync_url(location, prefix=f"{key}_", lang=False, drop_defaults=True)
 
     def _report_url_problems(self, problems):
         """The playground's own bad URL values are explained by the view it shows."""

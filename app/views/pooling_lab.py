@@ -267,7 +267,8 @@ def _test_images():
 
 # -- the view --------------------------------------------------------------------------
 
-FORMULAS = {   # no "&", "\\" or "\," here: Markdown would eat them before MathJax sees them
+FORMULAS = {   # no "&", "<", ">", "\\" or "\," here: Markdown escapes or eats them before MathJax sees
+               # them (a formula with "&gt;" renders blank); write \gt and \lt instead
     "max": r"$$y = \max_{i \in \text{window}} x_i$$" "\n\n" r"$$\frac{\partial y}{\partial x_i} = "
            r"1 \text{ if } i = \arg\max \text{, else } 0$$",
     "min": r"$$y = \min_{i \in \text{window}} x_i$$" "\n\n" r"$$\frac{\partial y}{\partial x_i} = "
@@ -280,9 +281,9 @@ FORMULAS = {   # no "&", "\\" or "\," here: Markdown would eat them before MathJ
 }
 OUTPUT_SIZE = r"$$H_\text{out} = \left\lfloor \frac{H - k}{s} \right\rfloor + 1$$"
 ACT_FORMULAS = {
-    "relu": r"$$f(x) = \max(0, x)$$" "\n\n" r"$$f'(x) = 1 \text{ if } x > 0 \text{, else } 0$$",
-    "leaky_relu": r"$$f(x) = x \text{ if } x > 0 \text{, else } \alpha x$$" "\n\n"
-                  r"$$f'(x) = 1 \text{ if } x > 0 \text{, else } \alpha \quad (\alpha = 0.1)$$",
+    "relu": r"$$f(x) = \max(0, x)$$" "\n\n" r"$$f'(x) = 1 \text{ if } x \gt 0 \text{, else } 0$$",
+    "leaky_relu": r"$$f(x) = x \text{ if } x \gt 0 \text{, else } \alpha x$$" "\n\n"
+                  r"$$f'(x) = 1 \text{ if } x \gt 0 \text{, else } \alpha \quad (\alpha = 0.1)$$",
     "sigmoid": r"$$\sigma(x) = \frac{1}{1 + e^{-x}}$$" "\n\n" r"$$\sigma'(x) = \sigma(x) (1 - \sigma(x)) \le \frac{1}{4}$$",
     "tanh": r"$$\tanh(x) = \frac{e^x - e^{-x}}{e^x + e^{-x}}$$" "\n\n" r"$$\tanh'(x) = 1 - \tanh^2(x) \le 1$$",
 }

@@ -64,6 +64,19 @@ _CSS = f"""
 """
 
 
+def gradient_verdict(plain, resnet, tolerance=0.1):
+    """Which net's gradient fades more, from the two first/last-layer ratios shown.
+
+    ``"plain"`` or ``"resnet"`` (the one with the smaller ratio), ``"same"`` within ``tolerance``
+    (relative), ``""`` if a ratio is not a number yet.
+    """
+    if not (math.isfinite(plain) and math.isfinite(resnet)) or max(plain, resnet) <= 0:
+        return ""
+    if abs(plain - resnet) <= tolerance * max(plain, resnet):
+        return "same"
+    return "plain" if plain < resnet else "resnet"
+
+
 class ResidualLabView(View):
     """The residual learning lab (see the module docstring).
 
@@ -308,8 +321,14 @@ class ResidualLabView(View):
                               f"data-resnet='{mean(res.loss)}'>{html.escape(text)}</div>")
         ratio = {k: (p[0] / p[-1] if len(p) and p[-1] > 0 and math.isfinite(p[0]) else float("nan"))
                  for k, p in profile.items()}
-        self.profile_caption.object = ("<div class='rs-note'>" + html.escape(t(
-            "residual_lab_profile_caption", plain=f"{ratio['plain']:.3g}", resnet=f"{ratio['resnet']:.3g}")) + "</div>")
+        shown = {k: float(f"{v:.3g}") for k, v in ratio.items()}      # the verdict reads the numbers it shows
+        verdict = gradient_verdict(shown["plain"], shown["resnet"])
+        text = t("residual_lab_profile_caption", plain=f"{ratio['plain']:.3g}", resnet=f"{ratio['resnet']:.3g}")
+        if verdict:
+            text += " " + t(f"residual_lab_verdict_{verdict}")
+        self.profile_caption.object = (f"<div class='rs-note' data-testid='resid-profile' data-verdict='{verdict}' "
+                                       f"data-plain='{shown['plain']}' data-resnet='{shown['resnet']}'>"
+                                       + html.escape(text) + "</div>")
         if res.split:
             first = next(iter(res.split.values()))
             self.split_caption.object = (

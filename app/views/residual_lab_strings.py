@@ -48,9 +48,19 @@ STRINGS = {
     "residual_lab_profile": {"en": "Gradient norm by layer (last 10 steps)", "zh": "各层的梯度范数（最近 10 步）"},
     "residual_lab_norm_axis": {"en": "‖∂L/∂W‖", "zh": "‖∂L/∂W‖"},
     "residual_lab_profile_caption": {
-        "en": "First layer / last layer gradient norm: plain {plain}, ResNet {resnet} (a small ratio: the "
-              "gradient fades on its way down).",
-        "zh": "第一层与最后一层梯度范数之比：普通网络 {plain}，残差网络 {resnet}（比值小：梯度在向下传的途中衰减了）。"},
+        "en": "First layer / last layer gradient norm: plain {plain}, ResNet {resnet} (the smaller the ratio, "
+              "the more the gradient fades on its way down).",
+        "zh": "第一层与最后一层梯度范数之比：普通网络 {plain}，残差网络 {resnet}（比值越小，梯度在向下传的途中衰减得越多）。"},
+    "residual_lab_verdict_plain": {
+        "en": "In this run the plain net's gradient fades more.",
+        "zh": "在这次训练中，普通网络的梯度衰减得更多。"},
+    "residual_lab_verdict_resnet": {
+        "en": "In this run the ResNet's ratio is the smaller one: its first layer gets relatively less gradient. "
+              "Compare the loss curves too, and try more steps.",
+        "zh": "在这次训练中，残差网络的比值反而更小：它的第一层得到的梯度相对更少。也比较一下损失曲线，并试试更多步数。"},
+    "residual_lab_verdict_same": {
+        "en": "In this run the two ratios are about the same (within 10%).",
+        "zh": "在这次训练中，两个比值差不多（相差不到 10%）。"},
     "residual_lab_split": {"en": "Gradient split at each ResNet block (last step)",
                            "zh": "残差网络每个块处的梯度分流（最后一步）"},
     "residual_lab_split_main": {"en": "through the layers F(x)", "zh": "经过各层 F(x)"},

@@ -88,8 +88,9 @@ STRINGS = {
     "svdlab_col_r90": {"en": "r for 90 % energy", "zh": "90 % 能量所需的 r"},
     "svdlab_col_r99": {"en": "r for 99 % energy", "zh": "99 % 能量所需的 r"},
     "svdlab_col_even": {"en": "Saves weights up to r =", "zh": "r 不超过多少时节省权重"},
-    "svdlab_table_caption": {"en": "Singular values from cnncore.inspect.singular_values (float64).",
-                             "zh": "奇异值由 cnncore.inspect.singular_values 计算（float64）。"},
+    "svdlab_table_caption": {
+        "en": "Singular values computed by the engine (in float64).",
+        "zh": "奇异值由引擎计算（float64）。"},
     "svdlab_untrained_note": {
         "en": "This network is untrained: random weights spread their energy over all directions (a flat spectrum); "
               "trained layers concentrate it in a few.",

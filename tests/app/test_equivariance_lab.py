@@ -109,3 +109,12 @@ def test_url_restores_state_and_bad_links_show_a_message():
     bad = EquivarianceLab()
     bad.sync_url(Location(search="?dx=40"))
     assert bad._error.visible and bad.dx == 3
+
+
+def test_signed_maps_use_the_shared_palette(view):
+    """A convolution's output (negative values) was drawn in viridis here, orange-white-purple in Inside."""
+    from .colour_checks import assert_signed_maps_use_the_shared_palette
+
+    view.param.update(dx=3, dy=1, angle=0, layer="0")
+    assert_signed_maps_use_the_shared_palette(view)
+    assert view.map_before.mapper.palette == view.map_after.mapper.palette == view.map_moved.mapper.palette

@@ -13,6 +13,8 @@ from app.views.inside import InsideView
 from app.views.inside_strings import STRINGS as INSIDE
 from cnncore.inspect import capture, input_window, receptive_fields
 
+from .image_geometry import row_span, row_zero_on_top
+
 
 @pytest.fixture(scope="module")
 def registry():
@@ -95,6 +97,39 @@ def test_receptive_field_matches_input_window(view):
         marks = view.input_big.marks.data
         assert (marks["left"][0], marks["top"][0]) == pytest.approx((left / 28, top / 28))
         assert (marks["right"][0], marks["bottom"][0]) == pytest.approx((right / 28, bottom / 28))
+
+
+def _image_glyph(plot, source):
+    return next(r.glyph for r in plot.figure.renderers if r.data_source is source)
+
+
+@pytest.mark.parametrize("name", ["0", "3"])
+def test_effective_field_is_drawn_inside_its_box_for_corner_units(view, name):
+    """The glow sent to the plot lands where the box is drawn (it was upside down: rows 21-25 for rows 2-6)."""
+    plot = view.input_big
+    info = next(info for info in view.layers if info.name == name)
+    h, w = info.hw
+    for i, j in ((0, 0), (0, w - 1), (h - 1, 0), (h - 1, w - 1), (min(4, h - 1), min(8, w - 1))):
+        view.select(name, 1, i, j)
+        data = plot.erf_source.data
+        heat = data["image"][0]
+        r, c = np.unravel_index(np.argmax(heat), heat.shape)
+        low, high = row_span(_image_glyph(plot, plot.erf_source), data, 0, r)
+        box = plot.marks.data
+        eps = 1e-9
+        assert box["top"][0] - eps <= low < high <= box["bottom"][0] + eps, (name, i, j, r)
+        assert box["left"][0] <= data["x"][0] + (c + 0.5) / heat.shape[1] <= box["right"][0]
+
+
+def test_tiles_show_row_zero_on_top_where_clicks_find_it(view):
+    """Each tile's row 0 is drawn on top, in the data rows that ``locate`` maps to row 0."""
+    for plot in (view.input_big, view.layer_plots["0"]):
+        glyph = _image_glyph(plot, plot.source)
+        assert row_zero_on_top(plot.figure, glyph, plot.source.data)
+        for k in (0, plot.n - 1):
+            low, high = row_span(glyph, plot.source.data, k, 0)
+            assert plot.locate(plot.origin(k)[0] + 0.5 / plot.w, (low + high) / 2) == (k, 0, 0)
+        view.select("0", 0, 14, 14)
 
 
 def test_units_read_in_earlier_layers_follow_the_kernels(view):
@@ -240,3 +275,10 @@ def test_layers_are_drawn_in_order_without_containers(registry):
     assert names == [n for n in acts if n in names]          # the capture order
     assert all(info.shape == acts[info.name].shape[1:] for info in layers)
     assert "Flatten" not in {info.type for info in layers}
+
+
+def test_signed_maps_use_the_shared_palette(view):
+    from .colour_checks import assert_signed_maps_use_the_shared_palette
+
+    view.select("0", 1, 4, 8)
+    assert_signed_maps_use_the_shared_palette(view)       # the layer mosaics and the chosen map

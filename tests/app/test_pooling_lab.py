@@ -178,3 +178,31 @@ def test_drawing_input():
     assert view._error.visible
     view.source.pick(7)
     assert view.digit == 7 and not view._error.visible
+
+
+def test_formulas_reach_mathjax_without_escaped_comparisons(view):
+    """Markdown turns ``x > 0`` inside ``$$`` into ``x &gt; 0``, which MathJax shows as nothing."""
+    import html
+    import re
+
+    import panel as pn
+
+    for lang in ("en", "zh"):
+        view.lang = lang
+        panes = [p for p in (view.explain, view.act_explain) if isinstance(p, pn.pane.Markdown)]
+        for pane in panes:
+            rendered = html.unescape(pane._transform_object(pane.object)["object"])   # the page's HTML
+            formulas = re.findall(r"\$\$(.*?)\$\$", rendered, re.S)
+            assert formulas, "no formula found"
+            for formula in formulas:
+                assert not re.search(r"[<>]|&(gt|lt|amp);", formula), formula
+    view.lang = "en"
+
+
+def test_signed_maps_use_the_shared_palette(view):
+    from .colour_checks import assert_signed_maps_use_the_shared_palette
+
+    view.activation = "tanh"                      # tanh's output is signed too, not only its input
+    assert_signed_maps_use_the_shared_palette(view)
+    assert view.post_plot.mapper.palette == view.pre_plot.mapper.palette
+    view.activation = "relu"

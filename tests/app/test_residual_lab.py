@@ -1,4 +1,5 @@
 """The residual learning lab without a browser: both trainers step, gradient norms are recorded."""
+import html
 import math
 
 import numpy as np
@@ -110,3 +111,22 @@ def test_diagram_shapes_come_from_the_blocks():
     svg = block_svg(projection, "P", "dashed", "parameters")
     assert "stroke-dasharray" in svg and "16×14×14" in svg and svg.startswith("<svg")
     assert "stroke-dasharray='8 5'" not in block_svg(identity, "I", "solid", "parameters")
+
+
+@pytest.mark.parametrize("depth", [8, 32])
+def test_gradient_verdict_follows_the_ratios_it_shows(data, monkeypatch, depth):
+    """At depth 32 the caption said the plain net's gradient fades while its own numbers said the ResNet's did."""
+    import re
+
+    monkeypatch.setattr("app.views.residual_lab.training_digits", lambda n, s: data)
+    view = ResidualLabView(depth=depth, width=4, steps=20, batch_size=8)
+    for _ in range(3):
+        view.step_once()
+    caption = view.profile_caption.object
+    plain, resnet = (float(v) for v in re.search(r"plain ([\d.e+-]+), ResNet ([\d.e+-]+)", caption).groups())
+    verdict = re.search(r"data-verdict='(\w*)'", caption).group(1)
+    if abs(plain - resnet) <= 0.1 * max(plain, resnet):
+        assert verdict == "same"
+    else:
+        assert verdict == ("plain" if plain < resnet else "resnet")
+    assert t(f"residual_lab_verdict_{verdict}", "en") in html.unescape(caption)

@@ -144,3 +144,59 @@ def test_every_string_a_view_shows_exists(monkeypatch, key):
     view.__panel__()
     view.lang = "zh"
     assert ALL_VIEWS[key][0] in i18n.STRINGS and not missing, missing
+
+
+def _strings_in(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings_in(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings_in(v)
+
+
+def test_no_formula_has_a_character_markdown_escapes():
+    """Inside ``$$...$$``, ``<``, ``>`` and ``&`` reach MathJax as ``&lt;`` etc. and the formula is
+    blank: every formula in the app's modules and string tables uses ``\\lt``, ``\\gt`` instead."""
+    import importlib
+    import pkgutil
+    import re
+
+    import app.components
+    import app.views
+
+    texts = list(_strings_in(i18n.STRINGS))
+    for package in (app.views, app.components):
+        for info in pkgutil.iter_modules(package.__path__):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            texts += [s for value in vars(module).values() for s in _strings_in(value)]
+    formulas = [f for text in texts for f in re.findall(r"\$\$(.*?)\$\$", text, re.S)]
+    assert len(formulas) > 20
+    bad = [f for f in formulas if re.search(r"[<>&]", f)]
+    assert not bad, bad
+
+
+#: What code looks like in a sentence: a call then an index ``f(…)['x']``, a snake_case name
+#: (two parts or more, the last two letters or longer, so ``z_t`` and ``k_h`` stay maths), an empty
+#: call ``f()``, a method call ``a.b(``, or a dotted module path ``cnncore.inspect``.
+CODE_LIKE = r"\)\[|\b[a-z][a-z0-9]*_[a-z0-9]{2,}\b|\b\w+\(\)|\b\w+\.\w+\(|\bcnncore\.\w"
+
+
+def test_no_ui_string_reads_like_code():
+    """Students read words, not ``capture_gradients(…)['input']`` (formulas and {fields} aside)."""
+    import importlib
+    import pkgutil
+    import re
+
+    import app.views
+
+    for info in pkgutil.iter_modules(app.views.__path__):
+        importlib.import_module(f"app.views.{info.name}")
+    bad = []
+    for key, entry in i18n.STRINGS.items():
+        for lang, text in entry.items():
+            prose = re.sub(r"\$\$.*?\$\$|\\\(.*?\\\)|\{[^{}]*\}", " ", text, flags=re.S)
+            bad += [(key, lang, hit) for hit in re.findall(CODE_LIKE, prose)]
+    assert not bad, bad

@@ -7,6 +7,7 @@ themselves, as the callback would.
 import numpy as np
 import pytest
 
+from app.components.train_plots import KernelMosaic
 from app.components.train_layers import DEFAULT_ARCH, build_network, format_arch, parse_arch
 from app.components.train_session import TrainingSession
 from app.i18n import STRINGS
@@ -271,3 +272,26 @@ def test_session_evaluation_slices_equal_one_evaluation():
     np.testing.assert_array_equal(events[0].confusion, whole.confusion)
     assert events[0].loss == pytest.approx(whole.loss, rel=1e-6)
     assert events[0].accuracy == whole.accuracy
+
+
+def test_kernel_mosaic_shows_row_zero_on_top():
+    from .image_geometry import row_zero_on_top
+
+    plot = KernelMosaic()
+    plot.update(np.random.default_rng(0).standard_normal((6, 1, 5, 5)))
+    glyph = next(r.glyph for r in plot.figure.renderers if r.data_source is plot.source)
+    assert row_zero_on_top(plot.figure, glyph, plot.source.data)
+
+
+def test_layer_table_shows_every_row_without_a_scroll_box():
+    """The ledger sat in a 260 px scroll box that hid its last rows (LeNet-5's output layer)."""
+    from cnncore.inspect import summary
+
+    from app.views.train import INPUT_SHAPE
+
+    view = TrainView(model="lenet5")
+    html_text = view.ledger.object
+    rows = summary(view.build_model(preview=True), INPUT_SHAPE).rows
+    assert "max-height" not in html_text and "overflow" not in html_text
+    assert view.ledger.height is None and view.ledger.max_height is None
+    assert html_text.count("<tr>") == len(rows) + 1

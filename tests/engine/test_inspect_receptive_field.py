@@ -220,3 +220,20 @@ def test_residual_erf_support_is_the_conv_path_window():
         assert (*support.min(0), *(support.max(0) + 1)) == window, name
     assert "residual" not in by_name(receptive_fields(nn.Sequential(nn.BasicBlock(1, 1, shortcut=False)),
                                                       x.shape))["0"].note
+
+
+def test_erf_peak_lies_in_the_window_for_corner_units():
+    """Corner units (the ones an upside-down or mirrored field shows as wrong) peak inside their window."""
+    from cnncore import data, models
+
+    model = models.lenet5(pretrained=True)
+    images, _ = data.sample_digits(1)
+    x = np.asarray(images[:1], dtype=np.float32)
+    rows = receptive_fields(model, x.shape)
+    for name in ("0", "3"):
+        oh, ow = by_name(rows)[name].output_size
+        for i, j in ((0, 0), (0, ow - 1), (oh - 1, 0), (oh - 1, ow - 1), (1, ow // 3)):
+            erf = effective_receptive_field(model, x, name, (i, j), channel=1)
+            top, left, bottom, right = input_window(rows, name, i, j, x.shape[2:])
+            r, c = np.unravel_index(np.argmax(erf), erf.shape)
+            assert erf.max() > 0 and top <= r < bottom and left <= c < right, (name, i, j, (r, c))
