@@ -46,6 +46,8 @@ __all__ = ["TrainView", "LEARNING_RATES", "zoo_models", "balanced_subset"]
 # offering values that only ever blow up.
 LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0)
 SAFE_LR = {"sgd": 0.05, "adam": 0.003}   # the largest rates that train the zoo's networks well
+MAX_UPLOAD_MB = 10         # base64 on the websocket: 13.4 MB, under Bokeh's default 20 MB message limit
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2 ** 20
 CHANCE_MARGIN = 0.05       # a test accuracy within 5 points of guessing counts as "no better than chance"
 BATCH_SIZES = (8, 16, 32, 64, 128)
 SUBSETS = (500, 1000, 2000, 4000)
@@ -161,8 +163,7 @@ class TrainView(View):
         self.ledger = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10))
         self.upload_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
         self.upload = pn.widgets.FileInput(accept=".npz", multiple=False, width=320, margin=(4, 10))
-        self.upload_message = pn.pane.Alert("", alert_type="danger", visible=False, sizing_mode="stretch_width",
-                                            margin=(4, 10))
+        self.upload_message = Notice("", alert_type="danger", visible=False, margin=(4, 10))
         # -- widgets: settings ---------------------------------------------------
         self.optimizer_buttons = pn.widgets.RadioButtonGroup(value=self.optimizer, color="primary",
                                                              variant="outline", margin=(4, 10))
@@ -214,7 +215,8 @@ class TrainView(View):
         self.model_select.param.watch(lambda e: setattr(self, "model", e.new), "value")
         self.pretrained_box.param.watch(lambda e: setattr(self, "pretrained", e.new), "value")
         self.builder.param.watch(lambda e: self._on_builder(), "arch")
-        self.upload.param.watch(lambda e: self.load_upload(self.upload.value, self.upload.filename), "value")
+        self.upload.param.watch(lambda e: self.load_upload(self.upload.value, self.upload.filename),
+                                ["value", "filename"])
         self.optimizer_buttons.param.watch(lambda e: setattr(self, "optimizer", e.new), "value")
         self.lr_slider.param.watch(lambda e: setattr(self, "lr", e.new), "value")
         self.batch_select.param.watch(lambda e: setattr(self, "batch_size", e.new), "value")
@@ -528,8 +530,13 @@ class TrainView(View):
         from cnncore.errors import ModelFileError, ShapeError
         from cnncore.inspect import summary
 
-        if not data:
+        self._upload_state = None                   # every new file replaces the last message
+        self.upload_message.visible = False
+        if data is None and not filename:
             return False
+        data = data or b""                        # an empty file arrives as None (Panel's FileInput)
+        if len(data) > MAX_UPLOAD_BYTES:
+            return self._upload_failed(self.t("train_upload_too_big", size=len(data) / 2 ** 20, mb=MAX_UPLOAD_MB))
         try:
             net = model_io.load(bytes(data))
         except ModelFileError as exc:
@@ -546,8 +553,8 @@ class TrainView(View):
             self.stop()                 # the uploaded model is what the next run trains
         self._uploaded = (filename or "model.npz", bytes(data))
         self.upload_message.param.update(alert_type="success", visible=True,
-                                         object=html.escape(self.t("train_upload_ok", name=self._uploaded[0],
-                                                                   params=ledger.params)))
+                                         object=self.t("train_upload_ok", name=self._uploaded[0],
+                                                       params=ledger.params))
         self._upload_state = ("ok", ledger.params)
         if self.model != "uploaded":
             self.model = "uploaded"
@@ -559,7 +566,7 @@ class TrainView(View):
     def _upload_failed(self, message):
         self._upload_state = ("bad", message)
         self.upload_message.param.update(alert_type="danger", visible=True,
-                                         object=html.escape(self.t("train_upload_bad", message=message)))
+                                         object=self.t("train_upload_bad", message=message))
         return False
 
     # =====================================================================
@@ -697,14 +704,13 @@ class TrainView(View):
         self.model_select.param.update(options=options, value=self.model, label=self.t("train_model"))
         self.pretrained_box.label = self.t("train_pretrained")
         self.pretrained_note.object = html.escape(self.t("train_pretrained_none"))
-        self.upload_label.object = f"<b>{html.escape(self.t('train_upload'))}</b>"
+        self.upload_label.object = f"<b>{html.escape(self.t('train_upload', mb=MAX_UPLOAD_MB))}</b>"
         state = getattr(self, "_upload_state", None)
         if state is not None:
             if state[0] == "ok":
-                self.upload_message.object = html.escape(self.t("train_upload_ok", name=self._uploaded[0],
-                                                                params=state[1]))
+                self.upload_message.object = self.t("train_upload_ok", name=self._uploaded[0], params=state[1])
             else:
-                self.upload_message.object = html.escape(self.t("train_upload_bad", message=state[1]))
+                self.upload_message.object = self.t("train_upload_bad", message=state[1])
         self.optimizer_label.object = f"<b>{html.escape(self.t('train_optimizer'))}</b>"
         self.optimizer_buttons.param.update(options={self.t("train_sgd"): "sgd", self.t("train_adam"): "adam"},
                                             value=self.optimizer)

@@ -24,8 +24,10 @@ STRINGS = {
     "train_pretrained_none": {"en": "No pretrained weights ship for this network: it starts from random weights.",
                               "zh": "这个网络没有预训练权重：它从随机权重开始。"},
     "train_architecture": {"en": "Layers", "zh": "网络层"},
-    "train_upload": {"en": "Upload a model file (.npz) to keep training it",
-                     "zh": "上传模型文件（.npz）继续训练"},
+    "train_upload": {"en": "Upload a model file (.npz, at most {mb} MB) to keep training it",
+                     "zh": "上传模型文件（.npz，最大 {mb} MB）继续训练"},
+    "train_upload_too_big": {"en": "the file holds {size:.1f} MB; at most {mb} MB can be uploaded",
+                             "zh": "文件有 {size:.1f} MB，最多只能上传 {mb} MB"},
     "train_upload_ok": {"en": "Loaded {name}: {params:,} parameters. Press Start to keep training it.",
                         "zh": "已载入 {name}：{params:,} 个参数。按“开始”继续训练。"},
     "train_upload_bad": {"en": "This file cannot be used: it is not a model saved by CNN Playground (or cnncore), "

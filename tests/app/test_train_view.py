@@ -234,10 +234,48 @@ def test_malformed_upload_shows_the_model_file_error(data):
     view = TrainView(autoplay=False)
     assert not view.load_upload(data, "bad.npz")
     assert view.upload_message.visible and view.upload_message.alert_type == "danger"
-    assert str(info.value) in view.upload_message.object.replace("&#x27;", "'").replace("&quot;", '"')
+    assert str(info.value) in view.upload_message.object              # plain text, quoted as it is
+    assert "\\x" not in view.upload_message.object                     # never raw bytes
     assert view.model != "uploaded" and not view._error.visible
     view.lang = "zh"
     assert "无法使用这个文件" in view.upload_message.object and "已损坏" in view.upload_message.object
+
+
+def test_empty_files_and_files_over_the_limit_are_explained_and_replace_the_old_message():
+    import io as _io
+    from app.views.train import MAX_UPLOAD_BYTES
+    from cnncore.io import to_bytes
+
+    view = TrainView(autoplay=False)
+    assert f"at most {MAX_UPLOAD_BYTES // 2 ** 20} MB" in view.upload_label.object
+    assert not view.load_upload(None, "empty.npz")                   # an empty file arrives as None
+    assert view.upload_message.visible and "the file is empty" in view.upload_message.object
+    empty_npz = _io.BytesIO()
+    np.savez(empty_npz)
+    assert not view.load_upload(empty_npz.getvalue(), "nothing.npz")
+    assert "no '__cnncore__' entry" in view.upload_message.object and "empty" not in view.upload_message.object
+    assert not view.load_upload(b"PK" + b"\0" * MAX_UPLOAD_BYTES, "huge.npz")
+    assert "at most 10 MB can be uploaded" in view.upload_message.object
+    assert view.load_upload(to_bytes(build_network(parse_arch(TINY)).model), "ok.npz")
+    assert view.upload_message.alert_type == "success" and "at most" not in view.upload_message.object
+    view.lang = "zh"
+    assert "最大 10 MB" in view.upload_label.object
+
+
+def test_a_field_of_a_model_file_shows_literally_not_as_markup():
+    import io as _io
+    import json
+    from bokeh.document import Document
+
+    header = {"format": "cnncore-model", "version": 1, "dtype": "float32",
+              "architecture": {"type": "<b>__cnncore__</b>", "args": {}}}
+    buffer = _io.BytesIO()
+    np.savez(buffer, __cnncore__=np.frombuffer(json.dumps(header).encode(), np.uint8))
+    view = TrainView(autoplay=False)
+    assert not view.load_upload(buffer.getvalue(), "<i>x</i>.npz")
+    assert "'<b>__cnncore__</b>'" in view.upload_message.object          # the text, as in the file
+    model = view.upload_message.get_root(Document())
+    assert "&amp;lt;b&amp;gt;__cnncore__&amp;lt;/b&amp;gt;" in model.text  # shown as characters, not bold
 
 
 def test_upload_of_a_model_that_is_not_for_digits_is_refused():
