@@ -35,6 +35,7 @@ from . import train_strings  # noqa: F401  (registers the texts)
 from ..components.train_layers import INPUT_SHAPE, NUM_CLASSES
 from ..components.train_plots import ConfusionPlot, GradNormPlot, KernelMosaic, TrainingCurves
 from ..components.train_session import BUDGET_SECONDS, TrainingSession
+from ..components.upload import FileUpload
 from ..text import Notice
 from ..theme import ACCENT, card_css
 from .base import View
@@ -162,7 +163,7 @@ class TrainView(View):
         self.pretrained_note = pn.pane.HTML("", styles={"color": "#52606D", "font-size": "14px"}, margin=(0, 10))
         self.ledger = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10))
         self.upload_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
-        self.upload = pn.widgets.FileInput(accept=".npz", multiple=False, width=320, margin=(4, 10))
+        self.upload = FileUpload(accept=".npz", max_bytes=MAX_UPLOAD_BYTES, width=320, height=40, margin=(4, 10))
         self.upload_message = Notice("", alert_type="danger", visible=False, margin=(4, 10))
         # -- widgets: settings ---------------------------------------------------
         self.optimizer_buttons = pn.widgets.RadioButtonGroup(value=self.optimizer, color="primary",
@@ -215,8 +216,8 @@ class TrainView(View):
         self.model_select.param.watch(lambda e: setattr(self, "model", e.new), "value")
         self.pretrained_box.param.watch(lambda e: setattr(self, "pretrained", e.new), "value")
         self.builder.param.watch(lambda e: self._on_builder(), "arch")
-        self.upload.param.watch(lambda e: self.load_upload(self.upload.value, self.upload.filename),
-                                ["value", "filename"])
+        self.upload.param.watch(lambda e: self.load_upload(self.upload.value, self.upload.filename), "value")
+        self.upload.param.watch(lambda e: e.new and self.upload_refused(e.new["size"]), "refused")
         self.optimizer_buttons.param.watch(lambda e: setattr(self, "optimizer", e.new), "value")
         self.lr_slider.param.watch(lambda e: setattr(self, "lr", e.new), "value")
         self.batch_select.param.watch(lambda e: setattr(self, "batch_size", e.new), "value")
@@ -536,7 +537,7 @@ class TrainView(View):
             return False
         data = data or b""                        # an empty file arrives as None (Panel's FileInput)
         if len(data) > MAX_UPLOAD_BYTES:
-            return self._upload_failed(self.t("train_upload_too_big", size=len(data) / 2 ** 20, mb=MAX_UPLOAD_MB))
+            return self.upload_refused(len(data))
         try:
             net = model_io.load(bytes(data))
         except ModelFileError as exc:
@@ -562,6 +563,15 @@ class TrainView(View):
             self._show_preview()
             self._update_controls()
         return True
+
+    def upload_refused(self, size):
+        """A file of ``size`` bytes was too large to upload (the browser did not send it)."""
+        self._upload_state = ("big", size)
+        self.upload_message.param.update(alert_type="danger", visible=True, object=self._too_big_text(size))
+        return False
+
+    def _too_big_text(self, size):
+        return self.t("train_upload_too_big", size=size / 2 ** 20, bytes=size, mb=MAX_UPLOAD_MB)
 
     def _upload_failed(self, message):
         self._upload_state = ("bad", message)
@@ -705,10 +715,13 @@ class TrainView(View):
         self.pretrained_box.label = self.t("train_pretrained")
         self.pretrained_note.object = html.escape(self.t("train_pretrained_none"))
         self.upload_label.object = f"<b>{html.escape(self.t('train_upload', mb=MAX_UPLOAD_MB))}</b>"
+        self.upload.label = self.t("train_upload", mb=MAX_UPLOAD_MB)
         state = getattr(self, "_upload_state", None)
         if state is not None:
             if state[0] == "ok":
                 self.upload_message.object = self.t("train_upload_ok", name=self._uploaded[0], params=state[1])
+            elif state[0] == "big":
+                self.upload_message.object = self._too_big_text(state[1])
             else:
                 self.upload_message.object = self.t("train_upload_bad", message=state[1])
         self.optimizer_label.object = f"<b>{html.escape(self.t('train_optimizer'))}</b>"

@@ -26,8 +26,9 @@ STRINGS = {
     "train_architecture": {"en": "Layers", "zh": "网络层"},
     "train_upload": {"en": "Upload a model file (.npz, at most {mb} MB) to keep training it",
                      "zh": "上传模型文件（.npz，最大 {mb} MB）继续训练"},
-    "train_upload_too_big": {"en": "the file holds {size:.1f} MB; at most {mb} MB can be uploaded",
-                             "zh": "文件有 {size:.1f} MB，最多只能上传 {mb} MB"},
+    "train_upload_too_big": {"en": ("This file is too large: it holds {size:.1f} MB ({bytes:,} bytes); "
+                                    "at most {mb} MB can be uploaded. It was not sent."),
+                             "zh": "文件太大：它有 {size:.1f} MB（{bytes:,} 字节），最多只能上传 {mb} MB。文件没有被发送。"},
     "train_upload_ok": {"en": "Loaded {name}: {params:,} parameters. Press Start to keep training it.",
                         "zh": "已载入 {name}：{params:,} 个参数。按“开始”继续训练。"},
     "train_upload_bad": {"en": "This file cannot be used: it is not a model saved by CNN Playground (or cnncore), "

@@ -375,3 +375,16 @@ def test_session_evaluation_slices_equal_one_evaluation():
     np.testing.assert_array_equal(events[0].confusion, whole.confusion)
     assert events[0].loss == pytest.approx(whole.loss, rel=1e-6)
     assert events[0].accuracy == whole.accuracy
+
+
+def test_the_file_picker_refuses_a_large_file_and_passes_the_others_on():
+    from app.views.train import MAX_UPLOAD_BYTES
+
+    view = TrainView(autoplay=False)
+    assert view.upload.max_bytes == MAX_UPLOAD_BYTES                 # checked in the browser, before sending
+    view.upload._handle_msg({"type": "refused", "name": "big.npz", "size": 25 * 2 ** 20})
+    assert "too large: it holds 25.0 MB (26,214,400 bytes); at most 10 MB" in view.upload_message.object and view.upload_message.alert_type == "danger"
+    view.upload._handle_msg({"type": "file", "name": "empty.npz", "data": ""})
+    assert "the file is empty" in view.upload_message.object and "25.0" not in view.upload_message.object
+    view.upload._handle_msg({"type": "file", "name": "empty.npz", "data": ""})   # the same file again
+    assert view.upload_message.visible and "the file is empty" in view.upload_message.object
