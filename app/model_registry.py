@@ -35,6 +35,8 @@ class ModelEntry:
         arch: the zoo name of its architecture (``"lenet5"``), for labels.
         pretrained: trained weights are loaded; False means random weights.
         session: trained in this browser session: its number (1, 2, ...), else 0.
+        note: a text key said with the name, e.g. ``"model_note_diverged"`` for a model whose
+            training diverged (its weights are from before the blow-up); ``""`` for none.
     """
 
     key: str
@@ -42,6 +44,7 @@ class ModelEntry:
     arch: str
     pretrained: bool
     session: int = 0
+    note: str = ""
 
     def label(self, lang):
         """The name shown in the picker, e.g. ``"LeNet-5 (untrained)"``."""
@@ -49,7 +52,8 @@ class ModelEntry:
         if name == f"model_{self.arch}":
             name = self.arch
         if self.session:
-            return f"{name} #{self.session} ({t('trained_here', lang)})"
+            note = f", {t(self.note, lang)}" if self.note else ""
+            return f"{name} #{self.session} ({t('trained_here', lang)}{note})"
         return name if self.pretrained else f"{name} ({t('untrained', lang)})"
 
 
@@ -149,11 +153,13 @@ class ModelRegistry(param.Parameterized):
             self._models[key] = self.entry(key).build()
         return self._models[key]
 
-    def register(self, name, model, arch="lenet5"):
-        """Add a model trained in this session; returns its key (``"mine_1"``, ...)."""
+    def register(self, name, model, arch="lenet5", note=""):
+        """Add a model trained in this session; returns its key (``"mine_1"``, ...).
+
+        ``note`` (a text key) is said with its name in every picker (see :class:`ModelEntry`)."""
         number = sum(bool(e.session) for e in self._entries.values()) + 1
         key = f"{name}_{number}"
-        self._entries[key] = ModelEntry(key, lambda: model, arch, True, session=number)
+        self._entries[key] = ModelEntry(key, lambda: model, arch, True, session=number, note=note)
         self._models[key] = model
         self.keys = self.keys + [key]
         return key

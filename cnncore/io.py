@@ -59,6 +59,22 @@ _FLOAT_DTYPES = ("float32", "float64")
 _MAX_HEADER_BYTES = 4 << 20
 
 
+def _printable(text, limit=40):
+    """At most ``limit`` characters of ``text`` (bytes or str) that print as themselves: a message
+    never carries raw bytes or control characters from a file, only a short readable quote."""
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("latin-1")
+    text = "".join(c if c.isprintable() else "·" for c in str(text))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _starts_with(data):
+    """How a file starts, in words: its printable prefix, or 'bytes that are not text'."""
+    head = bytes(data[:8])
+    prefix = head[:next((i for i, b in enumerate(head) if not 32 <= b < 127), len(head))]
+    return f"starts with {prefix.decode('ascii')!r}" if prefix else "starts with bytes that are not text"
+
+
 def _layer_class(name):
     """The ``cnncore.nn`` class called ``name``, or ``None`` if it is not a known layer."""
     from . import nn
@@ -146,8 +162,7 @@ def build(node, where="model"):
     name = node["type"]
     cls = _layer_class(name)
     if cls is None:
-        shown = name if len(name) < 60 else name[:60] + "..."
-        raise ModelFileError(f"model file: {where} is of type {shown!r}, which is not a cnncore layer "
+        raise ModelFileError(f"model file: {_printable(where)} is of type {_printable(repr(name), 60)}, which is not a cnncore layer "
                              f"this version can build")
     args, children = node.get("args", {}), node.get("children", {})
     if not isinstance(args, dict) or not isinstance(children, dict) or set(node) - {"type", "args", "children"}:
@@ -264,11 +279,11 @@ class _Archive:
             raise ModelFileError(f"{what}: the file is empty")
         if not data.startswith(b"PK"):
             raise ModelFileError(f"{what}: not a .npz archive (a model file is a NumPy .npz "
-                                 f"zip archive; this file starts with {data[:8]!r})")
+                                 f"zip archive; this file {_starts_with(data)})")
         try:
             self.npz = np.load(_io.BytesIO(data), allow_pickle=False)
         except Exception as e:  # BadZipFile, EOFError, OSError, ... : all mean "not readable"
-            raise ModelFileError(f"{what}: not a readable .npz archive (truncated or damaged?): {e}") from None
+            raise ModelFileError(f"{what}: not a readable .npz archive (truncated or damaged?): {_printable(e, 120)}") from None
         if not isinstance(self.npz, np.lib.npyio.NpzFile):
             raise ModelFileError(f"{what}: not a .npz archive")
 
@@ -288,7 +303,7 @@ class _Archive:
             raise
         except Exception as e:  # a bad CRC, a truncated member, pickled objects, ...
             raise ModelFileError(f"{self.what}: array {key!r} cannot be read (truncated, damaged, "
-                                 f"or an object array, which is refused for safety): {e}") from None
+                                 f"or an object array, which is refused for safety): {_printable(e, 120)}") from None
 
     def close(self):
         self.npz.close()
@@ -297,7 +312,7 @@ class _Archive:
 def _read_header(archive, expected_format):
     if HEADER_KEY not in archive.keys():
         raise ModelFileError(f"{archive.what}: this .npz is not a cnncore model (it has no "
-                             f"{HEADER_KEY!r} entry; arrays found: {archive.keys()[:6]})")
+                             f"{HEADER_KEY!r} entry; arrays found: {[_printable(k) for k in archive.keys()[:6]]})")
     raw = archive.get(HEADER_KEY, _MAX_HEADER_BYTES)
     if raw.dtype != np.uint8 or raw.ndim != 1:
         raise ModelFileError(f"{archive.what}: the {HEADER_KEY!r} entry is not JSON text")
@@ -309,7 +324,8 @@ def _read_header(archive, expected_format):
         raise ModelFileError(f"{archive.what}: the architecture description is not valid JSON ({e})") from None
     if not isinstance(header, dict) or header.get("format") != expected_format:
         found = header.get("format") if isinstance(header, dict) else None
-        raise ModelFileError(f"{archive.what}: format marker is {found!r}, expected {expected_format!r}")
+        raise ModelFileError(f"{archive.what}: format marker is {_printable(repr(found))}, "
+                             f"expected {expected_format!r}")
     if header.get("version") != VERSION:
         raise ModelFileError(f"{archive.what}: format version {header.get('version')!r} is not "
                              f"supported (this cnncore reads version {VERSION})")

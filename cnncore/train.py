@@ -18,10 +18,12 @@ Python generator for scripts.
 
 Around the five lines the trainer only adds bookkeeping: the order of the
 examples (shuffled each epoch by a seeded generator, so the same seed gives
-bit-identical runs), a copy of the weights before each step (if the loss
-or any weight becomes NaN or infinite, the run stops and that copy is put
-back: a too-high learning rate never destroys a model), and evaluation on
-the test set.
+bit-identical runs), a watch on the loss and accuracy
+(:class:`~cnncore.divergence.DivergenceWatch`: a loss that becomes NaN or
+infinite, rises far above its best, or an accuracy that falls to chance
+stops the run), a copy of the last *good* weights (taken while the recent
+loss is at its best, and put back when the run diverges: a too-high
+learning rate never destroys a model), and evaluation on the test set.
 """
 import math
 import time
@@ -32,6 +34,7 @@ import numpy as np
 
 from . import optim
 from . import random as _random
+from .divergence import DivergenceWatch, chance_accuracy
 from .errors import ShapeError
 from .nn.container import Sequential
 from .nn.loss import CrossEntropyLoss
@@ -113,13 +116,20 @@ class EvalEvent:
 
 @dataclass
 class DivergedEvent:
-    """Training blew up at ``step`` and was stopped; the weights from before
-    that step were restored (``restored_step`` steps done, 0 = the initial
-    weights), so the model is exactly as it was after step ``restored_step``.
+    """Training blew up at ``step`` and was stopped; the last good weights were
+    restored, so the model is exactly as it was after ``restored_step`` steps
+    (0 = the initial weights). Good weights are the ones of a step whose
+    recent loss was at (or near) its best: ``restored_loss`` and
+    ``restored_accuracy`` are that recent loss and training accuracy.
 
     ``reason`` is a sentence for the user; ``cause`` is one of
-    ``'nan_loss'``, ``'inf_loss'``, ``'loss_exploded'``, ``'nonfinite_grad'``,
-    ``'nonfinite_weights'``.
+    ``'nan_loss'``, ``'inf_loss'``, ``'loss_exploded'``, ``'loss_rose'``,
+    ``'fell_to_chance'``, ``'dead_output'``, ``'nonfinite_grad'``,
+    ``'nonfinite_weights'``. ``recent_loss``/``recent_accuracy`` average the
+    last batches, ``best_loss`` is the lowest recent loss, ``chance`` the
+    accuracy of guessing. ``suggested_lr`` is a learning rate to try instead:
+    the one the good weights were trained with if that was lower, else a
+    tenth of ``lr``.
     """
     step: int
     epoch: int
@@ -128,6 +138,13 @@ class DivergedEvent:
     loss: float
     lr: float
     restored_step: int
+    suggested_lr: float = math.nan
+    restored_loss: float = math.nan
+    restored_accuracy: float = math.nan
+    recent_loss: float = math.nan
+    recent_accuracy: float = math.nan
+    best_loss: float = math.nan
+    chance: float = math.nan
     kind: str = "diverged"
 
 
@@ -435,6 +452,9 @@ class Trainer:
                           if "weight" in m._parameters and m.weight is not None]
         self._first = _first_layer(model)
         self._snapshot = None
+        self._good = None                 # the last good weights: (arrays, steps done, lr, loss, accuracy)
+        self.chance = chance_accuracy(self.labels)
+        self.watch = DivergenceWatch(self.chance, self.batch_size)
         self._order = None
         self.last_batch = None  # indices (into the training set) of the last step's examples
         self.steps_done = 0
@@ -515,6 +535,12 @@ class Trainer:
         self._save_snapshot()
         loss, logits = self._forward_backward(images, labels)
         problem = self._check_loss(loss, logits.shape[1]) or self._check_grads()
+        if problem is None:
+            verdict = self.watch.update(loss, logits, labels)
+            if verdict.cause is not None:
+                problem = verdict.cause, verdict.what
+            elif verdict.good:
+                self._keep_good(lr)
         norms = self._grad_norms() if problem is None and self.measure_grad_norms else {}
         if problem is None:
             with np.errstate(over="ignore", invalid="ignore"):
@@ -641,9 +667,18 @@ class Trainer:
             for s, a in zip(self._snapshot, state):
                 np.copyto(s, a)
 
+    def _keep_good(self, lr):
+        """The weights before this step are good (the recent loss is at its best): keep them.
+
+        The copy made before the step becomes the good one (no new copy: the two sets of
+        arrays swap roles, and the next step's copy goes into the old good arrays)."""
+        old = self._good[0] if self._good is not None else None
+        self._good = (self._snapshot, self.steps_done, lr, self.watch.recent_loss, self.watch.recent_accuracy)
+        self._snapshot = old
+
     def _restore_snapshot(self):
-        """Put back the weights and buffers from before the failed step."""
-        arrays = iter(self._snapshot)
+        """Put back the last good weights and buffers (or, if none yet, those from before this step)."""
+        arrays = iter(self._good[0] if self._good is not None else self._snapshot)
         for _, p in self.params:
             p.data = next(arrays).copy()
             p.grad = None
@@ -686,13 +721,18 @@ class Trainer:
         cause, what = problem
         self._restore_snapshot()
         self.elapsed += seconds
-        step, restored = self.steps_done + 1, self.steps_done
+        good = self._good or (None, self.steps_done, lr, math.nan, math.nan)
+        step, restored, good_lr = self.steps_done + 1, good[1], good[2]
+        suggested = good_lr if good_lr < lr else lr / 10
         kept = f"the weights from step {restored} were restored" if restored else \
             "the initial weights were restored"
-        reason = (f"{what} at step {step} — the learning rate {lr:g} is probably too high. "
-                  f"Training stopped and {kept}.")
+        reason = (f"{what} at step {step}: training diverged. The learning rate {lr:g} is too high; "
+                  f"try ≤ {suggested:g}. Training stopped and {kept}.")
+        w = self.watch
         event = DivergedEvent(step=step, epoch=epoch, reason=reason, cause=cause, loss=loss, lr=lr,
-                              restored_step=restored)
+                              restored_step=restored, suggested_lr=suggested, restored_loss=good[3],
+                              restored_accuracy=good[4], recent_loss=w.recent_loss,
+                              recent_accuracy=w.recent_accuracy, best_loss=w.best_loss, chance=self.chance)
         self.last_events = [event, self._finish("diverged")]
         return event
 

@@ -10,9 +10,12 @@ times a second.
 Controls: Start / Resume, Pause, Step (exactly one optimizer step), Stop.
 The learning rate changes the running trainer at once (next step); the
 other settings apply to the next run. A run that diverges (huge learning
-rate) stops with an explanation and the last good weights. A finished run
-is registered in the session's :class:`~app.model_registry.ModelRegistry`,
-so the other views can use it. Models download as ``.npz``
+rate: the loss shoots up, or the network falls back to guessing) stops
+with an explanation, a learning rate to try, and the last weights that were
+really good. A finished run is registered in the session's
+:class:`~app.model_registry.ModelRegistry`, so the other views can use it;
+a diverged one is marked "diverged", and one that does no better than
+guessing is not offered (the page says why). Models download as ``.npz``
 (``cnncore.io``) and upload back.
 
 Page hooks for tests: ``data-testid="train-step"`` (steps done, with
@@ -32,13 +35,21 @@ from . import train_strings  # noqa: F401  (registers the texts)
 from ..components.train_layers import INPUT_SHAPE, NUM_CLASSES
 from ..components.train_plots import ConfusionPlot, GradNormPlot, KernelMosaic, TrainingCurves
 from ..components.train_session import BUDGET_SECONDS, TrainingSession
+from ..components.upload import FileUpload
+from ..text import Notice
 from ..theme import ACCENT, card_css
 from .base import View
 from .network_builder import NetworkBuilder, ledger_html
 
 __all__ = ["TrainView", "LEARNING_RATES", "zoo_models", "balanced_subset"]
 
-LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0, 3.0, 10.0)
+# Up to 1: enough to see training diverge (SGD from about 0.1, Adam from about 0.03), without
+# offering values that only ever blow up.
+LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0)
+SAFE_LR = {"sgd": 0.05, "adam": 0.003}   # the largest rates that train the zoo's networks well
+MAX_UPLOAD_MB = 10         # base64 on the websocket: 13.4 MB, under Bokeh's default 20 MB message limit
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2 ** 20
+CHANCE_MARGIN = 0.05       # a test accuracy within 5 points of guessing counts as "no better than chance"
 BATCH_SIZES = (8, 16, 32, 64, 128)
 SUBSETS = (500, 1000, 2000, 4000)
 PERIOD_MS = 40             # how often the periodic callback fires while training
@@ -110,7 +121,7 @@ class TrainView(View):
     pretrained = param.Boolean(default=False, doc="Start a zoo model from its shipped weights.")
     arch = param.String(default="", doc="The builder's stack (compact text); '' for its default.")
     optimizer = param.Selector(default="sgd", objects=["sgd", "adam"])
-    lr = param.Number(default=0.05, bounds=(0, 10), doc="Learning rate η.")
+    lr = param.Number(default=0.05, bounds=(LEARNING_RATES[0], LEARNING_RATES[-1]), doc="Learning rate η.")
     batch_size = param.Selector(default=32, objects=list(BATCH_SIZES))
     epochs = param.Integer(default=2, bounds=(1, 20))
     augment = param.Boolean(default=False, doc="Apply cnncore.data.augment to every batch.")
@@ -152,9 +163,8 @@ class TrainView(View):
         self.pretrained_note = pn.pane.HTML("", styles={"color": "#52606D", "font-size": "14px"}, margin=(0, 10))
         self.ledger = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10))
         self.upload_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
-        self.upload = pn.widgets.FileInput(accept=".npz", multiple=False, width=320, margin=(4, 10))
-        self.upload_message = pn.pane.Alert("", alert_type="danger", visible=False, sizing_mode="stretch_width",
-                                            margin=(4, 10))
+        self.upload = FileUpload(accept=".npz", max_bytes=MAX_UPLOAD_BYTES, width=320, height=40, margin=(4, 10))
+        self.upload_message = Notice("", alert_type="danger", visible=False, margin=(4, 10))
         # -- widgets: settings ---------------------------------------------------
         self.optimizer_buttons = pn.widgets.RadioButtonGroup(value=self.optimizer, color="primary",
                                                              variant="outline", margin=(4, 10))
@@ -186,8 +196,7 @@ class TrainView(View):
         self.status_pane = pn.pane.HTML("", stylesheets=[_STATUS_CSS], sizing_mode="stretch_width", margin=(4, 8))
         self.diverged_alert = pn.pane.Alert("", alert_type="warning", visible=False, sizing_mode="stretch_width",
                                             margin=(4, 8))
-        self.registered_note = pn.pane.Alert("", alert_type="success", visible=False, sizing_mode="stretch_width",
-                                             margin=(4, 8))
+        self.registered_note = Notice("", alert_type="success", visible=False, margin=(4, 8))
         # -- plots ---------------------------------------------------------------
         self._plots = {}                 # made on first use (see _plot): the first page answer stays quick
         self._points = 0                 # points streamed into the loss curve this run
@@ -208,6 +217,7 @@ class TrainView(View):
         self.pretrained_box.param.watch(lambda e: setattr(self, "pretrained", e.new), "value")
         self.builder.param.watch(lambda e: self._on_builder(), "arch")
         self.upload.param.watch(lambda e: self.load_upload(self.upload.value, self.upload.filename), "value")
+        self.upload.param.watch(lambda e: e.new and self.upload_refused(e.new["size"]), "refused")
         self.optimizer_buttons.param.watch(lambda e: setattr(self, "optimizer", e.new), "value")
         self.lr_slider.param.watch(lambda e: setattr(self, "lr", e.new), "value")
         self.batch_select.param.watch(lambda e: setattr(self, "batch_size", e.new), "value")
@@ -360,6 +370,7 @@ class TrainView(View):
         names = list(self.session.trainer.history.grad_norms)
         self.grads.set_layers(names, self.session.total_steps, labels=_weighted_layers(model))
         self.diverged_alert.visible = False
+        self._registered = None
         self.registered_note.visible = False
         self.caption_eval.object = ""
         self.steps = 0
@@ -475,14 +486,28 @@ class TrainView(View):
         self._register()
 
     def _register(self):
-        """Add a copy of the trained model to the session's registry (other views can pick it)."""
-        from cnncore import io as model_io
+        """Add a copy of the trained model to the session's registry (other views can pick it).
 
-        if self.session is None or self.session.steps_done == 0:
+        A model that does no better than guessing on the test digits is not added (the note
+        says so); one restored after a divergence is added with "diverged" in its name.
+        """
+        from cnncore import io as model_io
+        from cnncore.divergence import chance_accuracy
+
+        session = self.session
+        if session is None or session.steps_done == 0:
             return
-        copy = model_io.load(model_io.to_bytes(self.session.model)).eval()
-        arch = {"custom": "train_custom", "uploaded": "train_uploaded"}.get(self.model, self.model)
-        self.trained_key = self.registry.register("trained", copy, arch=arch)
+        result, diverged = session.last_eval, session.diverged
+        chance = chance_accuracy(session.test_labels)
+        state = {"key": None, "acc": result.accuracy if result else 0.0, "chance": chance,
+                 "restored": diverged.restored_step if diverged else None}
+        if result is not None and result.accuracy > chance + CHANCE_MARGIN:
+            copy = model_io.load(model_io.to_bytes(session.model)).eval()
+            arch = {"custom": "train_custom", "uploaded": "train_uploaded"}.get(self.model, self.model)
+            state["key"] = self.registry.register("trained", copy, arch=arch,
+                                                  note="model_train_diverged" if diverged else "")
+            self.trained_key = state["key"]
+        self._registered = state
         self._show_registered()
 
     # =====================================================================
@@ -506,8 +531,13 @@ class TrainView(View):
         from cnncore.errors import ModelFileError, ShapeError
         from cnncore.inspect import summary
 
-        if not data:
+        self._upload_state = None                   # every new file replaces the last message
+        self.upload_message.visible = False
+        if data is None and not filename:
             return False
+        data = data or b""                        # an empty file arrives as None (Panel's FileInput)
+        if len(data) > MAX_UPLOAD_BYTES:
+            return self.upload_refused(len(data))
         try:
             net = model_io.load(bytes(data))
         except ModelFileError as exc:
@@ -524,8 +554,8 @@ class TrainView(View):
             self.stop()                 # the uploaded model is what the next run trains
         self._uploaded = (filename or "model.npz", bytes(data))
         self.upload_message.param.update(alert_type="success", visible=True,
-                                         object=html.escape(self.t("train_upload_ok", name=self._uploaded[0],
-                                                                   params=ledger.params)))
+                                         object=self.t("train_upload_ok", name=self._uploaded[0],
+                                                       params=ledger.params))
         self._upload_state = ("ok", ledger.params)
         if self.model != "uploaded":
             self.model = "uploaded"
@@ -534,10 +564,19 @@ class TrainView(View):
             self._update_controls()
         return True
 
+    def upload_refused(self, size):
+        """A file of ``size`` bytes was too large to upload (the browser did not send it)."""
+        self._upload_state = ("big", size)
+        self.upload_message.param.update(alert_type="danger", visible=True, object=self._too_big_text(size))
+        return False
+
+    def _too_big_text(self, size):
+        return self.t("train_upload_too_big", size=size / 2 ** 20, bytes=size, mb=MAX_UPLOAD_MB)
+
     def _upload_failed(self, message):
         self._upload_state = ("bad", message)
         self.upload_message.param.update(alert_type="danger", visible=True,
-                                         object=html.escape(self.t("train_upload_bad", message=message)))
+                                         object=self.t("train_upload_bad", message=message))
         return False
 
     # =====================================================================
@@ -626,27 +665,44 @@ class TrainView(View):
             "train_caption_eval", step=result.step, correct=int(np.trace(result.confusion)), total=total,
             acc=result.accuracy, pair=pair))
 
+    def suggested_lr(self, event):
+        """The learning rate the divergence message suggests: at most the engine's suggestion and
+        the optimizer's usual largest rate, rounded down to a value the slider offers."""
+        limit = min(event.suggested_lr, SAFE_LR.get(self.optimizer, event.suggested_lr), event.lr / 3)
+        return max([r for r in LEARNING_RATES if r <= limit * (1 + 1e-9)] or [LEARNING_RATES[0]])
+
     def _show_divergence(self):
         event = self.session.diverged if self.session is not None else None
         if event is None:
             self.diverged_alert.visible = False
             return
-        kept = (self.t("train_diverged_kept", step=event.restored_step) if event.restored_step
-                else self.t("train_diverged_kept_initial"))
-        what = self.t(f"train_diverged_{event.cause}", loss=event.loss)
-        text = self.t("train_diverged", step=event.step, what=what, lr=event.lr, kept=kept)
+        kept = (self.t("train_diverged_kept", step=event.restored_step, acc=event.restored_accuracy)
+                if event.restored_step else self.t("train_diverged_kept_initial"))
+        what = self.t(f"train_diverged_{event.cause}", loss=event.loss, recent=event.recent_loss,
+                      best=event.best_loss, acc=event.recent_accuracy, chance=event.chance)
+        text = self.t("train_diverged", step=event.step, what=what, lr=event.lr, kept=kept,
+                      suggest=self.suggested_lr(event))
         self.diverged_alert.object = (
-            f"<div data-testid='train-diverged'><b>{html.escape(self.t('train_diverged_title'))}.</b> "
+            f"<div data-testid='train-diverged' data-cause='{event.cause}'>"
+            f"<b>{html.escape(self.t('train_diverged_title'))}:</b> "
             f"{html.escape(text)}<br>{html.escape(self.t('train_diverged_hint'))}</div>")
         self.diverged_alert.visible = True
 
     def _show_registered(self):
-        if not self.trained_key:
+        """Whether the last run's model was added to the other views, and as what (or why not)."""
+        state = getattr(self, "_registered", None)
+        if state is None:
             self.registered_note.visible = False
             return
-        label = self.registry.entry(self.trained_key).label(self.lang)
-        self.registered_note.object = html.escape(self.t("train_registered", label=label))
-        self.registered_note.visible = True
+        if state["key"] is None:
+            text, kind = self.t("train_not_registered", acc=state["acc"], chance=state["chance"]), "warning"
+        elif state["restored"] is not None:
+            label = self.registry.entry(state["key"]).label(self.lang)
+            text = self.t("train_registered_diverged", label=label, step=state["restored"], acc=state["acc"])
+            kind = "warning"
+        else:
+            text, kind = self.t("train_registered", label=self.registry.entry(state["key"]).label(self.lang)), "success"
+        self.registered_note.param.update(object=text, alert_type=kind, visible=True)
 
     def relabel(self):
         for key, pane in self.headings.items():
@@ -658,14 +714,16 @@ class TrainView(View):
         self.model_select.param.update(options=options, value=self.model, label=self.t("train_model"))
         self.pretrained_box.label = self.t("train_pretrained")
         self.pretrained_note.object = html.escape(self.t("train_pretrained_none"))
-        self.upload_label.object = f"<b>{html.escape(self.t('train_upload'))}</b>"
+        self.upload_label.object = f"<b>{html.escape(self.t('train_upload', mb=MAX_UPLOAD_MB))}</b>"
+        self.upload.label = self.t("train_upload", mb=MAX_UPLOAD_MB)
         state = getattr(self, "_upload_state", None)
         if state is not None:
             if state[0] == "ok":
-                self.upload_message.object = html.escape(self.t("train_upload_ok", name=self._uploaded[0],
-                                                                params=state[1]))
+                self.upload_message.object = self.t("train_upload_ok", name=self._uploaded[0], params=state[1])
+            elif state[0] == "big":
+                self.upload_message.object = self._too_big_text(state[1])
             else:
-                self.upload_message.object = html.escape(self.t("train_upload_bad", message=state[1]))
+                self.upload_message.object = self.t("train_upload_bad", message=state[1])
         self.optimizer_label.object = f"<b>{html.escape(self.t('train_optimizer'))}</b>"
         self.optimizer_buttons.param.update(options={self.t("train_sgd"): "sgd", self.t("train_adam"): "adam"},
                                             value=self.optimizer)

@@ -24,8 +24,11 @@ STRINGS = {
     "train_pretrained_none": {"en": "No pretrained weights ship for this network: it starts from random weights.",
                               "zh": "这个网络没有预训练权重：它从随机权重开始。"},
     "train_architecture": {"en": "Layers", "zh": "网络层"},
-    "train_upload": {"en": "Upload a model file (.npz) to keep training it",
-                     "zh": "上传模型文件（.npz）继续训练"},
+    "train_upload": {"en": "Upload a model file (.npz, at most {mb} MB) to keep training it",
+                     "zh": "上传模型文件（.npz，最大 {mb} MB）继续训练"},
+    "train_upload_too_big": {"en": ("This file is too large: it holds {size:.1f} MB ({bytes:,} bytes); "
+                                    "at most {mb} MB can be uploaded. It was not sent."),
+                             "zh": "文件太大：它有 {size:.1f} MB（{bytes:,} 字节），最多只能上传 {mb} MB。文件没有被发送。"},
     "train_upload_ok": {"en": "Loaded {name}: {params:,} parameters. Press Start to keep training it.",
                         "zh": "已载入 {name}：{params:,} 个参数。按“开始”继续训练。"},
     "train_upload_bad": {"en": "This file cannot be used: it is not a model saved by CNN Playground (or cnncore), "
@@ -42,8 +45,9 @@ STRINGS = {
     "train_adam": {"en": "Adam", "zh": "Adam"},
     "train_lr": {"en": "Learning rate η (changes at once, even while training)",
                  "zh": "学习率 η（立即生效，训练中也可以改）"},
-    "train_lr_hint": {"en": "Usual values: SGD 0.01–0.1, Adam 0.001–0.003. Try 3 or 10 to see training blow up.",
-                      "zh": "常用值：SGD 0.01–0.1，Adam 0.001–0.003。试试 3 或 10，看训练如何发散。"},
+    "train_lr_hint": {"en": ("Values that train well: SGD up to 0.05, Adam up to 0.003. Larger steps make "
+                             "training diverge: it is then stopped, and the page says so."),
+                      "zh": "能训练好的取值：SGD 不超过 0.05，Adam 不超过 0.003。步子更大会让训练发散：训练随即停止，页面会说明原因。"},
     "train_batch_size": {"en": "Batch size", "zh": "批大小"},
     "train_epochs": {"en": "Epochs (passes over the training digits)", "zh": "轮数（遍历训练集的次数）"},
     "train_subset": {"en": "Training digits", "zh": "训练用的数字"},
@@ -77,23 +81,43 @@ STRINGS = {
     "train_evaluating": {"en": "checking the 1,000 test digits…", "zh": "正在检验 1,000 个测试数字…"},
     "train_registered": {"en": "Added to the model list of the other views as “{label}”.",
                          "zh": "已加入其他视图的模型列表：“{label}”。"},
+    "train_not_registered": {
+        "en": ("Not added to the model list of the other views: it gets {acc:.1%} of the test digits right, "
+               "no better than guessing ({chance:.0%})."),
+        "zh": "没有加入其他视图的模型列表：它只答对 {acc:.1%} 的测试数字，并不比瞎猜（{chance:.0%}）好。"},
+    "train_registered_diverged": {
+        "en": ("Added to the model list of the other views as “{label}”: the weights from step {step}, "
+               "before training diverged ({acc:.1%} of the test digits right)."),
+        "zh": "已加入其他视图的模型列表：“{label}”——训练发散之前第 {step} 步的权重（测试数字答对 {acc:.1%}）。"},
+    "model_train_diverged": {"en": "diverged: the weights from before", "zh": "已发散：发散之前的权重"},
     "train_diverged_title": {"en": "Training diverged", "zh": "训练发散了"},
     "train_diverged": {
-        "en": "{what} at step {step}: the learning rate {lr:g} is probably too high. Training stopped and {kept}.",
-        "zh": "第 {step} 步{what}——学习率 {lr:g} 可能太大。训练已停止，{kept}。"},
+        "en": "the learning rate {lr:g} is too high; try ≤ {suggest:g}. {what} at step {step}. Training stopped and {kept}.",
+        "zh": "学习率 {lr:g} 太大了，请试试 ≤ {suggest:g}。第 {step} 步：{what}。训练已停止，{kept}。"},
     "train_diverged_nan_loss": {"en": "Loss became NaN", "zh": "损失变成了 NaN"},
     "train_diverged_inf_loss": {"en": "Loss became infinite", "zh": "损失变成了无穷大"},
     "train_diverged_loss_exploded": {"en": "Loss exploded to {loss:.3g}", "zh": "损失爆炸到 {loss:.3g}"},
+    "train_diverged_loss_rose": {"en": "The loss rose to {recent:.3g}, far above its best ({best:.3g})",
+                                 "zh": "损失升到 {recent:.3g}，远高于它最好的时候（{best:.3g}）"},
+    "train_diverged_fell_to_chance": {
+        "en": "The training accuracy fell back to {acc:.0%}, what guessing gets ({chance:.0%})",
+        "zh": "训练准确率跌回 {acc:.0%}，和瞎猜（{chance:.0%}）一样"},
+    "train_diverged_dead_output": {
+        "en": "The network gives every digit the same scores (its units died), so it only guesses ({acc:.0%} right)",
+        "zh": "网络对每个数字都给出同样的分数（它的神经元“死”了），只能瞎猜（答对 {acc:.0%}）"},
     "train_diverged_nonfinite_grad": {"en": "A gradient became NaN or infinite", "zh": "梯度变成了 NaN 或无穷大"},
     "train_diverged_nonfinite_weights": {"en": "The weights became NaN or infinite", "zh": "权重变成了 NaN 或无穷大"},
-    "train_diverged_kept": {"en": "the weights from step {step} were restored", "zh": "已恢复第 {step} 步之后的权重"},
-    "train_diverged_kept_initial": {"en": "the initial weights were restored", "zh": "已恢复初始权重"},
+    "train_diverged_kept": {"en": "the weights from step {step} were restored (training accuracy then: {acc:.0%})",
+                            "zh": "已恢复第 {step} 步的权重（当时的训练准确率：{acc:.0%}）"},
+    "train_diverged_kept_initial": {
+        "en": "the initial weights were restored: the network had not learned anything before it diverged",
+        "zh": "已恢复初始权重：网络在发散之前还什么都没学会"},
     "train_diverged_hint": {
-        "en": ("Each step moves every weight by η × its gradient. With a huge η one step jumps so far "
-               "that the loss explodes. The last good weights were kept: lower the learning rate "
-               "(try 10× smaller) and start again."),
-        "zh": ("每一步都把每个权重移动 η × 梯度。η 太大时，一步就跳得太远，损失就会爆炸。"
-               "已保留最后一组正常的权重：把学习率调小（例如缩小 10 倍）再重新开始。")},
+        "en": ("Each step moves every weight by η × its gradient. With too large an η one step jumps so far "
+               "that the loss shoots up, or every ReLU dies and the network can only guess. "
+               "Lower the learning rate and start again."),
+        "zh": ("每一步都把每个权重移动 η × 梯度。η 太大时，一步就跳得太远：损失猛增，或者所有 ReLU 都“死”掉，"
+               "网络只能瞎猜。把学习率调小，再重新开始。")},
     # --- plots --------------------------------------------------------------
     "train_loss_title": {"en": "Loss (cross-entropy, lower is better)", "zh": "损失（交叉熵，越低越好）"},
     "train_accuracy_title": {"en": "Accuracy", "zh": "准确率"},

@@ -91,19 +91,25 @@ def test_learning_rate_change_applies_at_the_next_step():
     assert view.session.trainer.history.lr == [pytest.approx(0.05), pytest.approx(0.003)]
 
 
+def run_to_the_end(view):
+    view.start()
+    while view.status == "running":
+        view.tick()
+
+
 def test_huge_learning_rate_diverges_with_a_message_and_keeps_the_last_good_weights():
-    view = tiny_view(model="lenet5", lr=10.0, optimizer="sgd")   # blows up after a few steps
+    view = tiny_view(model="lenet5", lr=1.0, optimizer="sgd", subset=1000, batch_size=32, epochs=5)
     snapshots = {0: weights(view.build_model())}
-    for _ in range(40):
+    for _ in range(60):
         view.step_once()
         if view.status == "diverged":
             break
         snapshots[view.steps] = weights(view.session.model)
-    assert view.status == "diverged", "lr=10 should blow up within 40 steps"
+    assert view.status == "diverged", "lr=1 should blow up within 60 steps"
     event = view.session.diverged
     assert view.diverged_alert.visible
     shown = view.diverged_alert.object
-    assert f"at step {event.step}" in shown and f"{event.lr:g}" in shown
+    assert f"at step {event.step}" in shown and "the learning rate 1 is too high; try ≤ 0.05" in shown
     assert f"weights from step {event.restored_step} were restored" in shown or "initial weights" in shown
     assert "train-diverged" in view.diverged_alert.object
     kept = weights(view.session.model)
@@ -112,7 +118,66 @@ def test_huge_learning_rate_diverges_with_a_message_and_keeps_the_last_good_weig
     assert all(np.array_equal(kept[k], good[k]) for k in kept)
     assert view.curves.diverged.visible and view.curves.diverged.location == event.step
     view.lang = "zh"
-    assert "学习率" in view.diverged_alert.object and view.diverged_alert.visible
+    assert "学习率 1 太大了，请试试 ≤ 0.05" in view.diverged_alert.object and view.diverged_alert.visible
+
+
+def test_raising_the_learning_rate_mid_run_keeps_a_model_that_is_better_than_chance():
+    """The issue's run: train at 0.05, raise the rate to 1 while it runs. The weights put back
+    are really good ones (well above the 10 % of guessing), and the model offered to the other
+    views says that its training diverged."""
+    registry = ModelRegistry()
+    view = TrainView(registry=registry, autoplay=False, model="lenet5", lr=0.05, subset=1000, batch_size=32,
+                     epochs=5)
+    for _ in range(48):
+        view.step_once()
+    learned = view.session.last_eval.accuracy
+    assert learned > 0.4
+    view.lr = 1.0
+    while view.status == "paused":
+        view.step_once()
+    assert view.status == "diverged"
+    restored = view.session.last_eval
+    assert restored.step == view.steps and restored.accuracy > 0.4      # measured after the restore
+    label = registry.entry(view.trained_key).label("en")
+    assert "diverged" in label and label in view.registered_note.object
+    assert view.registered_note.alert_type == "warning"
+    assert f"step {view.session.diverged.restored_step}" in view.registered_note.object
+    view.lang = "zh"
+    assert "发散" in registry.entry(view.trained_key).label("zh") and "发散" in view.registered_note.object
+
+
+def test_a_model_no_better_than_guessing_is_not_offered_to_the_other_views():
+    registry = ModelRegistry()
+    before = list(registry.keys)
+    view = TrainView(registry=registry, autoplay=False, model="custom", arch=TINY, subset=500, batch_size=128,
+                     epochs=1, lr=0.0001)                               # too slow to learn anything in 4 steps
+    run_to_the_end(view)
+    assert view.status == "finished" and view.session.diverged is None
+    assert view.session.last_eval.accuracy < 0.15
+    assert registry.keys == before and view.trained_key == ""
+    assert view.registered_note.visible and view.registered_note.alert_type == "warning"
+    assert "no better than guessing (10%)" in view.registered_note.object
+    view.lang = "zh"
+    assert "瞎猜" in view.registered_note.object
+
+
+def test_the_learning_rate_offered_stays_where_training_can_work():
+    import re
+    from panel.io.location import Location
+
+    view = TrainView(autoplay=False)
+    low, high = view.param.lr.bounds
+    assert list(view.lr_slider.options) == [r for r in view.lr_slider.options if low <= r <= high]
+    assert (low, high) == (min(view.lr_slider.options), max(view.lr_slider.options)) == (0.0001, 1.0)
+    for lang in ("en", "zh"):                                        # the hint invites no diverging value
+        view.lang = lang
+        hinted = [float(x) for x in re.findall(r"\d+(?:\.\d+)?", view.lr_hint.object)]
+        assert hinted and max(hinted) <= 0.05
+    for value in ("100", "0", "-1"):
+        bad = TrainView(autoplay=False)
+        bad.sync_url(Location(search=f"?lr={value}"))
+        assert bad.lr == 0.05 and bad._error.visible, value
+        assert "lr must be a number from 0.0001 to 1" in bad._error.object
 
 
 def test_finished_run_is_registered_and_selectable():
@@ -134,13 +199,14 @@ def test_finished_run_is_registered_and_selectable():
     assert view.registered_note.visible
 
 
-def test_stop_ends_the_run_evaluates_and_registers():
+def test_stop_ends_the_run_and_evaluates_it_and_an_untrained_model_is_not_offered():
     view = tiny_view()
+    keys = list(view.registry.keys)
     view.step_once()
     view.stop()
     assert view.status == "stopped"
     assert view.session.last_eval.step == 1
-    assert view.trained_key in view.registry.keys
+    assert view.registry.keys == keys and "no better than guessing" in view.registered_note.object
     assert view.stop_button.disabled and not view.start_button.disabled
 
 
@@ -169,10 +235,48 @@ def test_malformed_upload_shows_the_model_file_error(data):
     view = TrainView(autoplay=False)
     assert not view.load_upload(data, "bad.npz")
     assert view.upload_message.visible and view.upload_message.alert_type == "danger"
-    assert str(info.value) in view.upload_message.object.replace("&#x27;", "'").replace("&quot;", '"')
+    assert str(info.value) in view.upload_message.object              # plain text, quoted as it is
+    assert "\\x" not in view.upload_message.object                     # never raw bytes
     assert view.model != "uploaded" and not view._error.visible
     view.lang = "zh"
     assert "无法使用这个文件" in view.upload_message.object and "已损坏" in view.upload_message.object
+
+
+def test_empty_files_and_files_over_the_limit_are_explained_and_replace_the_old_message():
+    import io as _io
+    from app.views.train import MAX_UPLOAD_BYTES
+    from cnncore.io import to_bytes
+
+    view = TrainView(autoplay=False)
+    assert f"at most {MAX_UPLOAD_BYTES // 2 ** 20} MB" in view.upload_label.object
+    assert not view.load_upload(None, "empty.npz")                   # an empty file arrives as None
+    assert view.upload_message.visible and "the file is empty" in view.upload_message.object
+    empty_npz = _io.BytesIO()
+    np.savez(empty_npz)
+    assert not view.load_upload(empty_npz.getvalue(), "nothing.npz")
+    assert "no '__cnncore__' entry" in view.upload_message.object and "empty" not in view.upload_message.object
+    assert not view.load_upload(b"PK" + b"\0" * MAX_UPLOAD_BYTES, "huge.npz")
+    assert "at most 10 MB can be uploaded" in view.upload_message.object
+    assert view.load_upload(to_bytes(build_network(parse_arch(TINY)).model), "ok.npz")
+    assert view.upload_message.alert_type == "success" and "at most" not in view.upload_message.object
+    view.lang = "zh"
+    assert "最大 10 MB" in view.upload_label.object
+
+
+def test_a_field_of_a_model_file_shows_literally_not_as_markup():
+    import io as _io
+    import json
+    from bokeh.document import Document
+
+    header = {"format": "cnncore-model", "version": 1, "dtype": "float32",
+              "architecture": {"type": "<b>__cnncore__</b>", "args": {}}}
+    buffer = _io.BytesIO()
+    np.savez(buffer, __cnncore__=np.frombuffer(json.dumps(header).encode(), np.uint8))
+    view = TrainView(autoplay=False)
+    assert not view.load_upload(buffer.getvalue(), "<i>x</i>.npz")
+    assert "'<b>__cnncore__</b>'" in view.upload_message.object          # the text, as in the file
+    model = view.upload_message.get_root(Document())
+    assert "&amp;lt;b&amp;gt;__cnncore__&amp;lt;/b&amp;gt;" in model.text  # shown as characters, not bold
 
 
 def test_upload_of_a_model_that_is_not_for_digits_is_refused():
@@ -295,3 +399,16 @@ def test_layer_table_shows_every_row_without_a_scroll_box():
     assert "max-height" not in html_text and "overflow" not in html_text
     assert view.ledger.height is None and view.ledger.max_height is None
     assert html_text.count("<tr>") == len(rows) + 1
+
+
+def test_the_file_picker_refuses_a_large_file_and_passes_the_others_on():
+    from app.views.train import MAX_UPLOAD_BYTES
+
+    view = TrainView(autoplay=False)
+    assert view.upload.max_bytes == MAX_UPLOAD_BYTES                 # checked in the browser, before sending
+    view.upload._handle_msg({"type": "refused", "name": "big.npz", "size": 25 * 2 ** 20})
+    assert "too large: it holds 25.0 MB (26,214,400 bytes); at most 10 MB" in view.upload_message.object and view.upload_message.alert_type == "danger"
+    view.upload._handle_msg({"type": "file", "name": "empty.npz", "data": ""})
+    assert "the file is empty" in view.upload_message.object and "25.0" not in view.upload_message.object
+    view.upload._handle_msg({"type": "file", "name": "empty.npz", "data": ""})   # the same file again
+    assert view.upload_message.visible and "the file is empty" in view.upload_message.object

@@ -57,3 +57,34 @@ def test_train_pause_step_upload_and_language(app_page, panel_app, screenshot):
     expect(page.get_by_text(re.compile(t("train_upload_bad", "zh", message="")[:-1]))).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]lang=zh"))
     screenshot(page, "train-zh", full_page=True)
+
+
+def test_upload_limit_is_checked_in_the_browser(app_page, panel_app, screenshot):
+    """A file over the limit is refused before it is sent (the page stays connected); one just
+    under it arrives and is explained; an empty file gets a message too."""
+    from app.views.train import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
+
+    page = app_page
+    page.goto(panel_app("app/pages/train.py", **TINY))
+    expect(page.get_by_text(t("train_upload", "en", mb=MAX_UPLOAD_MB))).to_be_visible(timeout=60_000)
+    picker = page.get_by_test_id("file-upload")
+
+    def upload(name, data):
+        picker.set_input_files(files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
+
+    upload("huge.npz", b"x" * (MAX_UPLOAD_BYTES + 1))
+    too_big = page.get_by_text(re.compile(re.escape(f"at most {MAX_UPLOAD_MB} MB can be uploaded")))
+    expect(too_big).to_be_visible()
+    screenshot(page, "train-upload-too-big-en")
+
+    upload("almost.npz", b"x" * (MAX_UPLOAD_BYTES - 1))             # arrives: not a model, and says so
+    expect(page.get_by_text(re.compile(re.escape("this file starts with 'xxxxxxxx'")))).to_be_visible(timeout=60_000)
+    expect(too_big).to_have_count(0)                                 # the old message is gone
+
+    upload("empty.npz", b"")
+    expect(page.get_by_text(re.compile("the file is empty"))).to_be_visible()
+
+    page.get_by_role("button", name="中文", exact=True).click()       # still connected
+    expect(page.get_by_text(t("train_heading_model", "zh"), exact=True)).to_be_visible()
+    screenshot(page, "train-upload-zh")
+    expect(page.get_by_text(re.compile(re.escape(f"最大 {MAX_UPLOAD_MB} MB")))).to_be_visible()

@@ -339,3 +339,17 @@ def test_bad_state_dict_files():
 def test_model_file_error_is_a_value_error():
     with pytest.raises(ValueError):
         cio.load(b"junk")
+
+
+@pytest.mark.parametrize("data, quoted", [(b"not a model at all", "starts with 'not a mo'"),
+                                          (b"\x00\x01\xfe" * 20, "starts with bytes that are not text"),
+                                          (b"xy\x00\x9c\n" * 5, "starts with 'xy'")])
+def test_messages_quote_a_short_printable_prefix_never_raw_bytes(data, quoted):
+    from cnncore.errors import ModelFileError
+    from cnncore.io import load
+
+    with pytest.raises(ModelFileError) as info:
+        load(data)
+    message = str(info.value)
+    assert quoted in message and "\\x" not in message and "b'" not in message
+    assert all(c.isprintable() for c in message)

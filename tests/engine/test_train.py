@@ -226,21 +226,130 @@ def test_no_first_layer_switch_when_a_flatten_comes_first():
 # --------------------------------------------------------------------------
 # Divergence loses nothing
 # --------------------------------------------------------------------------
+def run_keeping_states(trainer, model):
+    """Run ``trainer`` to its end; ``{steps done: state_dict}`` of every step it began with."""
+    states, event = {}, None
+    while not trainer.done:
+        states[trainer.steps_done] = model.state_dict()
+        event = trainer.step()
+    return states, event
+
+
 def test_a_huge_learning_rate_stops_and_restores_the_last_good_weights():
     model = tiny_model()
     trainer = Trainer(model, TRAIN, lr=1e4, batch_size=16, epochs=5)
-    before = None
-    while not trainer.done:
-        before = model.state_dict()
-        event = trainer.step()
+    states, event = run_keeping_states(trainer, model)
     assert event.kind == "diverged", "a learning rate of 10,000 should blow up"
     assert trainer.last_events[-1].kind == "finished" and trainer.last_events[-1].reason == "diverged"
-    assert event.restored_step == trainer.steps_done == event.step - 1
-    assert f"step {event.step}" in event.reason and "learning rate 10000" in event.reason
-    state = model.state_dict()
-    assert all(np.array_equal(state[k], before[k]) for k in state)
+    assert event.step == trainer.steps_done + 1 and event.restored_step <= trainer.steps_done
+    assert f"at step {event.step}" in event.reason and "learning rate 10000 is too high" in event.reason
+    assert event.suggested_lr == pytest.approx(1000) and "try ≤ 1000" in event.reason
+    state, good = model.state_dict(), states[event.restored_step]
+    assert all(np.array_equal(state[k], good[k]) for k in state)
     assert all(np.isfinite(v).all() for v in state.values())
     assert len(trainer.history.loss) == trainer.steps_done  # the failed step is not recorded
+
+
+def test_raising_the_learning_rate_mid_run_restores_a_model_that_had_learned():
+    """The weights put back are from before the blow-up: the model is as good as it was, not at
+    chance (the step before the loss exploded had already wrecked it)."""
+    model = tiny_model()
+    trainer = Trainer(model, TRAIN, lr=0.05, batch_size=16, epochs=20)
+    trainer.run(60)
+    learned = evaluate(model, *TEST).accuracy
+    assert learned > 0.9
+    trainer.lr = 10.0
+    states, event = run_keeping_states(trainer, model)
+    assert event.kind == "diverged" and event.restored_step < trainer.steps_done, event.reason
+    assert event.suggested_lr <= 1.0 and f"try ≤ {event.suggested_lr:g}" in event.reason
+    assert evaluate(model, *TEST).accuracy >= learned - 0.05 > trainer.chance + 0.5
+    assert event.restored_accuracy > 0.9 and event.restored_loss <= event.best_loss * 1.02
+
+
+def kill_relus(model):
+    """Every unit of the conv layer dead: a ReLU after it outputs 0 for every image."""
+    model[0].bias.data[...] = -1e6
+
+
+def test_a_network_killed_after_it_learned_has_diverged_and_gets_its_good_weights_back():
+    model = tiny_model()
+    trainer = Trainer(model, TRAIN, lr=0.05, batch_size=16, epochs=20)
+    trainer.run(40)
+    assert evaluate(model, *TEST).accuracy > 0.9
+    kill_relus(model)                       # what one huge step does: the loss stays finite (about ln 10)
+    events = trainer.run(10 ** 6)
+    diverged = [e for e in events if e.kind == "diverged"]
+    assert diverged and math.isfinite(diverged[0].loss), [e.kind for e in events][-3:]
+    assert evaluate(model, *TEST).accuracy > 0.9      # the good weights, from before the ReLUs died
+
+
+def feed(watch, loss, accuracy, steps, n=40, same=False):
+    """``steps`` batches of ``n`` examples with this loss and accuracy; the last verdict."""
+    labels = np.arange(n) % CLASSES
+    right = int(round(accuracy * n))
+    for _ in range(steps):
+        logits = np.zeros((n, CLASSES)) if same else np.eye(CLASSES)[(labels + (np.arange(n) >= right)) % CLASSES]
+        verdict = watch.update(loss, logits, labels)
+    return verdict
+
+
+def test_divergence_watch_accuracy_falling_back_to_chance():
+    from cnncore.divergence import DivergenceWatch
+    watch = DivergenceWatch(chance=0.1, batch_size=32)
+    assert watch.window == 8
+    assert feed(watch, 1.5, 0.5, 8).good
+    verdict = feed(watch, 2.3, 0.1, 8)       # not twice the best loss: only the accuracy tells
+    assert verdict.cause == "fell_to_chance" and "fell back to chance (10%, from 50%)" in verdict.what
+
+
+def test_divergence_watch_loss_rising_and_what_is_not_divergence():
+    from cnncore.divergence import DivergenceWatch
+    watch = DivergenceWatch(chance=0.1, batch_size=32)
+    assert feed(watch, 2.3, 0.1, 30).cause is None        # at chance from the start: still learning, maybe
+    assert feed(watch, 2.0, 0.2, 8).good
+    assert feed(watch, 2.1, 0.2, 1).good                  # near its best: still good weights
+    assert not feed(watch, 2.5, 0.2, 1).good and feed(watch, 2.5, 0.2, 1).cause is None
+    assert feed(watch, 4.5, 0.2, 8).cause == "loss_rose"
+    same = DivergenceWatch(chance=0.1, batch_size=32)
+    assert feed(same, 2.3, 0.1, 30, same=True).cause is None   # the same scores from the start
+
+
+def test_a_network_whose_units_die_before_it_learns_has_diverged():
+    model = tiny_model()
+    trainer = Trainer(model, TRAIN, lr=1e-9, batch_size=16, epochs=20)
+    trainer.step()
+    kill_relus(model)
+    events = trainer.run(10 ** 6)
+    diverged = [e for e in events if e.kind == "diverged"]
+    assert diverged and diverged[0].cause == "dead_output"
+    assert diverged[0].step == trainer.watch.window + 1        # a whole window of identical scores
+    assert "same scores" in diverged[0].reason and diverged[0].restored_step == 0
+
+
+def test_slow_learning_at_chance_is_not_divergence():
+    """A tiny learning rate leaves LeNet-5 at chance (loss about ln 10) for the whole run, as a dead
+    network would be; but its scores still depend on the image, so it is not called diverged."""
+    from cnncore import data, models
+    images, labels = data.load_digits("train")
+    cnncore.manual_seed(0)
+    model = models.lenet5()
+    trainer = Trainer(model, (images[:1280], labels[:1280]), lr=0.001, batch_size=32, epochs=1)
+    events = trainer.run(10 ** 6)
+    assert trainer.finish_reason == "completed" and not [e for e in events if e.kind == "diverged"]
+    assert trainer.watch.recent_accuracy < trainer.chance + 0.1   # it really is at chance
+
+
+def test_lenet5_at_learning_rate_10_diverges_although_the_loss_stays_finite():
+    """``/train?lr=10``: the ReLUs die, the loss stays finite (about 8); the run must not 'finish'."""
+    from cnncore import data, models
+    images, labels = data.load_digits("train")
+    cnncore.manual_seed(0)
+    model = models.lenet5()
+    trainer = Trainer(model, (images[:1280], labels[:1280]), lr=10.0, batch_size=32, epochs=2)
+    states, event = run_keeping_states(trainer, model)
+    assert trainer.finish_reason == "diverged" and event.cause in ("loss_rose", "dead_output")
+    assert all(math.isfinite(loss) for loss in trainer.history.loss)
+    assert "learning rate 10 is too high; try ≤ 1" in event.reason
 
 
 def test_nan_loss_is_caught_with_a_clear_message():
@@ -250,13 +359,11 @@ def test_nan_loss_is_caught_with_a_clear_message():
 
     model = tiny_model()
     trainer = Trainer(model, TRAIN, lr=0.05, batch_size=32, epochs=1, augment=poison_at_step_4)
-    trainer.run(3)
-    good = model.state_dict()
-    event = trainer.step()
+    states, event = run_keeping_states(trainer, model)
     assert event.kind == "diverged" and event.cause == "nan_loss"
     assert event.reason.startswith("Loss became NaN at step 4")
-    assert "weights from step 3 were restored" in event.reason
-    state = model.state_dict()
+    assert event.restored_step in (2, 3) and f"weights from step {event.restored_step} were restored" in event.reason
+    state, good = model.state_dict(), states[event.restored_step]
     assert all(np.array_equal(state[k], good[k]) for k in state)
 
 
@@ -264,12 +371,15 @@ def test_weights_that_overflow_in_the_update_are_restored():
     model = tiny_model()
     huge_at_step_4 = lambda x, rng: x * 1e10 if trainer.steps_done == 3 else x  # noqa: E731
     trainer = Trainer(model, TRAIN, batch_size=32, epochs=1, augment=huge_at_step_4, loss_limit=math.inf)
-    trainer.run(3)
-    good = model.state_dict()
+    states = {}
+    for _ in range(3):
+        states[trainer.steps_done] = model.state_dict()
+        trainer.step()
+    states[3] = model.state_dict()
     trainer.lr = 1e300  # the loss and gradients stay finite; the update overflows
     event = trainer.step()
     assert event.kind == "diverged" and event.cause == "nonfinite_weights", event.reason
-    state = model.state_dict()
+    state, good = model.state_dict(), states[event.restored_step]
     assert all(np.array_equal(state[k], good[k]) for k in state)
     assert all(p.grad is None for p in model.parameters())
 
@@ -280,10 +390,9 @@ def test_divergence_restores_batchnorm_running_statistics_too():
                           nn.Linear(64, CLASSES)).double()
     poison = lambda x, rng: x * np.nan if trainer.steps_done == 3 else x  # noqa: E731
     trainer = Trainer(model, TRAIN, batch_size=32, epochs=1, augment=poison)
-    trainer.run(3)
-    good = model.state_dict()
-    assert trainer.step().kind == "diverged"
-    state = model.state_dict()
+    states, event = run_keeping_states(trainer, model)
+    assert event.kind == "diverged" and event.step == 4
+    state, good = model.state_dict(), states[event.restored_step]
     assert [k for k, _ in model.named_buffers()] and state.keys() == good.keys()
     assert all(np.array_equal(state[k], good[k]) for k in state)
 
