@@ -125,8 +125,15 @@ class DrawView(View):
             self.canvas.set_image(self._samples[digit])
 
     def update(self):
-        """Preprocess the drawing, run the model, update the plots and the prediction."""
-        with self.guard():
+        """Preprocess the drawing, run the model, update the plots and the prediction.
+
+        The plots are Bokeh models changed directly, so the changes go to the page through
+        ``pn.io.unlocked()``, as Panel sends its own widgets' changes. Panel may run a click
+        (Clear, a sample) without the session's document lock (it does while a widget change,
+        e.g. the brush slider's, is still pending), and a plain Bokeh change there fails with
+        "_pending_writes should be non-None" and never reaches the page.
+        """
+        with self.guard(), pn.io.unlocked():
             if self.canvas.is_blank:
                 prepared = prepare(np.zeros((28, 28), np.uint8))
             else:
@@ -154,6 +161,10 @@ class DrawView(View):
             f'<div class="pred-hint" data-testid="prediction-hint">{html.escape(hint)}</div></div>')
 
     def relabel(self):
+        with pn.io.unlocked():          # the chart's texts are Bokeh models too (see update)
+            self._relabel_texts()
+
+    def _relabel_texts(self):
         self.model_select.label = self.t("model")
         self.model_select.options = self.registry.options(self.lang)
         self.model_select.value = self.model
