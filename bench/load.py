@@ -23,7 +23,8 @@ Measured:
   benchmark closed the page, and tracebacks in the server's log.
 
 The whole run is bounded (every wait has a timeout) and stops the server by itself; on 2
-shared cores levels 5 and 10 take 3.5 minutes, level 20 alone 4.5 (``--levels 5 10`` for less). Only 127.0.0.1 is used.
+shared cores levels 5 and 10 take 3.5 minutes, level 20 alone 4.5 (``--levels 5 10`` for
+less). Only 127.0.0.1 is used.
 """
 import argparse
 import asyncio
