@@ -244,7 +244,7 @@ class EmbedButton(pn.viewable.Viewer):
                                margin=(8, 8), styles={"background": "#fff", "border-radius": "12px"})
         self.button.param.watch(lambda e: self._toggle(e.new), "value")
         if self.location is not None:
-            self.location.param.watch(lambda e: self.refresh(), ["search", "href"])
+            self.location.param.watch(lambda *events: self.refresh(), ["search", "href"])
         self.param.watch(lambda e: self.relabel(), "lang")
         self.relabel()
 

@@ -174,3 +174,13 @@ def test_playground_embedded_hides_the_navigation(monkeypatch):
     normal = Playground(view="draw")
     normal.__panel__()
     assert normal.nav.visible
+
+
+def test_snippet_follows_a_url_change_of_search_and_href_at_once():
+    """The browser reports a new URL as ``search`` and ``href`` in one change (a page load does):
+    the snippet's watcher gets both events in one call."""
+    loc = _location(search="?kernel=3")
+    button = EmbedButton(title_key="view_conv", location=loc)
+    with edit_readonly(loc):
+        loc.param.update(search="?kernel=7", href="http://127.0.0.1:5006/conv?kernel=7")
+    assert "kernel=7" in button.snippet and button.area.value == button.snippet
