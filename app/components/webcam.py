@@ -112,12 +112,14 @@ export function render({ model, el }) {
   function startBurst(e) {
     if (e) e.preventDefault();
     if (capture.disabled || timer !== null) return;
+    // Keep the pointer: the burst goes on while the button is held, even if the page moves under it.
+    if (e && e.pointerId !== undefined) capture.setPointerCapture(e.pointerId);
     model.capturing = true;
     frame("capture");
     timer = setInterval(() => { if (capture.disabled) stopBurst(); else frame("capture"); }, model.burst_ms);
   }
   capture.addEventListener("pointerdown", startBurst);
-  for (const ev of ["pointerup", "pointerleave", "pointercancel", "blur"]) capture.addEventListener(ev, stopBurst);
+  for (const ev of ["pointerup", "pointercancel", "lostpointercapture", "blur"]) capture.addEventListener(ev, stopBurst);
   capture.addEventListener("keydown", (e) => { if ((e.key === " " || e.key === "Enter") && !e.repeat) startBurst(e); });
   capture.addEventListener("keyup", (e) => { if (e.key === " " || e.key === "Enter") stopBurst(); });
   predict.addEventListener("click", () => frame("predict"));
@@ -163,4 +165,8 @@ export function render({ model, el }) {
         purpose = msg.get("purpose")
         if purpose not in ("capture", "predict"):
             return
-        self.on_frame(purpose, str(msg.get("frame", "")))
+        # Messages arrive outside the document's lock: on a server, run the callback on the next
+        # tick of the event loop, which holds it (in Pyodide this runs at once).
+        import panel as pn
+        from functools import partial
+        pn.state.execute(partial(self.on_frame, purpose, str(msg.get("frame", ""))), schedule=True)

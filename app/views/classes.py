@@ -117,8 +117,8 @@ class ClassesView(View):
         self.open_data = pn.widgets.FileInput(accept=".npz", multiple=False, width=300, margin=(4, 10))
         # -- training ------------------------------------------------------------------
         self.model_pane = pn.pane.HTML("", styles=MUTED_CSS, sizing_mode="stretch_width", margin=(0, 10))
-        self.epochs_slider = pn.widgets.IntSlider(start=1, end=40, value=self.epochs, width=300, margin=(4, 14))
-        self.lr_select = pn.widgets.Select(options=list(LEARNING_RATES), value=self.lr, width=140, margin=(4, 14))
+        self.epochs_slider = pn.widgets.IntSlider(start=1, end=40, value=self.epochs, width=400, margin=(4, 14))
+        self.lr_select = pn.widgets.Select(options=list(LEARNING_RATES), value=self.lr, width=140, margin=(4, 14, 4, 48))
         self.train_button = pn.widgets.Button(button_type="primary", width=120, height=44, margin=(4, 4))
         self.pause_button = pn.widgets.Button(button_type="warning", width=110, height=44, margin=(4, 4))
         self.step_button = pn.widgets.Button(button_type="default", width=100, height=44, margin=(4, 4))
@@ -179,7 +179,7 @@ class ClassesView(View):
             self.target = 0
             self._rebuild_cards()
             self._changed()
-            self._say("classes_starter_about")
+            self._say("classes_starter_loaded", names=", ".join(self.data.names), count=self.data.counts()[0])
 
     def add_class(self):
         with self.guard():
@@ -612,8 +612,8 @@ class ClassesView(View):
         data_card = pn.Column(
             self.headings["classes_heading_data"], self.intro,
             pn.Row(self.starter_button, self.add_button, self.remove_button, styles={"flex-wrap": "wrap"}),
-            self.starter_about, self.cards, self.counts_pane, self.note,
-            pn.FlexBox(add, camera, files, **flex), sizing_mode="stretch_width", **card)
+            self.starter_about, self.cards, self.counts_pane,
+            pn.FlexBox(add, camera, files, **flex), self.note, sizing_mode="stretch_width", **card)
         train_card = pn.Column(
             self.headings["classes_heading_train"], self.model_pane,
             pn.Row(self.epochs_slider, self.lr_select, styles={"flex-wrap": "wrap"}),

@@ -18,6 +18,8 @@ STRINGS = {
                                      "CC0, from scikit-image). They are grey pictures, so red = green = blue."),
                               "zh": "示例数据集：从游乐场自带的三张纹理照片（砖墙、草地、砾石；CC0，来自 scikit-image）"
                                     "中并排切出的 192 块 32 × 32 像素图块。它们是灰度图，所以红 = 绿 = 蓝。"},
+    "classes_starter_loaded": {"en": "Starter set loaded: {names}; pictures in each: {count}.",
+                               "zh": "已载入示例数据集：{names}；每类 {count} 张图片。"},
     "classes_texture_brick": {"en": "brick", "zh": "砖墙"},
     "classes_texture_grass": {"en": "grass", "zh": "草地"},
     "classes_texture_gravel": {"en": "gravel", "zh": "砾石"},
@@ -25,7 +27,7 @@ STRINGS = {
     "classes_remove_class": {"en": "Remove the last class", "zh": "删除最后一个类别"},
     "classes_default_name": {"en": "class {n}", "zh": "类别 {n}"},
     "classes_name": {"en": "Name of class {n}", "zh": "类别 {n} 的名称"},
-    "classes_count": {"en": "{count} pictures · {held} held out", "zh": "{count} 张图片 · 留出 {held} 张"},
+    "classes_count": {"en": "pictures: {count} · held out: {held}", "zh": "{count} 张图片 · 留出 {held} 张"},
     "classes_target": {"en": "New pictures go to", "zh": "新图片放入"},
     "classes_clear": {"en": "Empty this class", "zh": "清空这个类别"},
     "classes_upload": {"en": "Add picture files (PNG, JPEG, WebP; several at once)",
@@ -48,7 +50,7 @@ STRINGS = {
                                           "localhost). Add picture files instead."),
                                    "zh": "这个浏览器或页面无法使用摄像头（需要 https 或 localhost）。请改为添加图片文件。"},
     "classes_camera_error": {"en": "The camera did not start: {detail}", "zh": "摄像头没有启动：{detail}"},
-    "classes_added": {"en": "Added {count} pictures to “{name}”.", "zh": "已向“{name}”添加 {count} 张图片。"},
+    "classes_added": {"en": "Pictures added to “{name}”: {count}.", "zh": "已向“{name}”添加 {count} 张图片。"},
     "classes_full": {"en": ("“{name}” is full: {max} pictures is the most a class holds here (the rest were not "
                             "added). Training on a few hundred is plenty."),
                      "zh": "“{name}”已满：每个类别最多 {max} 张图片（其余未添加）。几百张就足够训练了。"},
@@ -56,9 +58,9 @@ STRINGS = {
     "classes_too_many": {"en": "At most {max} classes.", "zh": "最多 {max} 个类别。"},
     "classes_too_few": {"en": "At least {min} classes: a network needs two things to tell apart.",
                         "zh": "至少需要 {min} 个类别：网络需要区分两种东西。"},
-    "classes_need_pictures": {"en": ("Cannot train yet: “{name}” has {count} pictures. Every class needs at least "
-                                     "{min} (more is better: 20 or more each)."),
-                              "zh": "还不能训练：“{name}”只有 {count} 张图片。每个类别至少需要 {min} 张（越多越好：每类 20 张以上）。"},
+    "classes_need_pictures": {"en": ("Cannot train yet: every class needs at least {min} pictures (more is better: "
+                                     "20 or more each), and “{name}” has {count}."),
+                              "zh": "还不能训练：每个类别至少需要 {min} 张图片（越多越好：每类 20 张以上），而“{name}”只有 {count} 张。"},
     "classes_no_held_out": {"en": ("No class has 4 pictures yet, so none are held out: the accuracy below is on "
                                    "the training pictures and says little."),
                             "zh": "还没有类别达到 4 张图片，所以没有留出图片：下面的准确率是在训练图片上算的，参考价值不大。"},
@@ -120,7 +122,7 @@ STRINGS = {
                "alike, so a network can score well on them and still fail on a new scene: add pictures from "
                "different places, distances and light."),
         "zh": ("每张图片都会立即变成 32 × 32：缩放到覆盖整个正方形（面积平均：每个新像素是它覆盖的像素的平均值），再裁出中间部分。"
-               "网络从随机权重开始，只从你的训练图片中学习；留出的图片能看出它学到的是*东西*本身，还是只记住了这些图片。"
+               "网络从随机权重开始，只从你的训练图片中学习；留出的图片能看出它学到的是东西本身，还是只记住了这些图片。"
                "一次连拍的图片几乎一样，网络在它们上面可能得分很高，换个场景却会失败：请在不同地点、距离和光线下多拍一些。")},
 }
 

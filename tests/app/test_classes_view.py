@@ -68,13 +68,13 @@ def test_a_class_with_0_or_1_pictures_refuses_to_train():
     view = ClassesView(autoplay=False)
     view.start()
     assert view.status == "idle" and view.session is None
-    assert view.train_note.visible and "“class 1” has 0 pictures" in view.train_note.object
+    assert view.train_note.visible and "and “class 1” has 0." in view.train_note.object
     view.add_pictures(0, [solid((200, 0, 0))] * 3)
     view.add_pictures(1, [solid((0, 0, 200))])
     view.step_once()
-    assert view.status == "idle" and "“class 2” has 1 pictures" in view.train_note.object
+    assert view.status == "idle" and "and “class 2” has 1." in view.train_note.object
     view.lang = "zh"
-    assert "“class 2”只有 1 张图片" in view.train_note.object
+    assert "而“class 2”只有 1 张" in view.train_note.object
     assert not view._error.visible                           # a refusal, not an error
 
 
@@ -104,7 +104,7 @@ def test_train_on_the_starter_set_then_predict():
     view = ClassesView(autoplay=False, epochs=3)
     view.load_starter()
     assert view.data.names == ["brick", "grass", "gravel"] and view.data.counts() == [64, 64, 64]
-    assert "starter set" in view.note.object
+    assert "Starter set loaded: brick, grass, gravel" in view.note.object
     view.step_once()
     assert view.status == "paused" and view.steps == 1
     view.start()
