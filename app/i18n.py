@@ -33,6 +33,7 @@ STRINGS = {
     "nav_gradients": {"en": "Gradients", "zh": "梯度"},
     "nav_svd": {"en": "Weights & SVD", "zh": "权重与奇异值分解"},
     "nav_conv1d": {"en": "1-D convolution", "zh": "一维卷积"},
+    "nav_classes": {"en": "Your classes", "zh": "你的类别"},
     "view_unavailable": {"en": "This view could not be loaded: {message}", "zh": "这个视图无法加载：{message}"},
     # --- lecture mode: embedding a view (app/components/embed.py) --------------
     "embed_button": {"en": "</> Embed", "zh": "</> 嵌入"},

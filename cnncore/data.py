@@ -1,4 +1,5 @@
-"""Handwritten digits: the bundled MNIST sample, drawings made MNIST-like, augmentation.
+"""Handwritten digits: the bundled MNIST sample, drawings made MNIST-like, augmentation
+(and, from :mod:`cnncore.photos`, the shipped photos).
 
 The data are 5,000 digits of the MNIST database of handwritten digits
 (Yann LeCun, Corinna Cortes, Christopher J. C. Burges;
@@ -22,9 +23,11 @@ import numpy as np
 
 from . import backend
 from .errors import ShapeError
+from .photos import photo, photo_credit, photo_names, photos, texture_patches  # noqa: F401  (the shipped photos)
 
 __all__ = ["load_digits", "sample_digits", "digits_credit", "area_resample",
-           "preprocess_drawing", "PreprocessedDrawing", "augment"]
+           "preprocess_drawing", "PreprocessedDrawing", "augment",
+           "photos", "photo", "photo_names", "photo_credit", "texture_patches"]
 
 SIZE = 28          # MNIST images are 28x28
 BOX = 20           # ... with the digit scaled to fit a 20x20 box

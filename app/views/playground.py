@@ -4,7 +4,7 @@ Every view sits behind a navigation button; they share this session's models
 (a model trained in the Train view can be picked in the others) and the language.
 A view is built the first time it is shown, then kept (hidden, never re-created),
 so a drawing or a training run survives switching views and languages.
-URL query: ``?lang=zh|en&view=<key>`` (``draw``, ``inside``, ``conv``, ``train`` or a lab:
+URL query: ``?lang=zh|en&view=<key>`` (``draw``, ``inside``, ``conv``, ``train``, ``classes`` or a lab:
 ``pooling``, ``equivariance``, ``batchnorm``, ``residual``, ``architectures``, ``gradients``,
 ``svd``, ``conv1d``) plus each view's own
 settings prefixed with its name (``draw_model``, ``draw_brush``, ``train_lr``, ...).
@@ -32,6 +32,7 @@ VIEWS = {
     "inside": ("view_inside", "app.views.inside", "InsideView"),
     "conv": ("view_conv", "app.views.conv_lab", "ConvLabView"),
     "train": ("view_train", "app.views.train", "TrainView"),
+    "classes": ("nav_classes", "app.views.classes", "ClassesView"),
 }
 # The concept labs, on a second row.
 LABS = {

@@ -123,7 +123,7 @@ def test_add_strings_checks_languages_and_clashes(monkeypatch):
 
 
 @pytest.mark.parametrize("key", ["draw", "inside", "conv", "train", "pooling", "equivariance", "batchnorm",
-                                 "residual", "architectures", "gradients", "svd", "conv1d"])
+                                 "residual", "architectures", "gradients", "svd", "conv1d", "classes"])
 def test_every_string_a_view_shows_exists(monkeypatch, key):
     """A missing key would be shown to the user as it is (e.g. "batchnorm_lab_host_resnet_small")."""
     import importlib

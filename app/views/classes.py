@@ -1,0 +1,632 @@
+"""Your classes: make 2-6 classes of your own pictures, train a colour CNN on them, try it.
+
+1. **Data** (:class:`~app.components.class_data.ClassData`): named classes filled from the
+   webcam (:class:`~app.components.webcam.Webcam`: hold to capture a burst), from picture
+   files (``app/image_input.py``: any format, EXIF rotation, odd modes; bad files are named
+   and skipped) or with the starter set (brick / grass / gravel tiles cut from the shipped
+   texture photos). Each picture becomes 32 x 32 RGB at once. The last quarter of each class
+   is held out. The set downloads and opens again as a ``.npz`` (no pickle).
+2. **Training**: a small RGB CNN from scratch, driven like the Train view (a
+   :class:`~app.components.train_session.TrainingSession` advanced by a periodic callback):
+   live loss and accuracy, Pause, Step, progress and time left.
+3. **Trying it**: a picture file or a camera frame -> probabilities of each class; per-class
+   accuracy and the confusion matrix of the held-out pictures.
+
+Page hooks for tests: ``data-testid`` ``classes-counts`` (``data-counts="12,9"``),
+``classes-status`` (``data-status``, ``data-steps``), ``classes-prediction`` (``data-class``).
+"""
+import html
+import io
+
+import numpy as np
+import panel as pn
+import param
+
+from . import classes_strings  # noqa: F401  (registers the texts)
+from ..components.class_data import MAX_CLASSES, MAX_PER_CLASS, MIN_CLASSES, MIN_TO_TRAIN, ClassData, DataError
+from ..components.class_plots import ClassConfusion, ClassProbabilities, PictureStrip
+from ..components.train_plots import TrainingCurves
+from ..components.train_session import BUDGET_SECONDS, TrainingSession
+from ..components.webcam import Webcam, decode_frame
+from ..text import Notice
+from ..theme import card_css
+from .base import View
+
+__all__ = ["ClassesView", "build_classifier", "to_input", "MEAN", "STD"]
+
+MEAN, STD = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)   # per channel: x/255 in [0, 1] -> about [-2, 2]
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03)
+PERIOD_MS = 40
+MUTED_CSS = {"color": "#52606D", "font-size": "14px"}
+
+
+def build_classifier(num_classes, seed=0):
+    """Conv 3->8 3x3, ReLU, MaxPool 2, Conv 8->16 3x3, ReLU, MaxPool 2, Linear 1024 -> classes.
+
+    Shape:
+        - Input: ``(N, 3, 32, 32)``; Output: ``(N, num_classes)`` logits
+    """
+    import cnncore
+    from cnncore import nn
+
+    cnncore.manual_seed(seed)
+    return nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),    # -> (N, 8, 16, 16)
+        nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # -> (N, 16, 8, 8)
+        nn.Flatten(), nn.Linear(16 * 8 * 8, num_classes))              # -> (N, 1024) -> (N, classes)
+
+
+def to_input(images):
+    """``(N, 32, 32, 3)`` uint8 pictures -> the network's ``(N, 3, 32, 32)`` float32 input."""
+    from cnncore.images import to_tensor
+    return to_tensor(images, mean=MEAN, std=STD)
+
+
+class ClassesView(View):
+    """The student's own classes, a colour CNN trained on them, and its answers.
+
+    State: ``epochs``, ``lr`` (in the URL) and ``target`` (the class new pictures go to).
+    Outputs: ``status`` (``idle``/``running``/``paused``/``finished``/``diverged``),
+    ``steps``, ``prediction`` (the last answer's class name, ``""`` for none).
+    """
+
+    epochs = param.Integer(default=10, bounds=(1, 40))
+    lr = param.Selector(default=0.01, objects=list(LEARNING_RATES))
+    target = param.Integer(default=0, bounds=(0, MAX_CLASSES - 1))
+    status = param.Selector(default="idle", objects=["idle", "running", "paused", "finished", "diverged"])
+    steps = param.Integer(default=0)
+    prediction = param.String(default="")
+
+    url_params = ("epochs", "lr")
+    embed_size = (1200, 900)
+
+    def __init__(self, registry=None, autoplay=True, seed=0, **params):
+        super().__init__(registry=registry, **params)
+        self.autoplay, self.seed = autoplay, seed
+        self.data = ClassData(names=[self.t("classes_default_name", n=i + 1) for i in range(MIN_CLASSES)])
+        self.session = self.model = None
+        self._run_names, self._run_version, self._version = [], -1, 0
+        self._loop = None
+        self._pending = []
+        self._note = None            # (key, fields) of the last information message
+        self._last_picture = None    # what the network was last shown, (32, 32, 3)
+
+        # -- data ----------------------------------------------------------------------
+        self.starter_button = pn.widgets.Button(button_type="primary", button_style="outline", margin=(4, 8))
+        self.starter_about = pn.pane.HTML("", styles=MUTED_CSS, sizing_mode="stretch_width", margin=(0, 10))
+        self.add_button = pn.widgets.Button(button_type="success", button_style="outline", margin=(4, 8))
+        self.remove_button = pn.widgets.Button(button_type="danger", button_style="outline", margin=(4, 8))
+        self.cards = pn.FlexBox(flex_wrap="wrap", sizing_mode="stretch_width")
+        self._names, self._strips, self._count_panes = [], [], []
+        self.counts_pane = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10))
+        self.target_select = pn.widgets.RadioButtonGroup(button_type="primary", button_style="outline",
+                                                         margin=(4, 10))
+        self.target_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
+        self.clear_button = pn.widgets.Button(button_type="light", margin=(4, 8))
+        self.upload_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
+        self.upload = pn.widgets.FileInput(accept="image/*", multiple=True, width=340, margin=(4, 10))
+        self.camera_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
+        self.webcam = Webcam(margin=(4, 10))
+        self.webcam.on_frame = self._on_frame
+        self.camera_status = Notice("", alert_type="light", width=420, margin=(4, 10))
+        self.note = Notice("", alert_type="info", visible=False, margin=(4, 10))
+        self.download = pn.widgets.FileDownload(callback=self._download_data, filename="my-classes.npz",
+                                                embed=False, button_type="success", button_style="outline",
+                                                width=300, margin=(8, 8))
+        self.open_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
+        self.open_data = pn.widgets.FileInput(accept=".npz", multiple=False, width=300, margin=(4, 10))
+        # -- training ------------------------------------------------------------------
+        self.model_pane = pn.pane.HTML("", styles=MUTED_CSS, sizing_mode="stretch_width", margin=(0, 10))
+        self.epochs_slider = pn.widgets.IntSlider(start=1, end=40, value=self.epochs, width=400, margin=(4, 14))
+        self.lr_select = pn.widgets.Select(options=list(LEARNING_RATES), value=self.lr, width=140, margin=(4, 14, 4, 48))
+        self.train_button = pn.widgets.Button(button_type="primary", width=120, height=44, margin=(4, 4))
+        self.pause_button = pn.widgets.Button(button_type="warning", width=110, height=44, margin=(4, 4))
+        self.step_button = pn.widgets.Button(button_type="default", width=100, height=44, margin=(4, 4))
+        self.progress = pn.indicators.Progress(value=0, max=100, sizing_mode="stretch_width", height=20, margin=(8, 8))
+        self.status_pane = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 8))
+        self.train_note = Notice("", alert_type="warning", visible=False, margin=(4, 8))
+        self._train_note = None
+        self.curves = TrainingCurves(width=460, height=240)
+        # -- trying it -------------------------------------------------------------------
+        self.test_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
+        self.test_upload = pn.widgets.FileInput(accept="image/*", multiple=False, width=300, margin=(4, 10))
+        self.sees_label = pn.pane.HTML("", styles=MUTED_CSS, margin=(4, 10, 0, 10))
+        self.sees = PictureStrip(count=1, scale=4)
+        self.prediction_pane = pn.pane.HTML("", margin=(4, 10))
+        self.probabilities = ClassProbabilities(width=400)
+        self.confusion = ClassConfusion(size=340)
+        self.per_class = pn.pane.HTML("", margin=(4, 10))
+        self.explanation = pn.pane.Markdown("", width=420)
+        self.headings = {key: pn.pane.HTML("", margin=(0, 10)) for key in
+                         ("classes_heading_data", "classes_heading_train", "classes_heading_test")}
+        self.intro = pn.pane.HTML("", sizing_mode="stretch_width", margin=(0, 10))
+
+        # -- wiring --------------------------------------------------------------------------
+        self.starter_button.on_click(lambda e: self.load_starter())
+        self.add_button.on_click(lambda e: self.add_class())
+        self.remove_button.on_click(lambda e: self.remove_class())
+        self.clear_button.on_click(lambda e: self.clear_class())
+        self.target_select.param.watch(lambda e: e.new is not None and setattr(self, "target", e.new), "value")
+        self.upload.param.watch(lambda e: self.add_files(self.upload.value, self.upload.filename), "value")
+        self.open_data.param.watch(lambda e: self.open_file(self.open_data.value, self.open_data.filename), "value")
+        self.test_upload.param.watch(lambda e: self.predict_file(self.test_upload.value, self.test_upload.filename),
+                                     "value")
+        self.webcam.param.watch(lambda *events: self._show_camera(), ["status", "detail"])
+        self.epochs_slider.param.watch(lambda e: setattr(self, "epochs", e.new), "value")
+        self.lr_select.param.watch(lambda e: setattr(self, "lr", e.new), "value")
+        self.train_button.on_click(lambda e: self.start())
+        self.pause_button.on_click(lambda e: self.pause())
+        self.step_button.on_click(lambda e: self.step_once())
+
+        self._rebuild_cards()
+        self.relabel()
+
+    # =====================================================================
+    # The data
+    # =====================================================================
+    def _changed(self):
+        """The pictures or classes changed: counts, cards and the camera's button follow."""
+        self._version += 1
+        self._show_counts()
+        self._update_controls()
+
+    def load_starter(self):
+        """Replace the classes with the shipped starter set (brick, grass, gravel)."""
+        with self.guard():
+            self.data = ClassData.starter()
+            for i, name in enumerate(list(self.data.names)):
+                self.data.rename(i, self.t(f"classes_texture_{name}"))
+            self.target = 0
+            self._rebuild_cards()
+            self._changed()
+            self._say("classes_starter_loaded", names=", ".join(self.data.names), count=self.data.counts()[0])
+
+    def add_class(self):
+        with self.guard():
+            try:
+                self.data.add_class(self.t("classes_default_name", n=len(self.data.names) + 1))
+            except DataError:
+                return self._say("classes_too_many", alert="warning", max=MAX_CLASSES)
+            self._rebuild_cards()
+            self.target = len(self.data.names) - 1
+            self._changed()
+
+    def remove_class(self):
+        with self.guard():
+            try:
+                self.data.remove_class(len(self.data.names) - 1)
+            except DataError:
+                return self._say("classes_too_few", alert="warning", min=MIN_CLASSES)
+            self.target = min(self.target, len(self.data.names) - 1)
+            self._rebuild_cards()
+            self._changed()
+
+    def clear_class(self):
+        with self.guard():
+            self.data.clear(self.target)
+            self._changed()
+
+    def add_pictures(self, index, pictures):
+        """Add ``(H, W, 3)`` uint8 pictures to class ``index``; says so, and says when it is full."""
+        added = 0
+        for picture in pictures:
+            if not self.data.add(index, picture):
+                self._say("classes_full", alert="warning", name=self.data.names[index], max=MAX_PER_CLASS)
+                break
+            added += 1
+        else:
+            if added:
+                self._say("classes_added", count=added, name=self.data.names[index])
+        if added:
+            self._changed()
+        return added
+
+    def add_files(self, contents, filenames):
+        """Picture files into the target class; each bad file is named, the good ones are kept."""
+        from ..image_input import ImageInputError, decode_image
+
+        if not contents:
+            return 0
+        contents = contents if isinstance(contents, list) else [contents]
+        filenames = filenames if isinstance(filenames, list) else [filenames] * len(contents)
+        with self.guard():
+            pictures, problems = [], []
+            for data, name in zip(contents, filenames):
+                try:
+                    pictures.append(decode_image(data, name=name or "image"))
+                except ImageInputError as exc:
+                    problems.append(exc.message(self.lang))
+            added = self.add_pictures(self.target, pictures)
+            if problems:
+                self._say("classes_skipped", alert="warning", message=" ".join(problems))
+            return added
+        return 0
+
+    def _on_frame(self, purpose, frame):
+        """A webcam frame (base64 from the browser, or an array): into the target class, or predicted."""
+        with self.guard():
+            if isinstance(frame, str):
+                frame = decode_frame(frame)
+            if purpose == "capture":
+                self.add_pictures(self.target, [frame])
+            else:
+                self.predict(frame)
+
+    def open_file(self, data, filename="classes.npz"):
+        """Replace the classes with a downloaded data set; a bad file is named and changes nothing."""
+        if not data:
+            return False
+        with self.guard():
+            try:
+                opened = ClassData.from_bytes(data)
+            except DataError as exc:
+                self._say("classes_data_bad", alert="danger", name=filename or "file", why=exc.fields["why"])
+                return False
+            self.data, self.target = opened, 0
+            self._rebuild_cards()
+            self._changed()
+            self._say("classes_data_loaded", name=filename or "file", classes=len(opened.names),
+                      count=sum(opened.counts()))
+            return True
+        return False
+
+    def _download_data(self):
+        with self.guard():
+            return io.BytesIO(self.data.to_bytes())
+        return io.BytesIO(b"")
+
+    def _say(self, key, alert="info", **fields):
+        self._note = (key, alert, fields)
+        self.note.param.update(object=self.t(key, **fields), alert_type=alert, visible=True)
+
+    # =====================================================================
+    # Training
+    # =====================================================================
+    @property
+    def _active(self):
+        return self.status in ("running", "paused")
+
+    def _refuse(self):
+        """Say why the network cannot train (a class with fewer than MIN_TO_TRAIN pictures) and
+        return True; False (and no message) when it can."""
+        problems = self.data.problems()
+        if problems:
+            index, count = problems[0]
+            self.train_note.param.update(object=self.t("classes_need_pictures", name=self.data.names[index],
+                                                       count=count, min=MIN_TO_TRAIN), visible=True)
+            self._train_note = (index, count)
+        else:
+            self.train_note.visible, self._train_note = False, None
+        return bool(problems)
+
+    def new_session(self):
+        """A fresh network and run on the current pictures.
+
+        Raises:
+            ValueError: a class has fewer than ``MIN_TO_TRAIN`` pictures.
+        """
+        if self._refuse():
+            raise ValueError(self.train_note.object)
+        (train_x, train_y), (held_x, held_y) = self.data.split()
+        if not len(held_y):                       # nothing held out yet: measure on the training pictures
+            held_x, held_y = train_x, train_y
+        self.model = build_classifier(len(self.data.names), seed=self.seed)
+        batch = min(16, len(train_y))
+        self.session = TrainingSession(self.model, (to_input(train_x), train_y), (to_input(held_x), held_y),
+                                       optimizer="adam", lr=self.lr, batch_size=batch, epochs=self.epochs,
+                                       seed=self.seed)
+        self._run_names, self._run_version = list(self.data.names), self._version
+        self._pending = []
+        self._last_step = None
+        self.curves.reset(self.session.total_steps)
+        self.steps = 0
+        self.prediction = ""
+        return self.session
+
+    def start(self):
+        with self.guard():
+            if self.status == "running":
+                return
+            if self.status != "paused":
+                if self._refuse():
+                    return
+                self.new_session()
+            self.status = "running"
+            if self.autoplay:
+                if self._loop is None:
+                    self._loop = pn.state.add_periodic_callback(self.tick, period=PERIOD_MS, start=False)
+                self._loop.start()
+
+    def pause(self):
+        if self.status == "running":
+            self._stop_loop()
+            self.status = "paused"
+            self._flush()
+
+    def step_once(self):
+        with self.guard():
+            if self.status == "running":
+                return
+            if not self._active:
+                if self._refuse():
+                    return
+                self.new_session()
+            self.status = "paused"
+            self._handle(self.session.step_once())
+            self._flush()
+
+    def tick(self, budget=BUDGET_SECONDS):
+        """One chunk of training (the periodic callback)."""
+        if self.status != "running" or self.session is None:
+            return
+        with self.guard():
+            self._handle(self.session.advance(budget))
+            self._flush()
+            return
+        self._stop_loop()
+        self.status = "paused"
+
+    def _stop_loop(self):
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+
+    def _handle(self, events):
+        for event in events:
+            if event.kind == "step":
+                self._last_step = event
+                self._pending.append(dict(step=event.step, loss=event.loss, running_loss=event.running_loss,
+                                          running_accuracy=event.running_accuracy))
+            elif event.kind == "eval":
+                self._flush()
+                self.curves.add_eval(event.step, event.loss, event.accuracy)
+                self._show_evaluation(event)
+            elif event.kind == "finished":
+                self._stop_loop()
+                self.status = "diverged" if event.reason == "diverged" else "finished"
+        self.steps = self.session.steps_done
+
+    def _flush(self):
+        if self._pending:
+            self.curves.stream(self._pending)
+            self._pending = []
+        self._show_status()
+
+    # =====================================================================
+    # Trying it
+    # =====================================================================
+    def predict(self, picture):
+        """Class probabilities for one ``(H, W, 3)`` uint8 picture (shown as the network sees it)."""
+        from cnncore.images import fit
+        from cnncore.inspect import class_probabilities
+
+        small = fit(np.asarray(picture, np.uint8), (32, 32))
+        self._last_picture = small
+        self.sees.update([small])
+        if self.model is None or self.steps == 0:
+            self.prediction = ""
+            self.prediction_pane.object = html.escape(self.t("classes_test_hint"))
+            return None
+        self.model.eval()
+        probabilities = class_probabilities(self.model, to_input(small))[0][0]
+        best = int(np.argmax(probabilities))
+        self.prediction = self._run_names[best]
+        self.probabilities.update(self._run_names, probabilities)
+        self._show_prediction(probabilities)
+        return probabilities
+
+    def predict_file(self, data, filename="image"):
+        from ..image_input import ImageInputError, decode_image
+
+        if not data:
+            return None
+        with self.guard():
+            try:
+                picture = decode_image(data, name=filename or "image")
+            except ImageInputError as exc:
+                self._say("classes_skipped", alert="warning", message=exc.message(self.lang))
+                return None
+            return self.predict(picture)
+        return None
+
+    # =====================================================================
+    # Showing things
+    # =====================================================================
+    def _rebuild_cards(self):
+        """One card per class: its name (editable), its count, its newest pictures."""
+        self._names, self._strips, self._count_panes = [], [], []
+        cards = []
+        for i, name in enumerate(self.data.names):
+            box = pn.widgets.TextInput(value=name, width=230, margin=(4, 6))
+            box.param.watch(lambda e, i=i: self._rename(i, e.new), "value")
+            strip = PictureStrip(count=6, scale=1.2)
+            count = pn.pane.HTML("", styles=MUTED_CSS, margin=(0, 6))
+            self._names.append(box)
+            self._strips.append(strip)
+            self._count_panes.append(count)
+            cards.append(pn.Column(box, count, pn.pane.Bokeh(strip.figure, margin=(0, 6)), width=260,
+                                   css_classes=["cnn-card"], stylesheets=[card_css()], margin=(4, 6)))
+        self.cards.objects = cards
+        self._label_cards()
+        self._show_counts()
+        self._update_controls()
+
+    def _rename(self, index, name):
+        with self.guard():
+            if index >= len(self.data.names) or name == self.data.names[index]:
+                return
+            self.data.rename(index, name)
+            if self._names[index].value != self.data.names[index]:
+                self._names[index].value = self.data.names[index]
+            self._show_counts()
+
+    def _label_cards(self):
+        for i, box in enumerate(self._names):
+            box.name = self.t("classes_name", n=i + 1)
+
+    def _show_counts(self):
+        counts, held = self.data.counts(), self.data.held_out_counts()
+        for i, (pane, strip) in enumerate(zip(self._count_panes, self._strips)):
+            pane.object = html.escape(self.t("classes_count", count=counts[i], held=held[i]))
+            strip.update(self.data.pictures[i])
+        split = self.t("classes_split", held=sum(held), train=sum(counts) - sum(held))
+        extra = " " + self.t("classes_no_held_out") if sum(counts) and not sum(held) else ""
+        self.counts_pane.object = (f"<div data-testid='classes-counts' data-counts='{','.join(map(str, counts))}'>"
+                                   f"{html.escape(split + extra)}</div>")
+        options = {f"{name} ({n})": i for i, (name, n) in enumerate(zip(self.data.names, counts))}
+        self.target_select.param.update(options=options, value=self.target)
+        self.webcam.can_capture = counts[self.target] < MAX_PER_CLASS
+        self._show_camera()
+        if self._active and self._version != self._run_version:
+            self._show_status()
+
+    @param.depends("target", watch=True)
+    def _on_target(self):
+        if self.target >= len(self.data.names):
+            self.target = len(self.data.names) - 1
+            return
+        self.target_select.value = self.target
+        self.webcam.can_capture = self.data.counts()[self.target] < MAX_PER_CLASS
+        self._show_camera()
+
+    def _show_camera(self):
+        status = self.webcam.status
+        fields = {"name": self.data.names[min(self.target, len(self.data.names) - 1)],
+                  "detail": self.webcam.detail}
+        alert = {"denied": "warning", "no_camera": "warning", "unsupported": "warning", "error": "danger",
+                 "on": "success"}.get(status, "light")
+        self.camera_status.param.update(object=self.t(f"classes_camera_{status}", **fields), alert_type=alert)
+
+    @param.depends("status", watch=True)
+    def _update_controls(self):
+        running = self.status == "running"
+        self.train_button.disabled = running
+        self.train_button.name = self.t("classes_resume" if self.status == "paused" else "classes_train")
+        self.pause_button.disabled = not running
+        self.step_button.disabled = running
+        self.add_button.disabled = len(self.data.names) >= MAX_CLASSES
+        self.remove_button.disabled = len(self.data.names) <= MIN_CLASSES
+        from cnncore.inspect import summary
+        params = summary(build_classifier(len(self.data.names)), (3, 32, 32)).params
+        self.model_pane.object = html.escape(self.t("classes_model", classes=len(self.data.names), params=params))
+        self._show_status()
+
+    def _show_status(self):
+        session, event = self.session, getattr(self, "_last_step", None)
+        parts = [f"<b data-testid='classes-status' data-status='{self.status}' data-steps='{self.steps}'>"
+                 f"{html.escape(self.t('classes_status_' + self.status))}</b>"]
+        if session is not None:
+            trainer = session.trainer
+            parts.append(html.escape(self.t("classes_progress", step=session.steps_done, total=session.total_steps,
+                                            epoch=trainer.last_epoch or 1, epochs=trainer.epochs)))
+            if event is not None:
+                parts.append(html.escape(self.t("classes_speed", speed=event.examples_per_second)))
+                if self._active:
+                    parts.append(html.escape(self.t("classes_time_left", seconds=session.eta_seconds(event))))
+            if session.last_eval is not None:
+                parts.append(html.escape(self.t("classes_held_accuracy", acc=session.last_eval.accuracy)))
+            self.progress.value = int(round(100 * session.steps_done / max(session.total_steps, 1)))
+            if self._version != self._run_version:
+                parts.append(f"<i>{html.escape(self.t('classes_data_changed'))}</i>")
+        else:
+            self.progress.value = 0
+        self.status_pane.object = " · ".join(parts)
+
+    def _show_evaluation(self, event):
+        names = self._run_names
+        self.confusion.update(names, event.confusion)
+        rows = []
+        for i, name in enumerate(names):
+            total = int(event.confusion[i].sum())
+            text = (self.t("classes_per_class_row", name=name, right=int(event.confusion[i, i]), total=total)
+                    if total else self.t("classes_per_class_none", name=name))
+            rows.append(f"<li>{html.escape(text)}</li>")
+        self.per_class.object = (f"<b>{html.escape(self.t('classes_per_class'))}</b>"
+                                 f"<ul style='margin:4px 0'>{''.join(rows)}</ul>")
+
+    def _show_prediction(self, probabilities):
+        best = int(np.argmax(probabilities))
+        self.prediction_pane.object = (
+            f"<div data-testid='classes-prediction' data-class='{html.escape(self._run_names[best], quote=True)}' "
+            f"style='font-size:22px;font-weight:700'>"
+            f"{html.escape(self.t('classes_prediction', name=self._run_names[best], p=float(probabilities[best])))}"
+            f"</div>")
+
+    def relabel(self):
+        for key, pane in self.headings.items():
+            pane.object = f"<h2 style='margin:4px 0'>{html.escape(self.t(key))}</h2>"
+        self.intro.object = html.escape(self.t("classes_intro"))
+        self.starter_button.name = self.t("classes_starter")
+        self.starter_about.object = html.escape(self.t("classes_starter_about"))
+        self.add_button.name = self.t("classes_add_class")
+        self.remove_button.name = self.t("classes_remove_class")
+        self.clear_button.name = self.t("classes_clear")
+        self.target_label.object = f"<b>{html.escape(self.t('classes_target'))}</b>"
+        self.upload_label.object = f"<b>{html.escape(self.t('classes_upload'))}</b>"
+        self.camera_label.object = f"<b>{html.escape(self.t('classes_camera'))}</b>"
+        self.webcam.param.update(start_label=self.t("classes_start_camera"), capture_label=self.t("classes_capture"),
+                                 predict_label=self.t("classes_predict_frame"))
+        self.download.label = self.t("classes_download")
+        self.open_label.object = f"<b>{html.escape(self.t('classes_upload_data'))}</b>"
+        self.epochs_slider.name = self.t("classes_epochs")
+        self.lr_select.name = self.t("classes_lr")
+        self.pause_button.name = self.t("classes_pause")
+        self.step_button.name = self.t("classes_step")
+        self.curves.set_labels(self.t("classes_loss_title"), self.t("classes_accuracy_title"),
+                               self.t("classes_axis_step"), self.t("classes_legend_batch"),
+                               self.t("classes_legend_train"), self.t("classes_legend_held"))
+        self.confusion.set_labels(self.t("classes_confusion_title"), self.t("classes_confusion_true"),
+                                  self.t("classes_confusion_predicted"))
+        self.test_label.object = f"<b>{html.escape(self.t('classes_test_upload'))}</b>"
+        self.sees_label.object = html.escape(self.t("classes_sees"))
+        self.explanation.object = f"### {self.t('classes_explain_title')}\n\n{self.t('classes_explain')}"
+        if self._note is not None:
+            key, alert, fields = self._note
+            self.note.object = self.t(key, **fields)
+        if self._train_note is not None:
+            self._refuse()
+        if self.prediction:
+            self.predict(self._last_picture)
+        elif not self.prediction_pane.object or self.model is None:
+            self.prediction_pane.object = html.escape(self.t("classes_test_hint"))
+        self._label_cards()
+        self._show_counts()
+        self._update_controls()
+
+    @param.depends("epochs", "lr", watch=True)
+    def _on_settings(self):
+        self.epochs_slider.value = self.epochs
+        self.lr_select.value = self.lr
+        if self.session is not None and self._active:
+            self.session.lr = self.lr
+
+    # =====================================================================
+    # Layout
+    # =====================================================================
+    def __panel__(self):
+        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        add = pn.Column(self.target_label, self.target_select, self.upload_label, self.upload, self.clear_button,
+                        width=420)
+        camera = pn.Column(self.camera_label, self.webcam, self.camera_status, width=440)
+        files = pn.Column(self.download, self.open_label, self.open_data, width=330)
+        data_card = pn.Column(
+            self.headings["classes_heading_data"], self.intro,
+            pn.Row(self.starter_button, self.add_button, self.remove_button, styles={"flex-wrap": "wrap"}),
+            self.starter_about, self.cards, self.counts_pane,
+            pn.FlexBox(add, camera, files, **flex), self.note, sizing_mode="stretch_width", **card)
+        train_card = pn.Column(
+            self.headings["classes_heading_train"], self.model_pane,
+            pn.Row(self.epochs_slider, self.lr_select, styles={"flex-wrap": "wrap"}),
+            pn.Row(self.train_button, self.pause_button, self.step_button, styles={"flex-wrap": "wrap"}),
+            self.train_note, self.progress, self.status_pane,
+            pn.FlexBox(pn.pane.Bokeh(self.curves.loss), pn.pane.Bokeh(self.curves.accuracy), **flex),
+            sizing_mode="stretch_width", **card)
+        test_card = pn.Column(
+            self.headings["classes_heading_test"],
+            pn.FlexBox(pn.Column(self.test_label, self.test_upload, self.sees_label,
+                                 pn.pane.Bokeh(self.sees.figure, margin=(4, 10)), self.prediction_pane,
+                                 pn.pane.Bokeh(self.probabilities.figure), width=430),
+                       pn.Column(pn.pane.Bokeh(self.confusion.figure), self.per_class, width=380),
+                       pn.Column(self.explanation, width=440), **flex),
+            sizing_mode="stretch_width", **card)
+        return pn.Column(self._error, data_card, train_card, test_card, sizing_mode="stretch_width")
