@@ -13,6 +13,7 @@ except ImportError:
     pass
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     """Browser tests run one after another on one xdist worker per folder, while the other
     workers run the rest: several Chromiums and page builds at once on a 2-core machine make

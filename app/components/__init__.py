@@ -1,3 +1,12 @@
-"""Reusable widgets and plots of the playground."""
+"""Reusable widgets and plots of the playground.
+
+Every custom browser component (a ``JSComponent``) is imported here, with the package: the page
+learns a component's type only from the document it is first rendered with, so a view built
+later (the playground builds each view when it is first shown) may only use components that
+already existed then ("could not resolve type ..." in the browser otherwise).
+"""
 from .canvas import *  # noqa: F401,F403
+from .conv_widgets import KernelGrid, KeyShortcuts  # noqa: F401
 from .plots import *  # noqa: F401,F403
+from .upload import FileUpload  # noqa: F401
+from .webcam import Webcam  # noqa: F401

@@ -107,3 +107,29 @@ def test_url_names_only_changed_settings_and_a_shared_link_restores_them():
     other.sync_url(Location(search=shared))
     other.view = "draw"
     assert other.views["draw"].brush == start + 7
+
+
+def test_every_browser_component_exists_before_the_first_render():
+    """The page learns a custom component's type only from the document it is first rendered
+    with; views built later (on first show) must not bring a new one ("could not resolve type")."""
+    import subprocess
+    import sys
+    probe = """
+import importlib, pkgutil
+from panel.custom import ReactiveESM
+import app, app.views.playground
+def every(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from every(sub)
+before = {c.__qualname__ for c in every(ReactiveESM) if c.__module__.startswith("app.")}
+for mod in pkgutil.walk_packages(app.__path__, "app."):
+    if not mod.name.startswith("app.pages"):
+        importlib.import_module(mod.name)
+after = {c.__qualname__ for c in every(ReactiveESM) if c.__module__.startswith("app.")}
+print(sorted(before), sorted(after - before))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    before, late = out.rsplit("] [", 1)
+    assert "FileUpload" in before and "Webcam" in before, out
+    assert late.strip() == "]", f"imported only by a view built later: {late}"
