@@ -38,18 +38,20 @@ MAX_CHOICES_NAMED = 12
 @dataclass(frozen=True)
 class UrlProblem:
     """One URL value that cannot be applied: ``name`` (as in the URL), the ``value`` given, and
-    the ``owner`` whose ``parameter`` keeps its default instead."""
+    the ``owner`` whose ``parameter`` keeps its default instead. ``allowed``: what it takes, in
+    words, where the parameter cannot tell (e.g. the layers of the model shown)."""
 
     name: str
     parameter: str
     value: object
     owner: object
+    allowed: str = ""
 
     def message(self, lang):
         """The explanation in ``lang`` (plain text: the value is quoted as typed)."""
         par = self.owner.param[self.parameter]
         return t("url_bad_value", lang, name=self.name, value=repr(shorten(self.value, 40)),
-                 allowed=allowed_values(par, lang), default=shorten(_shown(getattr(self.owner, self.parameter))))
+                 allowed=self.allowed or allowed_values(par, lang), default=shorten(_shown(getattr(self.owner, self.parameter))))
 
 
 def explain(problems, lang):

@@ -26,7 +26,7 @@ from cnncore.errors import StateDictError
 from ..i18n import LANGUAGES, choose_language, t
 from ..model_registry import ModelRegistry
 from ..text import Notice, shorten
-from ..url_check import explain, sync_checked
+from ..url_check import UrlProblem, explain, sync_checked
 
 __all__ = ["View", "ComingSoon", "language_switch", "detect_language"]
 
@@ -154,6 +154,7 @@ class View(pn.viewable.Viewer):
         if location is None:
             return
         mapping = {name: prefix + name for name in self.url_params}
+        self._url_names = mapping
         start = {name: _query_text(self, name) for name in mapping} if drop_defaults else {}
         if lang:
             mapping["lang"] = "lang"
@@ -162,6 +163,12 @@ class View(pn.viewable.Viewer):
             tidy = functools.partial(_drop_start_values, self, location, mapping, start)
             tidy()
             self.param.watch(tidy, list(start))
+
+    def ignore_url_value(self, parameter, value, allowed):
+        """Report a link's ``parameter`` value that only the view can tell is unusable (the view
+        has already put a good value in its place); ``allowed`` says what it takes, in words."""
+        name = getattr(self, "_url_names", {}).get(parameter, parameter)
+        self.report_url_problems([UrlProblem(name, parameter, value, self, allowed)])
 
     def report_url_problems(self, problems):
         """Say which of the link's settings were ignored (each kept its default), until the

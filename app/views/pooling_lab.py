@@ -28,7 +28,6 @@ import param
 
 from . import pooling_lab_strings  # noqa: F401  (registers the texts)
 from ..components.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, MapPlot, fmt, html_table, spatial_layers
-from ..text import shorten
 from ..theme import card_css
 from .base import View
 
@@ -438,11 +437,10 @@ class PoolingLab(View):
         """Pool the chosen map and route the gradient back; update plots and numbers."""
         if self._acts is None:
             return
-        if self.layer not in self._acts:     # e.g. a link's ?layer=: say so, show a layer that exists
-            with self.guard():
-                bad, names = self.layer, list(self._layers.values())
-                self.layer = self.layer_select.value if self.layer_select.value in self._acts else names[0]
-                raise ValueError(self.t("pool_no_layer", name=shorten(bad, 40), names=", ".join(names)))
+        if self.layer not in self._acts:     # a link's ?layer= names no layer of this model
+            bad, names = self.layer, list(self._layers.values())
+            self.layer = self.layer_select.value if self.layer_select.value in self._acts else names[0]
+            self.ignore_url_value("layer", bad, self.t("url_allowed_choice", choices=", ".join(names)))
             return
         with self.guard():
             fmap, channels = self._fmap(self.layer, self.channel)

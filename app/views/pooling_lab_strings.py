@@ -4,8 +4,6 @@ from ..i18n import STRINGS as _ALL
 __all__ = ["STRINGS"]
 
 STRINGS = {
-    "pool_no_layer": {"en": "this model has no layer {name}; choose one of {names}",
-                      "zh": "这个模型没有名为 {name} 的层；请从这些层中选择：{names}"},
     "view_pooling": {"en": "Pooling & activations lab", "zh": "池化与激活函数实验室"},
     "pool_heading": {"en": "Pool a feature map, then send the gradient back",
                      "zh": "对特征图做池化，再把梯度传回去"},

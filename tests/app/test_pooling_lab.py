@@ -165,6 +165,21 @@ def test_url_restores_state_and_bad_values_show_a_message():
     assert bad._error.visible and "kernel" in bad._error.object.lower()
 
 
+def test_a_link_naming_no_layer_of_the_model_is_ignored_with_the_layers_it_has():
+    view = PoolingLab(compute_stats=False)
+    view.sync_url(Location(search="?layer=<b>conv9</b>&window=3"))
+    assert view.layer in view._acts and view.window == 3                 # a real layer; the rest applied
+    text = view._error.object
+    assert view._error.visible and view._error.alert_type == "warning"
+    assert "cannot use; each was ignored" in text and "layer = '<b>conv9</b>'" in text
+    assert all(name in text for name in view._layers.values())            # what the model does have
+    view.layer = [n for n in view._acts if n != view.layer][0]            # the student picks one: gone
+    assert not view._error.visible
+    chinese = PoolingLab(compute_stats=False)
+    chinese.sync_url(Location(search="?layer=conv9&lang=zh"))
+    assert "无法使用的设置" in chinese._error.object and "以下之一" in chinese._error.object
+
+
 def test_drawing_input():
     from app.components.canvas import encode_image
     view = PoolingLab(compute_stats=False)
