@@ -1,7 +1,7 @@
 """Convolution lab: slide a kernel over an image and see every number it computes.
 
-Controls: input (a test digit or a built-in picture, grey or RGB, resized
-to ``size``), kernel size, stride, padding (an amount or ``'same'``) and its
+Controls: input (a test digit, a built-in picture, a real photo or the
+student's own picture, from a file or the camera; grey or RGB, resized to ``size``), kernel size, stride, padding (an amount or ``'same'``) and its
 mode, dilation, and the kernel itself (presets or typed in, plus a bias).
 
 What the lab shows, all computed by the engine (``cnncore``):
@@ -33,11 +33,14 @@ from cnncore.functional import conv2d, pad2d
 from cnncore.functional.padding import MODES
 from cnncore.shapes import conv_output_size, resolve_padding2d
 
+from cnncore.photos import photo_credit, photo_names
+
 from ..components.conv_images import CHANNEL_MODES, SOURCES, make_input
 from ..components.conv_plots import MapPlot, PaddedInputPlot
 from ..components.conv_presets import PRESETS, preset_kernel, preset_note
 from ..components.conv_products import fmt, products_html
 from ..components.conv_widgets import KernelGrid, KeyShortcuts
+from ..components.picture_source import PictureSource
 from ..theme import HIGHLIGHT, TEXT, card_css
 from . import conv_lab_strings  # noqa: F401  (merges this view's strings into app.i18n)
 from .base import View
@@ -190,7 +193,7 @@ _CSS = f"""
 class ConvLabView(View):
     """The convolution lab (see the module docstring).
 
-    State (kept in the URL): ``source``, ``digit``, ``channels``, ``size``,
+    State (kept in the URL): ``source``, ``digit``, ``photo``, ``channels``, ``size``,
     ``kernel``, ``stride``, ``padding``, ``mode``, ``dilation``, ``preset``,
     ``bias``, ``weights`` (a typed-in kernel) and ``lang``.
     Outputs: ``result`` (the last configuration that worked, a
@@ -198,8 +201,10 @@ class ConvLabView(View):
     ``position`` (the animated output cell, row-major).
     """
 
-    source = param.Selector(default="digit", objects=list(SOURCES), doc="A test digit or the built-in picture.")
+    source = param.Selector(default="digit", objects=list(SOURCES),
+                            doc="A test digit, the built-in picture, a photo or your own picture.")
     digit = param.Integer(default=5, bounds=(0, 9), doc="Which test digit.")
+    photo = param.Selector(default="chelsea", objects=photo_names(), doc="Which shipped photo or texture.")
     channels = param.Selector(default="grey", objects=list(CHANNEL_MODES), doc="One grey channel or RGB.")
     size = param.Integer(default=14, bounds=(3, 28), doc="Input side in pixels.")
     kernel = param.Integer(default=3, bounds=(1, 7), doc="Kernel side k.")
@@ -215,7 +220,7 @@ class ConvLabView(View):
     speed = param.Integer(default=3, bounds=(1, 10), doc="Animation steps per second.")
     problem = param.String(default="", doc="The engine's message for an impossible configuration.")
 
-    url_params = ("source", "digit", "channels", "size", "kernel", "stride", "padding", "mode", "dilation",
+    url_params = ("source", "digit", "photo", "channels", "size", "kernel", "stride", "padding", "mode", "dilation",
                   "preset", "bias", "weights")
 
     def __init__(self, registry=None, **params):
@@ -227,8 +232,12 @@ class ConvLabView(View):
 
         # -- widgets (bound both ways to the params) -------------------------
         self.source_w = pn.widgets.RadioButtonGroup.from_param(self.param.source, button_type="light",
-                                                               button_style="outline", width=300)
+                                                               button_style="outline", width=320)
         self.digit_w = pn.widgets.Select.from_param(self.param.digit, options=list(range(10)), width=140)
+        self.photo_w = pn.widgets.Select.from_param(self.param.photo, width=300)
+        self.photo_credit = pn.pane.HTML("", width=300, margin=(0, 10), styles={"font-size": "12px", "color": "#52606D"})
+        self.picture = PictureSource(lang=self.lang)
+        self.picture_card = self.picture.__panel__()
         self.channels_w = pn.widgets.RadioButtonGroup.from_param(self.param.channels, button_type="light",
                                                                  button_style="outline", width=300)
         self.size_w = pn.widgets.IntSlider.from_param(self.param.size, width=290)
@@ -281,7 +290,8 @@ class ConvLabView(View):
         self.one_by_one.on_click(lambda e: self.try_one_by_one())
         self.keys.on_action(self.key)
         self.grid.param.watch(self._on_grid, "values")
-        self.param.watch(self._on_settings, ["kernel", "channels", "preset", "source", "digit", "size", "stride",
+        self.picture.param.watch(self._on_picture, "image")
+        self.param.watch(self._on_settings, ["kernel", "channels", "preset", "source", "digit", "photo", "size", "stride",
                                              "padding", "mode", "dilation", "bias"])
         self.output_plot.on_click(lambda i, j: self.go_to(i, j))
 
@@ -371,7 +381,8 @@ class ConvLabView(View):
     def recompute(self):
         """Convolve with the current settings; on a ShapeError keep the last good result."""
         with self.guard():
-            x = make_input(self.source, self.channels, self.size, self.digit)
+            source = self.source if self.source != "yours" or self.picture.image is not None else "photo"
+            x = make_input(source, self.channels, self.size, self.digit, self.photo, self.picture.image)
             weight = self._kernel[None]                                   # (C, k, k) -> (1, C, k, k)
             try:
                 result = convolve(x, weight, self.bias, self.stride, self.padding_arg(), self.mode,
@@ -461,6 +472,13 @@ class ConvLabView(View):
     def toggle(self):
         """Play or pause the animation."""
         self.playing = not self.playing
+
+    def _on_picture(self, event):
+        """The student gave a picture (a file or a camera frame): show it."""
+        if self.source == "yours":
+            self.recompute()
+        else:
+            self.source = "yours"
 
     def try_one_by_one(self):
         """Show a 1x1 convolution of the RGB picture: a weighted sum of the channels at each pixel."""
@@ -622,7 +640,10 @@ class ConvLabView(View):
         for key, label in self.radio_labels.items():
             label.object = f"<span style='font-size:15px'>{html.escape(t('conv_lab_' + key))}</span>"
         self.source_w.name = t("conv_lab_source")
-        self.source_w.options = {t("conv_lab_source_digit"): "digit", t("conv_lab_source_picture"): "picture"}
+        self.source_w.options = {t(f"conv_lab_source_{key}"): key for key in SOURCES}
+        self.photo_w.name = t("conv_lab_photo")
+        self.photo_w.options = {t(f"conv_lab_photo_{name}"): name for name in photo_names()}
+        self.picture.lang = self.lang
         self.digit_w.name = t("conv_lab_digit")
         self.channels_w.name = t("conv_lab_channels")
         self.channels_w.options = {t("conv_lab_grey"): "grey", t("conv_lab_rgb"): "rgb"}
@@ -660,9 +681,12 @@ class ConvLabView(View):
             self._show_position()
 
     # -- layout -------------------------------------------------------------------------
-    @param.depends("source", "channels", watch=True)
+    @param.depends("source", "channels", "photo", watch=True)
     def _show_controls(self):
         self.digit_w.visible = self.source == "digit"
+        self.photo_w.visible = self.photo_credit.visible = self.source == "photo"
+        self.photo_credit.object = html.escape(photo_credit(self.photo))
+        self.picture_card.visible = self.source == "yours"
         rgb = self.channels == "rgb"
         if rgb and not len(self.channels_card):
             plots = [pn.pane.Bokeh(p.figure, margin=(0, 4)) for p in self.partial_plots]
@@ -672,6 +696,7 @@ class ConvLabView(View):
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
         settings = pn.Column(self.settings_title, self.radio_labels["source"], self.source_w, self.digit_w,
+                             self.photo_w, self.photo_credit,
                              self.radio_labels["channels"], self.channels_w, self.size_w, self.kernel_w,
                              self.stride_w, self.radio_labels["padding"], self.padding_w, self.mode_w, self.dilation_w, self.one_by_one,
                              width=340, **card)
@@ -689,6 +714,6 @@ class ConvLabView(View):
         explain = pn.Column(self.explanation, **card)
         flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
         return pn.Column(self._error,
-                         pn.FlexBox(settings, stage, size, **flex),
+                         pn.FlexBox(settings, self.picture_card, stage, size, **flex),
                          pn.FlexBox(kernel, products, self.channels_card, explain, **flex),
                          sizing_mode="stretch_width")

@@ -29,7 +29,7 @@ def shown(view, testid):
 
 def torch_output(view):
     """The same convolution in PyTorch (Conv2d with the lab's padding mode)."""
-    x = make_input(view.source, view.channels, view.size, view.digit)
+    x = make_input(view.source, view.channels, view.size, view.digit, view.photo, view.picture.image)
     c, k = x.shape[0], view.kernel
     padding = view.padding
     conv = torch.nn.Conv2d(c, 1, k, view.stride, padding, view.dilation, padding_mode=view.mode,
@@ -279,3 +279,69 @@ def test_one_by_one_convolution_mixes_the_channels():
     assert (v.kernel, v.channels, v.preset) == (1, "rgb", "luminance") and not v.problem
     x = make_input("picture", "rgb", v.size)
     np.testing.assert_allclose(v.result.output, np.tensordot([0.299, 0.587, 0.114], x, axes=1), atol=1e-12)
+
+
+# --------------------------------------------------------------------------- photos and your picture
+def _png(image):
+    import io
+    from PIL import Image
+    out = io.BytesIO()
+    Image.fromarray(image).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_shipped_photo_from_a_link_with_its_credit():
+    from panel.io.location import Location
+    from cnncore.photos import photo_names
+    view = ConvLabView()
+    view.sync_url(Location(search="?source=photo&photo=coffee&channels=rgb&size=20"))
+    assert (view.source, view.photo, view.result.x.shape) == ("photo", "coffee", (3, 20, 20))
+    assert view.photo_w.visible and "Rachel Michetti" in view.photo_credit.object
+    assert not view.picture_card.visible
+    np.testing.assert_allclose(view.result.output, torch_output(view), rtol=1e-10, atol=1e-12)
+    cups = view.result.x
+    view.photo = "rocket"
+    assert not np.allclose(view.result.x, cups)
+    assert set(view.photo_w.options.values()) == set(photo_names())
+
+
+def test_your_picture_from_a_file_is_shown_channel_by_channel():
+    view = ConvLabView(channels="rgb", size=12)
+    image = np.zeros((60, 80, 3), np.uint8)          # red left half, blue right half, a little green
+    image[:, :40] = (255, 30, 0)
+    image[:, 40:] = (0, 30, 200)
+    assert view.picture.take_file(_png(image), "two halves.png")
+    assert view.source == "yours" and view.picture_card.visible
+    x = view.result.x                                  # the middle 60x60 square, shrunk to 12x12
+    np.testing.assert_allclose(x[:, :, :5], np.array([1, 30 / 255, 0])[:, None, None] * np.ones((3, 12, 5)), atol=1e-9)
+    np.testing.assert_allclose(x[:, :, 7:], np.array([0, 30 / 255, 200 / 255])[:, None, None] * np.ones((3, 12, 5)), atol=1e-9)
+    np.testing.assert_allclose(view.result.output, torch_output(view), rtol=1e-10, atol=1e-12)
+    assert "two halves.png" in view.picture.message.object and "80 × 60" in view.picture.message.object
+
+
+def test_a_bad_picture_file_is_named_and_the_last_picture_kept():
+    view = ConvLabView(channels="rgb")
+    image = np.full((32, 32, 3), 90, np.uint8)
+    view.picture.take_file(_png(image), "good.png")
+    before = view.result.x.copy()
+    assert not view.picture.take_file(b"this is not a picture", "<b>notes</b>.txt")
+    assert view.picture.message.alert_type == "danger"
+    assert "<b>notes</b>.txt" in view.picture.message.object and "not an image" in view.picture.message.object
+    np.testing.assert_array_equal(view.result.x, before)
+    view.lang = "zh"
+    assert "不是可读取的图片" in view.picture.message.object and "保留上一张图片" in view.picture.message.object
+
+
+def test_a_camera_frame_becomes_the_input_and_yours_without_a_picture_shows_the_photo():
+    from app.components.webcam import encode_frame
+    view = ConvLabView(source="yours", channels="rgb", size=8)
+    assert view.result.x.shape == (3, 8, 8)                                   # the photo meanwhile
+    assert "No picture of yours yet" in view.picture.message.object
+    frame = np.zeros((64, 64, 3), np.uint8)
+    frame[..., 1] = 255
+    view.picture._on_frame("predict", encode_frame(frame))
+    np.testing.assert_allclose(view.result.x, np.stack([np.zeros((8, 8)), np.ones((8, 8)), np.zeros((8, 8))]))
+    assert "camera frame" in view.picture.message.object
+    view.picture._on_frame("capture", "AAAA")                                  # a frame of the wrong size
+    assert view.picture.message.alert_type == "danger"
+    assert view.result.x[1].min() == 1.0                                        # the last frame is kept

@@ -147,6 +147,21 @@ class _Recorder:
                 and urlsplit(url).hostname not in LOCAL_HOSTS]
 
 
+# Chromium's fake camera: a moving test pattern, and the permission prompt answers yes.
+FAKE_CAMERA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
+@pytest.fixture(scope="module")
+def camera_browser(chromium_browser):
+    """A second Chromium with a fake camera, launched through the session's Playwright
+    (the sync API allows one per process)."""
+    import shutil
+    browser = chromium_browser.browser_type.launch(executable_path=shutil.which("chromium"), headless=True,
+                                                   args=CHROMIUM_ARGS + FAKE_CAMERA)
+    yield browser
+    browser.close()
+
+
 @pytest.fixture
 def open_page(chromium_browser):
     """``open_page(locale="en-US")`` -> a page; checked for outside requests at teardown."""
@@ -185,6 +200,7 @@ def screenshot():
     def take(page, name, **kwargs):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
+        kwargs.setdefault("timeout", 60_000)   # a busy page waits for its fonts and paint
         page.screenshot(path=str(path), **kwargs)
         return path
     return take

@@ -6,27 +6,17 @@ Chromium's fake camera (``--use-fake-device-for-media-stream``: a moving test pa
 browser, launched through the shared fixture's Playwright (the sync API allows one per process).
 """
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import expect
 
 from app.i18n import t
 from app.views import classes_strings  # noqa: F401  (registers the texts)
-from tests.e2e.conftest import CHROMIUM_ARGS, _Recorder
+from tests.e2e.conftest import _Recorder
 
 pytestmark = pytest.mark.e2e
 
-FAKE_CAMERA = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
 SOME = re.compile(r"^([1-9]\d*)$")
-
-
-@pytest.fixture(scope="module")
-def camera_browser(chromium_browser):
-    browser = chromium_browser.browser_type.launch(executable_path=shutil.which("chromium"), headless=True,
-                                                   args=CHROMIUM_ARGS + FAKE_CAMERA)
-    yield browser
-    browser.close()
 
 
 def counts(page):
