@@ -50,7 +50,7 @@ def test_train_pause_step_upload_and_language(app_page, panel_app, screenshot):
 
     # 中文: labels change, the run (and its step count) stays.
     page.get_by_role("button", name="中文", exact=True).click()
-    expect(page.get_by_role("button", name=t("train_resume", "zh"), exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name=t("train_resume", "zh"), exact=True)).to_be_visible(timeout=60_000)
     expect(page.get_by_text(t("train_heading_model", "zh"), exact=True)).to_be_visible()
     expect(status).to_have_text(t("train_status_paused", "zh"))
     expect(counter).to_have_attribute("data-steps", str(paused_at + 1))
