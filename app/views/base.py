@@ -49,7 +49,14 @@ def language_switch(target):
         color="light", variant="outline", label="Language / 语言",
         stylesheets=[":host { --surface-color: transparent; } .bk-btn { font-size: 16px; min-width: 84px; }"],
         margin=(8, 10))
-    switch.link(target, value="lang", bidirectional=True)
+    def to_target(event):
+        # Everything the language changes (the view, the page's header, the URL) goes to the
+        # browser as one patch: each patch makes the browser lay the whole page out again.
+        with pn.io.hold(freeze=True):
+            target.lang = event.new
+
+    switch.param.watch(to_target, "value")
+    target.param.watch(lambda event: setattr(switch, "value", event.new), "lang")
     return switch
 
 
@@ -91,7 +98,9 @@ class View(pn.viewable.Viewer):
         return t(key, self.lang, **fields)
 
     def _relabel(self):
-        with self.guard():
+        # One patch for the page, not one per text (each patch makes the browser lay the
+        # page out again), and the document's model graph recomputed once, not per change.
+        with self.guard(), pn.io.hold(freeze=True):
             self.relabel()
 
     def relabel(self):
