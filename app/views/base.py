@@ -23,6 +23,7 @@ import param
 
 from cnncore.errors import StateDictError
 
+from ..engine_strings import engine_message
 from ..i18n import LANGUAGES, choose_language, t
 from ..model_registry import ModelRegistry
 from ..text import Notice, shorten
@@ -139,7 +140,7 @@ class View(pn.viewable.Viewer):
 
     def show_error(self, exc):
         """Show ``exc``'s message in the page, as plain text (it may quote a URL value or a file)."""
-        message = str(exc) or type(exc).__name__
+        message = engine_message(str(exc), self.lang) or type(exc).__name__
         self._error.object = self.t("error", message=message)
         self._error.alert_type = "danger"
         self._error.visible = True
