@@ -5,74 +5,150 @@ as base64 in one websocket message, and a file over the server's message limit (
 default is 20 MB) closes the connection: the page freezes without a word. Here the browser
 looks at the file's size first. A file over ``max_bytes`` is refused on the spot (Python
 hears only its name and size, in ``refused``); a smaller one is read and sent, and lands in
-``value`` (bytes) with its ``filename``. An empty file arrives as ``b""``.
+``value`` (bytes) with its ``filename``. An empty file arrives as ``b""``. The button and the
+"no file chosen" text are the page's (in ``lang``), not the browser's.
 """
 import base64
 
 import param
 from panel.custom import JSComponent
 
+from ..i18n import LANGUAGES, add_strings, t
+
 __all__ = ["FileUpload"]
+
+add_strings({
+    "upload_choose": {"en": "Choose a file…", "zh": "选择文件…"},
+    "upload_choose_many": {"en": "Choose files…", "zh": "选择文件…"},
+    "upload_none": {"en": "No file chosen", "zh": "未选择文件"},
+    "upload_many": {"en": "{n} files", "zh": "{n} 个文件"},
+})
 
 
 class FileUpload(JSComponent):
-    """``<input type="file" data-testid="file-upload">``; watch ``value`` and ``refused``."""
+    """A labelled button that opens a hidden ``<input type="file" data-testid="file-upload">``,
+    beside the name of the last file chosen; watch ``value`` and ``refused``.
+
+    The browser's own file button is not used: its text ("Choose File", "No file chosen")
+    follows the browser's language, not the page's. Here both come from :mod:`app.i18n` in
+    ``lang``. ``multiple=True``: several files at once, at most ``max_bytes`` together; ``value``
+    and ``filename`` are then lists (as Panel's ``FileInput``).
+    """
 
     accept = param.String(default="", doc="File types offered, e.g. '.npz'.")
     max_bytes = param.Integer(default=10 * 2 ** 20, doc="Larger files are refused in the browser.")
-    label = param.String(default="Choose a file", doc="Accessible name of the picker.")
-    value = param.Bytes(default=None, allow_None=True, doc="The last file's bytes.")
-    filename = param.String(default=None, allow_None=True, doc="The last file's name.")
+    multiple = param.Boolean(default=False, doc="Several files at once (value and filename are lists).")
+    lang = param.Selector(default="en", objects=list(LANGUAGES), doc="Language of the button.")
+    label = param.String(default="", doc="Accessible name of the picker (default: the button's text).")
+    button_text = param.String(default="", doc="The button's text (set from lang).")
+    none_text = param.String(default="", doc="What the name field says before a file is chosen (from lang).")
+    many_text = param.String(default="", doc="What it says after several files, with {n} (from lang).")
+    value = param.Parameter(default=None, doc="The last file's bytes (a list of them with multiple=True).")
+    filename = param.Parameter(default=None, doc="The last file's name (a list with multiple=True).")
     refused = param.Dict(default=None, allow_None=True,
                          doc="{'name', 'size'} of the last file refused as too large.")
 
-    _rename = {"value": None, "filename": None, "refused": None}   # Python only: never sent to the page
+    _rename = {"value": None, "filename": None, "refused": None, "lang": None}   # Python only
 
     _esm = r"""
 export function render({ model, el }) {
   const input = document.createElement("input");
   input.type = "file";
-  input.accept = model.accept;
+  input.style.display = "none";                  // opened by our own button (its text is ours)
   input.setAttribute("data-testid", "file-upload");
-  input.setAttribute("aria-label", model.label);
-  el.appendChild(input);
-  input.addEventListener("change", () => {
-    const file = input.files[0];
-    if (!file) return;
-    if (file.size > model.max_bytes) {          // refused here: the bytes never leave the browser
-      model.send_msg({ type: "refused", name: file.name, size: file.size });
-      input.value = "";
-      return;
-    }
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "cnn-file-button";
+  button.setAttribute("data-testid", "file-upload-button");
+  button.style.cssText = "font: inherit; padding: 6px 14px; cursor: pointer; border-radius: 4px; " +
+    "border: 1px solid #8A94A6; background: #F5F7FA; color: #1F2933; margin-right: 10px;";
+  const name = document.createElement("span");
+  name.setAttribute("data-testid", "file-upload-name");
+  name.style.cssText = "color: #52606D; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;";
+  const row = document.createElement("div");
+  row.style.cssText = "display: flex; align-items: center; min-height: 36px;";
+  row.append(button, name, input);
+  el.appendChild(row);
+  let chosen = "";
+  const update = () => {
+    input.accept = model.accept;
+    input.multiple = model.multiple;
+    button.textContent = model.button_text;
+    const label = model.label || model.button_text;
+    button.setAttribute("aria-label", label);
+    input.setAttribute("aria-label", label);
+    name.textContent = chosen || model.none_text;
+  };
+  update();
+  for (const p of ["accept", "multiple", "button_text", "label", "none_text"]) model.on(p, update);
+  button.addEventListener("click", () => input.click());
+  const read = (file) => new Promise((resolve) => {
     const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result);
-      model.send_msg({ type: "file", name: file.name, size: file.size, data: url.slice(url.indexOf(",") + 1) });
-      input.value = "";                          // the same file may be chosen again
-    };
+    reader.onload = () => { const url = String(reader.result); resolve(url.slice(url.indexOf(",") + 1)); };
+    reader.onerror = () => resolve("");
     reader.readAsDataURL(file);
   });
-  model.on("label", () => input.setAttribute("aria-label", model.label));
+  input.addEventListener("change", async () => {
+    const files = Array.from(input.files || []);
+    input.value = "";                              // the same file may be chosen again
+    if (!files.length) return;
+    chosen = files.length === 1 ? files[0].name : model.many_text.replace("{n}", files.length);
+    name.textContent = chosen;
+    name.title = files.map((f) => f.name).join("\n");
+    const total = files.reduce((sum, f) => sum + f.size, 0);
+    if (total > model.max_bytes) {                 // refused here: the bytes never leave the browser
+      const big = files.find((f) => f.size > model.max_bytes) || files[0];
+      model.send_msg({ type: "refused", name: big.name, size: files.length === 1 ? big.size : total });
+      return;
+    }
+    const data = [];
+    for (const f of files) data.push({ name: f.name, size: f.size, data: await read(f) });
+    if (model.multiple) model.send_msg({ type: "files", files: data });
+    else model.send_msg({ type: "file", ...data[0] });
+  });
 }
 """
 
+    def __init__(self, **params):
+        super().__init__(**params)
+        self._relabel()
+        self.param.watch(lambda event: self._relabel(), "lang")
+
+    def _relabel(self):
+        key = "upload_choose_many" if self.multiple else "upload_choose"
+        self.param.update(button_text=t(key, self.lang), none_text=t("upload_none", self.lang),
+                          many_text=t("upload_many", self.lang, n="{n}"))
+
     def _handle_msg(self, msg):
-        """A file from the browser: ``{"type": "file", "name", "data" (base64)}`` or ``"refused"``."""
+        """From the browser: ``{"type": "file", "name", "data" (base64)}``, ``{"type": "files",
+        "files": [...]}`` or ``{"type": "refused", "name", "size"}``."""
         if not isinstance(msg, dict):
             return
-        name = str(msg.get("name") or "")
         if msg.get("type") == "refused":
-            self.refused = {"name": name, "size": int(msg.get("size") or 0)}
+            self.refused = {"name": str(msg.get("name") or ""), "size": int(msg.get("size") or 0)}
         elif msg.get("type") == "file":
-            self.receive(name, base64.b64decode(msg.get("data") or ""))
+            self.receive(str(msg.get("name") or ""), base64.b64decode(msg.get("data") or ""))
+        elif msg.get("type") == "files":
+            files = [f for f in msg.get("files") or [] if isinstance(f, dict)]
+            self.receive([str(f.get("name") or "") for f in files],
+                         [base64.b64decode(f.get("data") or "") for f in files])
 
     def receive(self, name, data):
-        """Take a file (also what tests call): over ``max_bytes`` it is ``refused``, else ``value``."""
-        if len(data) > self.max_bytes:
-            self.refused = {"name": name, "size": len(data)}
+        """Take a file (also what tests call): over ``max_bytes`` it is ``refused``, else ``value``.
+        With ``multiple``, ``name`` and ``data`` may be lists."""
+        names = name if isinstance(name, list) else [name]
+        blobs = data if isinstance(data, list) else [data]
+        total = sum(len(d) for d in blobs)
+        if total > self.max_bytes:        # together at most max_bytes (they travel in one message)
+            self.refused = {"name": names[0], "size": total}
             return
-        same = self.value == bytes(data)
-        self.filename = name
-        self.value = bytes(data)
+        blobs = [bytes(d) for d in blobs]
+        if self.multiple:
+            new_name, new_value = names, blobs
+        else:
+            new_name, new_value = names[-1], blobs[-1]
+        same = self.value == new_value
+        self.filename = new_name
+        self.value = new_value
         if same:                          # the same file again still counts as a new upload
             self.param.trigger("value")

@@ -23,6 +23,7 @@ import param
 
 from cnncore.errors import StateDictError
 
+from ..engine_strings import engine_message
 from ..i18n import LANGUAGES, choose_language, t
 from ..model_registry import ModelRegistry
 from ..text import Notice, shorten
@@ -49,7 +50,14 @@ def language_switch(target):
         color="light", variant="outline", label="Language / 语言",
         stylesheets=[":host { --surface-color: transparent; } .bk-btn { font-size: 16px; min-width: 84px; }"],
         margin=(8, 10))
-    switch.link(target, value="lang", bidirectional=True)
+    def to_target(event):
+        # Everything the language changes (the view, the page's header, the URL) goes to the
+        # browser as one patch: each patch makes the browser lay the whole page out again.
+        with pn.io.hold(freeze=True):
+            target.lang = event.new
+
+    switch.param.watch(to_target, "value")
+    target.param.watch(lambda event: setattr(switch, "value", event.new), "lang")
     return switch
 
 
@@ -91,7 +99,9 @@ class View(pn.viewable.Viewer):
         return t(key, self.lang, **fields)
 
     def _relabel(self):
-        with self.guard():
+        # One patch for the page, not one per text (each patch makes the browser lay the
+        # page out again), and the document's model graph recomputed once, not per change.
+        with self.guard(), pn.io.hold(freeze=True):
             self.relabel()
 
     def relabel(self):
@@ -130,7 +140,7 @@ class View(pn.viewable.Viewer):
 
     def show_error(self, exc):
         """Show ``exc``'s message in the page, as plain text (it may quote a URL value or a file)."""
-        message = str(exc) or type(exc).__name__
+        message = engine_message(str(exc), self.lang) or type(exc).__name__
         self._error.object = self.t("error", message=message)
         self._error.alert_type = "danger"
         self._error.visible = True

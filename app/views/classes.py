@@ -27,10 +27,15 @@ from ..components.class_data import MAX_CLASSES, MAX_PER_CLASS, MIN_CLASSES, MIN
 from ..components.class_plots import ClassConfusion, ClassProbabilities, PictureStrip
 from ..components.train_plots import TrainingCurves
 from ..components.train_session import BUDGET_SECONDS, TrainingSession
+from ..components.upload import FileUpload
+from ..engine_strings import engine_message
 from ..components.webcam import Webcam, decode_frame
 from ..text import Notice
 from ..theme import card_css
 from .base import View
+
+MAX_UPLOAD_MB = 10        # per choice of files: they travel to Python in one message (base64: 4/3 as large)
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2 ** 20
 
 __all__ = ["ClassesView", "build_classifier", "to_input", "MEAN", "STD"]
 
@@ -104,7 +109,8 @@ class ClassesView(View):
         self.target_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
         self.clear_button = pn.widgets.Button(button_type="light", margin=(4, 8))
         self.upload_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
-        self.upload = pn.widgets.FileInput(accept="image/*", multiple=True, width=340, margin=(4, 10))
+        self.upload = FileUpload(accept="image/*", multiple=True, max_bytes=MAX_UPLOAD_BYTES, lang=self.lang,
+                                 width=340, margin=(4, 10))
         self.camera_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
         self.webcam = Webcam(margin=(4, 10))
         self.webcam.on_frame = self._on_frame
@@ -114,7 +120,8 @@ class ClassesView(View):
                                                 embed=False, button_type="success", button_style="outline",
                                                 width=300, margin=(8, 8))
         self.open_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
-        self.open_data = pn.widgets.FileInput(accept=".npz", multiple=False, width=300, margin=(4, 10))
+        self.open_data = FileUpload(accept=".npz", max_bytes=MAX_UPLOAD_BYTES, lang=self.lang, width=300,
+                                    margin=(4, 10))
         # -- training ------------------------------------------------------------------
         self.model_pane = pn.pane.HTML("", styles=MUTED_CSS, sizing_mode="stretch_width", margin=(0, 10))
         self.epochs_slider = pn.widgets.IntSlider(start=1, end=40, value=self.epochs, width=400, margin=(4, 14))
@@ -129,7 +136,8 @@ class ClassesView(View):
         self.curves = TrainingCurves(width=460, height=240)
         # -- trying it -------------------------------------------------------------------
         self.test_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
-        self.test_upload = pn.widgets.FileInput(accept="image/*", multiple=False, width=300, margin=(4, 10))
+        self.test_upload = FileUpload(accept="image/*", max_bytes=MAX_UPLOAD_BYTES, lang=self.lang, width=300,
+                                      margin=(4, 10))
         self.sees_label = pn.pane.HTML("", styles=MUTED_CSS, margin=(4, 10, 0, 10))
         self.sees = PictureStrip(count=1, scale=4)
         self.prediction_pane = pn.pane.HTML("", margin=(4, 10))
@@ -151,6 +159,9 @@ class ClassesView(View):
         self.open_data.param.watch(lambda e: self.open_file(self.open_data.value, self.open_data.filename), "value")
         self.test_upload.param.watch(lambda e: self.predict_file(self.test_upload.value, self.test_upload.filename),
                                      "value")
+        for picker in (self.upload, self.open_data, self.test_upload):
+            picker.param.watch(lambda e: e.new and self._say("classes_upload_too_big", alert="warning",
+                                                             name=e.new["name"], mb=MAX_UPLOAD_MB), "refused")
         self.webcam.param.watch(lambda *events: self._show_camera(), ["status", "detail"])
         self.epochs_slider.param.watch(lambda e: setattr(self, "epochs", e.new), "value")
         self.lr_select.param.watch(lambda e: setattr(self, "lr", e.new), "value")
@@ -260,7 +271,7 @@ class ClassesView(View):
             try:
                 opened = ClassData.from_bytes(data)
             except DataError as exc:
-                self._say("classes_data_bad", alert="danger", name=filename or "file", why=exc.fields["why"])
+                self._say("classes_data_bad", alert="danger", name=filename or "file", why=engine_message(exc.fields["why"], self.lang))
                 return False
             self.data, self.target = opened, 0
             self._rebuild_cards()
@@ -562,6 +573,9 @@ class ClassesView(View):
         self.clear_button.name = self.t("classes_clear")
         self.target_label.object = f"<b>{html.escape(self.t('classes_target'))}</b>"
         self.upload_label.object = f"<b>{html.escape(self.t('classes_upload'))}</b>"
+        for picker, key in ((self.upload, "classes_upload"), (self.open_data, "classes_upload_data"),
+                            (self.test_upload, "classes_test_upload")):
+            picker.param.update(label=self.t(key), lang=self.lang)
         self.camera_label.object = f"<b>{html.escape(self.t('classes_camera'))}</b>"
         self.webcam.param.update(start_label=self.t("classes_start_camera"), capture_label=self.t("classes_capture"),
                                  predict_label=self.t("classes_predict_frame"))

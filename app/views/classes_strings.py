@@ -55,6 +55,8 @@ STRINGS = {
                             "added). Training on a few hundred is plenty."),
                      "zh": "“{name}”已满：每个类别最多 {max} 张图片（其余未添加）。几百张就足够训练了。"},
     "classes_skipped": {"en": "Not added: {message}", "zh": "未添加：{message}"},
+    "classes_upload_too_big": {"en": "Not opened: {name} is too large (at most {mb} MB at once).",
+                               "zh": "未打开：{name} 太大（一次最多 {mb} MB）。"},
     "classes_too_many": {"en": "At most {max} classes.", "zh": "最多 {max} 个类别。"},
     "classes_too_few": {"en": "At least {min} classes: a network needs two things to tell apart.",
                         "zh": "至少需要 {min} 个类别：网络需要区分两种东西。"},

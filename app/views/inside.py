@@ -27,6 +27,7 @@ from . import inside_strings  # noqa: F401  (merges this view's strings into app
 from ..components.inside_explain import EXPLAIN_CSS, explanation_html, fmt, partial_sums
 from ..components.inside_network import (Snapshot, conv_layers, dependency_box, layer_kind_key,
                                          network_layers, normalise_input)
+from ..components.tooltip import set_description
 from ..components.inside_plots import TileMosaic, VectorCells, colour_range, mosaic_columns
 from ..theme import ACCENT, GREY, SIGNED, card_css, symmetric_range
 from .base import View
@@ -529,9 +530,9 @@ class InsideView(View):
         self.erf_toggle.name = self.t("inside_show_erf")
         self.in_channel_select.name = self.t("inside_in_channel")
         for digit, button in enumerate(self.sample_buttons):
-            button.description = self.t("inside_sample_button", digit=digit)
+            set_description(button, self.t("inside_sample_button", digit=digit))
         self.drawing_button.name = self.t("inside_drawing")
-        self.drawing_button.description = self.t("inside_drawing_help")
+        set_description(self.drawing_button, self.t("inside_drawing_help"))
         self.keyboard_hint.object = html.escape(self.t("inside_keyboard"))
         for key, text_key in (("input", "inside_input_title"), ("choose", "inside_choose"),
                               ("overview", "inside_overview_title"), ("unit", "inside_rf_title"),

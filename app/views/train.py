@@ -36,6 +36,7 @@ from ..components.train_layers import INPUT_SHAPE, NUM_CLASSES
 from ..components.train_plots import ConfusionPlot, GradNormPlot, KernelMosaic, TrainingCurves
 from ..components.train_session import BUDGET_SECONDS, TrainingSession
 from ..components.upload import FileUpload
+from ..engine_strings import engine_message
 from ..text import Notice
 from ..theme import ACCENT, card_css
 from .base import View
@@ -163,7 +164,8 @@ class TrainView(View):
         self.pretrained_note = pn.pane.HTML("", styles={"color": "#52606D", "font-size": "14px"}, margin=(0, 10))
         self.ledger = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 10))
         self.upload_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
-        self.upload = FileUpload(accept=".npz", max_bytes=MAX_UPLOAD_BYTES, width=320, height=40, margin=(4, 10))
+        self.upload = FileUpload(accept=".npz", max_bytes=MAX_UPLOAD_BYTES, lang=self.lang, width=320, height=40,
+                                 margin=(4, 10))
         self.upload_message = Notice("", alert_type="danger", visible=False, margin=(4, 10))
         # -- widgets: settings ---------------------------------------------------
         self.optimizer_buttons = pn.widgets.RadioButtonGroup(value=self.optimizer, color="primary",
@@ -576,7 +578,7 @@ class TrainView(View):
     def _upload_failed(self, message):
         self._upload_state = ("bad", message)
         self.upload_message.param.update(alert_type="danger", visible=True,
-                                         object=self.t("train_upload_bad", message=message))
+                                         object=self.t("train_upload_bad", message=engine_message(message, self.lang)))
         return False
 
     # =====================================================================
@@ -715,7 +717,7 @@ class TrainView(View):
         self.pretrained_box.label = self.t("train_pretrained")
         self.pretrained_note.object = html.escape(self.t("train_pretrained_none"))
         self.upload_label.object = f"<b>{html.escape(self.t('train_upload', mb=MAX_UPLOAD_MB))}</b>"
-        self.upload.label = self.t("train_upload", mb=MAX_UPLOAD_MB)
+        self.upload.param.update(label=self.t("train_upload", mb=MAX_UPLOAD_MB), lang=self.lang)
         state = getattr(self, "_upload_state", None)
         if state is not None:
             if state[0] == "ok":
@@ -723,7 +725,7 @@ class TrainView(View):
             elif state[0] == "big":
                 self.upload_message.object = self._too_big_text(state[1])
             else:
-                self.upload_message.object = self.t("train_upload_bad", message=state[1])
+                self.upload_message.object = self.t("train_upload_bad", message=engine_message(state[1], self.lang))
         self.optimizer_label.object = f"<b>{html.escape(self.t('train_optimizer'))}</b>"
         self.optimizer_buttons.param.update(options={self.t("train_sgd"): "sgd", self.t("train_adam"): "adam"},
                                             value=self.optimizer)
