@@ -147,7 +147,7 @@ class PictureSource(pn.viewable.Viewer):
         self.title.object = f"<h3 style='margin:4px 0'>{t('picture_title', lang)}</h3>"
         self.file_label.object = f"<b>{t('picture_file', lang)}</b>"
         self.camera_label.object = f"<b>{t('picture_camera', lang)}</b>"
-        self.upload.label = t("picture_file_button", lang)
+        self.upload.param.update(lang=lang, label=t("picture_file_button", lang))
         self.webcam.param.update(start_label=t("picture_start_camera", lang),
                                  capture_label=t("picture_keep_updating", lang),
                                  predict_label=t("picture_use_frame", lang))
