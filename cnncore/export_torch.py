@@ -1,0 +1,504 @@
+"""Export a cnncore model to PyTorch: a zip with ``model.py``, the weights and a check script.
+
+:func:`export` writes, for any model made of the layers a model file can hold
+(:data:`cnncore.io.LAYER_TYPES`: every zoo model and every network the builder
+makes), a zip archive holding
+
+* ``model.py``: a plain ``torch.nn.Module`` called ``Net``, written out layer
+  by layer with the output shape of each as a comment, whose ``state_dict``
+  keys are exactly cnncore's (``0.weight``, ``layer1.0.bn1.running_mean``, ...);
+  the few layers PyTorch lacks (``MinPool2d``, ``StochasticPool2d``) and the
+  residual and multi-branch blocks are small classes in the same file;
+  ``load_weights(path)`` turns the ``.npz`` into a ``state_dict``;
+* ``weights.npz``: the model as cnncore saves it (:func:`cnncore.io.save`: one
+  array per key, no pickle), so the same file also opens in the playground;
+* ``test_input.npz``: a test input (``input``) and the logits cnncore computed
+  for it (``logits``), in evaluation mode;
+* ``check.py``: loads the model and the weights, runs the test input through
+  PyTorch, prints the logits and the largest difference from cnncore's;
+  ``--save model.pt`` also writes ``torch.save(model.state_dict())``;
+* ``README.md``: the same in words.
+
+Nothing here imports torch: the zip is written by NumPy alone (it runs in the
+browser). Only numbers and PyTorch's layer names are written into the code:
+names of layers that are not Python identifiers or digits are refused.
+
+Example::
+
+    data = cnncore.export_torch.export(model, images[:4])   # bytes of the zip
+"""
+import io as _io
+import json
+import math
+import zipfile
+
+import numpy as np
+
+from . import io as model_io
+
+__all__ = ["export", "model_source", "TORCH_NATIVE"]
+
+#: Layers written as ``nn.<name>(...)``: PyTorch has them with the same arguments.
+TORCH_NATIVE = ("Identity", "Flatten", "Conv2d", "Conv1d", "Linear", "BatchNorm1d", "BatchNorm2d",
+                "MaxPool2d", "AvgPool2d", "LPPool2d", "AdaptiveAvgPool2d", "MaxPool1d", "AvgPool1d",
+                "AdaptiveAvgPool1d", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
+                "Dropout", "CrossEntropyLoss", "NLLLoss", "MSELoss")
+#: Arguments written without their name (as one would type them).
+_POSITIONAL = {"Conv2d": 3, "Conv1d": 3, "Linear": 2, "BatchNorm1d": 1, "BatchNorm2d": 1, "LPPool2d": 2,
+               "MaxPool2d": 1, "AvgPool2d": 1, "MaxPool1d": 1, "AvgPool1d": 1, "AdaptiveAvgPool2d": 1,
+               "AdaptiveAvgPool1d": 1, "MinPool2d": 1, "StochasticPool2d": 1, "BasicBlock": 3, "Bottleneck": 3}
+#: Arguments cnncore keeps that PyTorch's layer does not take.
+_NOT_IN_TORCH = {"StochasticPool2d": ("seed",)}
+
+_HEADER = '''\
+"""{title}
+
+Written by CNN Playground's "Export to PyTorch" for the network you {verb}.
+Every layer is PyTorch's own (torch.nn); the shape after each layer is in the
+comment, for one input of shape {input_shape}. The state_dict keys are the
+playground's, so the weights load unchanged:
+
+    model = Net()
+    model.load_state_dict(load_weights("weights.npz"))
+    model.eval()          # dropout off, batch norm uses its running statistics
+    logits = model(x)     # x: a float tensor of shape (N, {input_dims})
+
+Run `python check.py` to see that PyTorch gives the playground's logits.
+"""
+import numpy as np
+import torch
+from torch import nn
+'''
+
+_LOADER = '''
+
+def load_weights(path="weights.npz"):
+    """The state_dict stored in the .npz file at ``path`` (NumPy arrays -> tensors).
+
+    The file is read with ``allow_pickle=False``: it holds numbers only.
+    Entries whose name starts with "__" (the playground's description of the
+    network) are skipped.
+    """
+    with np.load(path, allow_pickle=False) as arrays:
+        return {key: torch.from_numpy(arrays[key].copy()) for key in arrays.files if not key.startswith("__")}
+'''
+
+_EXTRA = {
+    "OrderedDict": "from collections import OrderedDict\n",
+    "MinPool2d": '''
+
+class MinPool2d(nn.Module):
+    """The smallest value of each window: minus the max-pool of minus the input (no weights)."""
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size, self.stride, self.padding = kernel_size, stride or kernel_size, padding
+
+    def forward(self, x):
+        return -nn.functional.max_pool2d(-x, self.kernel_size, self.stride, self.padding)
+''',
+    "StochasticPool2d": '''
+
+class StochasticPool2d(nn.Module):
+    """Stochastic pooling (Zeiler & Fergus, 2013); negative inputs count as 0.
+
+    Training: each window outputs one element a_i, drawn with probability
+    a_i / sum(a). Evaluation: the expected value sum(a^2) / sum(a).
+    """
+
+    def __init__(self, kernel_size, stride=None):
+        super().__init__()
+        self.kernel_size, self.stride = kernel_size, stride or kernel_size
+
+    def forward(self, x):
+        n, c = x.shape[:2]
+        windows = nn.functional.unfold(x.clamp(min=0).reshape(n * c, 1, *x.shape[2:]),
+                                       self.kernel_size, stride=self.stride)      # (N*C, k*k, L)
+        h_out = (x.shape[2] - _pair(self.kernel_size)[0]) // _pair(self.stride)[0] + 1
+        total = windows.sum(dim=1)                                               # (N*C, L)
+        if self.training:
+            probs = (windows / total.clamp(min=1e-30).unsqueeze(1)).transpose(1, 2).reshape(-1, windows.shape[1])
+            probs[probs.sum(dim=1) == 0] = 1.0                                    # all-zero windows: any pick is 0
+            picked = torch.multinomial(probs, 1)                                  # (N*C*L, 1)
+            out = windows.transpose(1, 2).reshape(-1, windows.shape[1]).gather(1, picked).reshape(total.shape)
+        else:
+            out = torch.where(total > 0, (windows * windows).sum(dim=1) / total.clamp(min=1e-30),
+                              torch.zeros_like(total))
+        return out.reshape(n, c, h_out, -1)                                      # (N*C, L) -> (N, C, H_out, W_out)
+
+
+def _pair(v):
+    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+''',
+    "Concat": '''
+
+class Concat(nn.Module):
+    """Run every branch on the same input and stack their outputs along the channels."""
+
+    def __init__(self, branches):
+        super().__init__()
+        for name, branch in branches.items():
+            self.add_module(name, branch)
+
+    def forward(self, x):
+        return torch.cat([branch(x) for branch in self.children()], dim=1)
+''',
+    "_Residual": '''
+
+class _Residual(nn.Module):
+    """relu(main path(x) + shortcut(x)), as torchvision's ResNet blocks (same names and keys)."""
+
+    stages = ()
+
+    def _shortcut(self, inplanes, planes, stride, shortcut):
+        self.shortcut = shortcut
+        out = planes * self.expansion
+        self.downsample = None                          # the identity ("solid") shortcut, or none
+        if shortcut and (stride != 1 or inplanes != out):
+            self.downsample = nn.Sequential(            # the "dashed" 1x1 projection
+                nn.Conv2d(inplanes, out, 1, stride=stride, bias=False), nn.BatchNorm2d(out))
+
+    def forward(self, x):
+        out = x
+        for i, (conv, bn) in enumerate(self.stages):
+            out = getattr(self, bn)(getattr(self, conv)(out))
+            if i < len(self.stages) - 1:
+                out = self.relu(out)
+        if self.shortcut:
+            out = out + (x if self.downsample is None else self.downsample(x))
+        return self.relu(out)
+''',
+    "BasicBlock": '''
+
+class BasicBlock(_Residual):
+    """Two 3x3 convolutions with batch norm; shortcut=False makes a plain block (no addition)."""
+
+    expansion = 1
+    stages = (("conv1", "bn1"), ("conv2", "bn2"))
+
+    def __init__(self, inplanes, planes, stride=1, shortcut=True):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU()
+        self.conv2 = nn.Conv2d(planes, planes, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self._shortcut(inplanes, planes, stride, shortcut)
+''',
+    "Bottleneck": '''
+
+class Bottleneck(_Residual):
+    """1x1 reduce, 3x3 (with the stride), 1x1 expand to 4 x planes, each with batch norm."""
+
+    expansion = 4
+    stages = (("conv1", "bn1"), ("conv2", "bn2"), ("conv3", "bn3"))
+
+    def __init__(self, inplanes, planes, stride=1, shortcut=True):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride=stride, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(planes * 4)
+        self.relu = nn.ReLU()
+        self._shortcut(inplanes, planes, stride, shortcut)
+''',
+}
+
+_CHECK = '''\
+"""Load model.py and weights.npz, run the test input through PyTorch, compare with the playground.
+
+    python check.py                  # prints the logits and the largest difference
+    python check.py --save model.pt  # also writes torch.save(model.state_dict())
+"""
+import argparse
+import sys
+
+import numpy as np
+import torch
+
+from model import Net, load_weights
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--save", metavar="FILE", help="also save the state_dict with torch.save")
+args = parser.parse_args()
+
+state = load_weights("weights.npz")
+model = Net()
+if any(v.dtype == torch.float64 for v in state.values()):
+    model.double()                                    # the playground trained it in float64
+model.load_state_dict(state)                          # strict: every key must match
+model.eval()                                          # dropout off, batch norm on running statistics
+with np.load("test_input.npz", allow_pickle=False) as f:
+    x, expected = f["input"], f["logits"]
+with torch.no_grad():
+    logits = model(torch.from_numpy(x).to(next(model.parameters()).dtype)).double().numpy()
+
+np.set_printoptions(precision=5, suppress=True, linewidth=120)
+print(f"input: {x.shape}, logits: {logits.shape}")
+for i, row in enumerate(logits):
+    print(f"example {i}: PyTorch {row}  class {int(row.argmax())}")
+    print(f"           cnncore {expected[i]}  class {int(expected[i].argmax())}")
+difference = float(np.abs(logits - expected).max())
+# Float32 sums are exact to about 1e-7 of their largest terms: the tolerance grows with the logits.
+TOLERANCE = __TOLERANCE__ * max(1.0, float(np.abs(expected).max()))
+print(f"max difference: {difference:.3g} ({'OK' if difference <= TOLERANCE else 'TOO LARGE'}, "
+      f"tolerance {TOLERANCE:.3g})")
+if args.save:
+    torch.save(model.state_dict(), args.save)
+    print(f"saved the state_dict to {args.save}")
+sys.exit(0 if difference <= TOLERANCE else 1)
+'''
+
+_README = '''\
+# {title}
+
+Exported by CNN Playground. You need Python with NumPy and PyTorch (`pip install torch numpy`).
+
+| file | what it is |
+| --- | --- |
+| `model.py` | the network as a plain `torch.nn.Module` (`Net`) and `load_weights()` |
+| `weights.npz` | the trained weights, one array per `state_dict` key (no pickle; also opens in the playground) |
+| `test_input.npz` | `input`: {n} test input(s) of shape {input_shape}; `logits`: what the playground computed |
+| `check.py` | runs the test input through PyTorch and prints the largest difference |
+
+```bash
+python check.py                  # prints the logits and "max difference: ... (OK ...)"
+python check.py --save model.pt  # also torch.save(model.state_dict(), "model.pt")
+```
+
+In your own code:
+
+```python
+from model import Net, load_weights
+model = Net()
+model.load_state_dict(load_weights("weights.npz"))
+model.eval()
+```
+
+To bring weights trained in PyTorch back into the playground, save them as `.npz`:
+
+```python
+import numpy as np
+np.savez("m.npz", **{{k: v.numpy() for k, v in model.state_dict().items()}})
+```
+'''
+
+
+def _literal(value, where):
+    """A Python literal for one setting: numbers, booleans, None, short strings and tuples only."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"cannot export {where}: setting {value!r} is not a finite number")
+        return repr(value)
+    if isinstance(value, str):
+        if not (value.isascii() and value.isprintable() and len(value) <= 20):
+            raise ValueError(f"cannot export {where}: setting {model_io._printable(repr(value))} is not a layer option")
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        items = [_literal(v, where) for v in value]
+        if len(set(items)) == 1 and len(items) in (1, 2):
+            return items[0]                     # (3, 3) -> 3, as one types it
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    raise ValueError(f"cannot export {where}: setting of type {type(value).__name__}")
+
+
+def _defaults(cls):
+    """``{argument: default}`` of a cnncore layer's constructor, in order."""
+    return {p.name: p.default for p in model_io._constructor_params(cls)}
+
+
+def _norm(value):
+    """Lists -> tuples, and a pair of equal numbers -> the number (``(3, 3)`` is written ``3``)."""
+    if isinstance(value, (list, tuple)):
+        value = tuple(_norm(v) for v in value)
+        return value[0] if len(value) == 1 or len(value) == 2 and value[0] == value[1] else value
+    return value
+
+
+def _same(a, b):
+    a, b = _norm(a), _norm(b)
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
+
+
+def _arguments(node, where):
+    """``"1, 8, 3, padding=1"``: the required settings, then those that differ from the default."""
+    name, args = node["type"], dict(node.get("args", {}))
+    defaults = _defaults(model_io._layer_class(name))
+    for dropped in _NOT_IN_TORCH.get(name, ()):
+        args.pop(dropped, None)
+    if defaults.get("stride", 0) is None and "kernel_size" in args and _same(args.get("stride"), args["kernel_size"]):
+        args.pop("stride")                      # pools: the stride is the window unless told otherwise
+    positional, parts = _POSITIONAL.get(name, 0), []
+    for i, key in enumerate(defaults):
+        if key not in args:
+            continue
+        value, default = args[key], defaults[key]
+        if default is not model_io.inspect.Parameter.empty and _same(value, default):
+            continue
+        text = _literal(value, f"{where or 'model'} ({name}.{key})")
+        parts.append(text if i < positional and len(parts) == i else f"{key}={text}")
+    return ", ".join(parts)
+
+
+def _check_name(child, where):
+    if not isinstance(child, str) or not (child.isidentifier() or child.isdigit()):
+        raise ValueError(f"cannot export {where}: the layer name {model_io._printable(repr(child))} "
+                         f"is not a Python name or a number")
+    return child
+
+
+class _Writer:
+    """Turns a :func:`cnncore.io.describe` tree into Python source, one layer per line."""
+
+    def __init__(self):
+        self.used = set()    # the helper classes (and OrderedDict) the source needs
+
+    def children(self, node, module, shape, indent, where, closing):
+        """The lines of a container's children, each ending with ``,`` (or ``closing`` for named ones)."""
+        items = list(node.get("children", {}).items())
+        named = [c for c, _ in items] != [str(i) for i in range(len(items))] or closing == "),"
+        if named:
+            self.used.add("OrderedDict")
+        lines, out = [], shape
+        for child, sub in items:
+            _check_name(child, where)
+            sub_lines, sub_out = self.layer(sub, getattr(module, child), shape, indent,
+                                            f"{where}.{child}" if where else child)
+            shape = sub_out if node["type"] == "Sequential" else shape
+            out = sub_out if node["type"] == "Sequential" else out
+            if named:
+                sub_lines[0] = f"{' ' * indent}({child!r}, {sub_lines[0].lstrip()}"
+            sub_lines[-1] = _before_comment(sub_lines[-1], "),"if named else ",")
+            lines += sub_lines
+        return lines, out, named
+
+    def layer(self, node, module, shape, indent, where):
+        """``(lines, output shape)`` for one layer written at ``indent`` (no comma after it)."""
+        name, pad = node["type"], " " * indent
+        out = module.output_shape(shape)
+        if name in ("Sequential", "Concat"):
+            if name == "Concat":
+                self.used.add("Concat")
+            inner, _, named = self.children(node, module, shape, indent + 4, where, "),"
+                                             if name == "Concat" else ",")
+            opening = "nn.Sequential(" if name == "Sequential" else "Concat("
+            if named:
+                return [f"{pad}{opening}OrderedDict([", *inner, f"{pad}]))  # -> {_shape(out)}"], out
+            return [f"{pad}{opening}", *inner, f"{pad})  # -> {_shape(out)}"], out
+        if name in ("BasicBlock", "Bottleneck"):
+            self.used.update(("_Residual", name))
+        elif name in ("MinPool2d", "StochasticPool2d"):
+            self.used.add(name)
+        elif name not in TORCH_NATIVE:
+            raise ValueError(f"cannot export {where or 'the model'}: PyTorch has no {name} layer")
+        prefix = "nn." if name in TORCH_NATIVE else ""
+        return [f"{pad}{prefix}{name}({_arguments(node, where)})  # -> {_shape(out)}"], out
+
+
+def _before_comment(line, text):
+    """Put ``text`` at the end of the code of ``line``, before its ``# ...`` comment."""
+    code, sep, comment = line.partition("  # ")
+    return f"{code}{text}{sep}{comment}"
+
+
+def _shape(shape):
+    return "(N, " + ", ".join(str(n) for n in shape[1:]) + ")"
+
+
+def model_source(model, input_shape, title="A network from CNN Playground", verb="built"):
+    """The text of ``model.py`` for ``model`` (shapes in the comments for ``input_shape``, with N).
+
+    Raises:
+        ValueError: a layer PyTorch has no equivalent for, or a setting that cannot be written.
+    """
+    tree = model_io.describe(model)
+    writer = _Writer()
+    shape = (1, *tuple(input_shape)[1:])
+    if tree["type"] == "Sequential":
+        lines, out, named = writer.children(tree, model, shape, 12, "", ",")
+        body = ["class Net(nn.Sequential):", f'    """{_first_line(title)}: (N, {_dims(shape)}) -> {_shape(out)}."""',
+                "", "    def __init__(self):", "        super().__init__(" + ("OrderedDict([" if named else ""),
+                *lines, "        ]))" if named else "        )"]
+    else:
+        lines, out = writer.layer(tree, model, shape, 0, "")
+        if len(lines) > 1:
+            raise ValueError("cannot export: the outermost layer of the model must be a Sequential or one layer")
+        code = lines[0].split("  # ")[0]
+        cls, args = code[:code.index("(")], code[code.index("(") + 1:-1]
+        body = [f"class Net({cls}):", f'    """{_first_line(title)}: (N, {_dims(shape)}) -> {_shape(out)}."""',
+                "", "    def __init__(self):", f"        super().__init__({args})"]
+    head = _HEADER.format(title=_first_line(title), verb=verb, input_shape=_shape(shape), input_dims=_dims(shape))
+    if "OrderedDict" in writer.used:
+        head = head.replace("import numpy as np\n", _EXTRA["OrderedDict"] + "\nimport numpy as np\n")
+    extras = "".join(_EXTRA[k] for k in ("_Residual", "BasicBlock", "Bottleneck", "Concat", "MinPool2d",
+                                         "StochasticPool2d") if k in writer.used)
+    return head + extras + "\n\n" + "\n".join(_align(body)) + "\n" + _LOADER
+
+
+def _align(lines):
+    """Line up the shape comments in one column (long lines keep theirs two spaces after the code)."""
+    codes = [line.partition("  # ")[0] for line in lines]
+    column = min(max((len(c) for c, line in zip(codes, lines) if "  # " in line), default=0), 72)
+    return [f"{c.ljust(column)}  # {line.partition('  # ')[2]}" if "  # " in line else line
+            for c, line in zip(codes, lines)]
+
+
+def _dims(shape):
+    return ", ".join(str(n) for n in shape[1:])
+
+
+def _first_line(text):
+    """A title that is safe inside a docstring and a comment: one printable line, no quotes."""
+    text = model_io._printable(str(text), 80).replace('"', "'").replace("\\", "/")
+    return text or "A network from CNN Playground"
+
+
+def export(model, example, title="A network from CNN Playground", verb="built", class_names=None):
+    """The zip of the PyTorch export of ``model`` (bytes): see the module docstring.
+
+    Args:
+        model: a cnncore model made of :data:`cnncore.io.LAYER_TYPES` layers.
+        example: the test input, ``(N, ...)`` as the model takes it (a few real examples).
+        title: one line naming the network (in ``model.py`` and the README).
+        verb: "built" or "trained" (said in ``model.py``'s docstring).
+        class_names: optional names of the outputs, stored in ``test_input.npz`` as ``classes``.
+
+    Raises:
+        ValueError: a layer or setting PyTorch cannot express (the message names it).
+
+    Shape:
+        - example: ``(N, C, H, W)`` (or what the model's first layer takes)
+        - stored logits: ``(N, classes)``
+    """
+    example = np.asarray(example)
+    dtype = model_io._model_dtype(model)
+    was_training = model.training
+    try:
+        logits = np.asarray(model.eval()(example.astype(dtype)))
+    finally:
+        model.train(was_training)
+    source = model_source(model, example.shape, title, verb)
+    tolerance = "1e-5" if dtype == "float32" else "1e-10"
+    check = _CHECK.replace("__TOLERANCE__", tolerance)
+    test = {"input": example.astype(dtype), "logits": logits.astype(np.float64)}
+    if class_names is not None:
+        test["classes"] = np.array([str(c) for c in class_names])
+    buffer = _io.BytesIO()
+    arrays = _io.BytesIO()
+    np.savez_compressed(arrays, **test)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("model.py", source)
+        zf.writestr("weights.npz", model_io.to_bytes(model))
+        zf.writestr("test_input.npz", arrays.getvalue())
+        zf.writestr("check.py", check)
+        zf.writestr("README.md", _README.format(title=_first_line(title), n=len(example),
+                                                input_shape=_shape(example.shape)))
+        zf.writestr("export.json", json.dumps({"format": "cnncore-torch-export", "version": 1, "dtype": dtype,
+                                               "input_shape": list(example.shape)}))
+    return buffer.getvalue()
