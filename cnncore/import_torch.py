@@ -28,7 +28,7 @@ from . import io as model_io
 from .errors import ModelFileError, StateDictError
 from .nn.init import meta
 
-__all__ = ["read", "load", "match", "problems", "is_model_file"]
+__all__ = ["read", "load", "match", "problems", "kind"]
 
 _LIST = 6   # at most this many names in a message
 
@@ -46,17 +46,21 @@ def _archive(file):
         raise StateDictError(str(e)) from None
 
 
-def is_model_file(file):
-    """Whether ``file`` (bytes) is this project's own model file (it carries its architecture)."""
+def kind(file):
+    """What ``file`` (bytes, path or binary file) holds: ``"model"`` (this project's model file, with
+    its architecture, and an empty ``.npz``), ``"state_dict"`` (an ``.npz`` of arrays only), or ``None``
+    (not a readable ``.npz``)."""
     try:
-        archive = model_io._Archive(file, "model file")
+        archive = model_io._Archive(file, "file")
     except ModelFileError:
-        return False
+        return None
     try:
-        return model_io.HEADER_KEY in archive.keys() and b"cnncore-model" in archive.get(
-            model_io.HEADER_KEY, model_io._MAX_HEADER_BYTES).tobytes()
+        if model_io.HEADER_KEY not in archive.keys():
+            return "state_dict" if archive.keys() else "model"   # an empty .npz: the model-file message
+        header = archive.get(model_io.HEADER_KEY, model_io._MAX_HEADER_BYTES)
+        return "state_dict" if model_io.STATE_DICT_FORMAT.encode() in header.tobytes() else "model"
     except ModelFileError:
-        return False
+        return "model"            # a damaged header: reading it as a model file says what is wrong
     finally:
         archive.close()
 
