@@ -31,6 +31,7 @@ from .nn.init import meta
 __all__ = ["read", "load", "match", "problems", "kind"]
 
 _LIST = 6   # at most this many names in a message
+MAX_ARRAY_BYTES = 1 << 28   # 256 MiB: what read() allows one array to unpack to, unless told
 
 
 def _names(keys):
@@ -65,10 +66,11 @@ def kind(file):
         archive.close()
 
 
-def read(file):
+def read(file, max_bytes=MAX_ARRAY_BYTES):
     """The ``state_dict`` in a ``.npz`` (path, bytes or binary file): ``{key: array}``, numbers only.
 
-    Entries starting with ``__`` (this project's markers) are skipped.
+    Entries starting with ``__`` (this project's markers) are skipped. An array that would unpack
+    to more than ``max_bytes`` is refused before it is unpacked (a small file can hold a huge one).
 
     Raises:
         StateDictError: not a readable ``.npz``, no arrays, or an array that is not numeric or finite.
@@ -80,7 +82,7 @@ def read(file):
             if key.startswith("__"):
                 continue
             try:
-                value = archive.get(key)
+                value = archive.get(key, max_bytes)
             except ModelFileError as e:
                 raise StateDictError(str(e)) from None
             if not (np.issubdtype(value.dtype, np.number) or value.dtype == np.bool_) or \
@@ -96,6 +98,12 @@ def read(file):
     if not state:
         raise StateDictError("state_dict file: the .npz holds no arrays")
     return state
+
+
+def _limit(*architectures):
+    """The most bytes one array of these architectures can take (in float64)."""
+    shapes = [shape for a in architectures for shape in _expected(a).values()]
+    return max([int(np.prod(shape)) * 8 for shape in shapes] or [0])
 
 
 def _expected(architecture):
@@ -132,7 +140,7 @@ def load(file, architecture):
         StateDictError: the file is not a readable ``state_dict``, or its keys or shapes differ from
             the architecture's (the message lists which).
     """
-    state = read(file)
+    state = read(file, _limit(architecture))
     found = problems(state, architecture)
     if found:
         raise StateDictError(f"the weights do not fit this network: {'; '.join(found[:4])}"
@@ -148,5 +156,5 @@ def match(file, candidates):
     Raises:
         StateDictError: the file cannot be read as a ``state_dict``.
     """
-    state = read(file)
+    state = read(file, _limit(*candidates.values()))
     return [name for name, model in candidates.items() if not problems(state, model)]

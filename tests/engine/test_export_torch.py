@@ -192,6 +192,11 @@ def test_bad_files_raise_state_dict_error():
                           (b"PK\x03\x04garbage", "not a readable .npz"), (npz(), "holds no arrays")):
         with pytest.raises(StateDictError, match=message):
             import_torch.load(data, model)
+    bomb = io.BytesIO()                      # 4 MB of zeros that compress to a few kB
+    np.savez_compressed(bomb, **{**state, "0.weight": np.zeros((1000, 1000), np.float32)})
+    assert len(bomb.getvalue()) < 1_000_000
+    with pytest.raises(StateDictError, match="far more than its shape allows"):
+        import_torch.load(bomb.getvalue(), model)
     pickled = io.BytesIO()
     np.savez(pickled, **state, evil=np.array([{"a": 1}], dtype=object))
     with pytest.raises(StateDictError, match="object array"):
