@@ -239,6 +239,8 @@ with torch.no_grad():
 
 np.set_printoptions(precision=5, suppress=True, linewidth=120)
 print(f"input: {x.shape}, logits: {logits.shape}")
+
+
 def said(row):
     best = int(row.argmax())
     return f"class {best}" + (f" ({names[best]!r})" if names and best < len(names) else "")
@@ -366,22 +368,27 @@ class _Writer:
     def __init__(self):
         self.used = set()    # the helper classes (and OrderedDict) the source needs
 
-    def children(self, node, module, shape, indent, where, closing):
-        """The lines of a container's children, each ending with ``,`` (or ``closing`` for named ones)."""
+    def children(self, node, module, shape, indent, where, named=False):
+        """The lines of a container's children, each ending with a comma, and the output shape.
+
+        Children named ``0, 1, ...`` are listed as they are; others (and ``named``) as
+        ``(name, layer)`` pairs for an ``OrderedDict``. A Sequential's children take each
+        other's outputs; a Concat's all take its input.
+        """
         items = list(node.get("children", {}).items())
-        named = [c for c, _ in items] != [str(i) for i in range(len(items))] or closing == "),"
+        named = named or [c for c, _ in items] != [str(i) for i in range(len(items))]
         if named:
             self.used.add("OrderedDict")
-        lines, out = [], shape
+        lines, chain = [], node["type"] == "Sequential"
+        out = shape
         for child, sub in items:
             _check_name(child, where)
-            sub_lines, sub_out = self.layer(sub, getattr(module, child), shape, indent,
+            sub_lines, sub_out = self.layer(sub, getattr(module, child), out if chain else shape, indent,
                                             f"{where}.{child}" if where else child)
-            shape = sub_out if node["type"] == "Sequential" else shape
-            out = sub_out if node["type"] == "Sequential" else out
+            out = sub_out if chain else out
             if named:
                 sub_lines[0] = f"{' ' * indent}({child!r}, {sub_lines[0].lstrip()}"
-            sub_lines[-1] = _before_comment(sub_lines[-1], "),"if named else ",")
+            sub_lines[-1] = _before_comment(sub_lines[-1], ")," if named else ",")
             lines += sub_lines
         return lines, out, named
 
@@ -392,8 +399,7 @@ class _Writer:
         if name in ("Sequential", "Concat"):
             if name == "Concat":
                 self.used.add("Concat")
-            inner, _, named = self.children(node, module, shape, indent + 4, where, "),"
-                                             if name == "Concat" else ",")
+            inner, _, named = self.children(node, module, shape, indent + 4, where, named=name == "Concat")
             opening = "nn.Sequential(" if name == "Sequential" else "Concat("
             if named:
                 return [f"{pad}{opening}OrderedDict([", *inner, f"{pad}]))  # -> {_shape(out)}"], out
@@ -428,7 +434,7 @@ def model_source(model, input_shape, title="A network from CNN Playground", verb
     writer = _Writer()
     shape = (1, *tuple(input_shape)[1:])
     if tree["type"] == "Sequential":
-        lines, out, named = writer.children(tree, model, shape, 12, "", ",")
+        lines, out, named = writer.children(tree, model, shape, 12, "")
         body = ["class Net(nn.Sequential):", f'    """{_first_line(title)}: (N, {_dims(shape)}) -> {_shape(out)}."""',
                 "", "    def __init__(self):", "        super().__init__(" + ("OrderedDict([" if named else ""),
                 *lines, "        ]))" if named else "        )"]

@@ -655,7 +655,7 @@ class TrainView(View):
         model = self.session.model if self.session is not None else self.build_model()
         images, _ = load_digits("test")
         title = self._model_label(self._model_slug()) if self.model != "uploaded" else self.t("model_train_uploaded")
-        return export_torch.export(model, images[::250], title=title, verb="trained" if trained else "built",
+        return export_torch.export(model, images[::250], title=title[:1].upper() + title[1:], verb="trained" if trained else "built",
                                    class_names=[str(d) for d in range(NUM_CLASSES)])
 
     def _export_file(self):

@@ -58,7 +58,7 @@ def test_train_view_exports_the_network_a_run_would_train(tmp_path):
     np.testing.assert_allclose(logits, ours, atol=0, rtol=0)
     assert x.shape == (4, 1, 28, 28) and classes == [str(d) for d in range(10)]
     np.testing.assert_array_equal(x, load_digits("test")[0][::250])          # real test digits
-    assert "your network (c4k3p1-relu-max2-max2)" in (tmp_path / "model.py").read_text()
+    assert '"""Your network (c4k3p1-relu-max2-max2)' in (tmp_path / "model.py").read_text()
 
 
 def test_train_view_exports_the_trained_weights_after_a_step(tmp_path):

@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 import torch
 
-import cnncore
 from cnncore import export_torch, import_torch, io as cio, nn
 from cnncore.errors import StateDictError
 from cnncore.models import DIGIT_MODELS
