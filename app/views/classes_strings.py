@@ -70,9 +70,9 @@ STRINGS = {
     "classes_download": {"en": "Download the data set (.npz)", "zh": "下载数据集（.npz）"},
     "classes_export": {"en": "⬇ Export to PyTorch (.zip)", "zh": "⬇ 导出为 PyTorch（.zip）"},
     "classes_export_tip": {
-        "en": ("model.py (the network as a torch.nn.Module), its weights, and check.py, which runs some of your "
-               "pictures through PyTorch and prints the difference from the playground's answers"),
-        "zh": "model.py（写成 torch.nn.Module 的网络）、它的权重，以及 check.py：用 PyTorch 计算你的几张图片，并打印与本游乐场结果的差别"},
+        "en": ("A zip with the network written as PyTorch code, its weights, and a script that runs some of your pictures "
+               "through PyTorch and prints the difference from the playground's answers"),
+        "zh": "一个 zip 文件：写成 PyTorch 代码的网络、它的权重，以及一个脚本：用 PyTorch 计算你的几张图片，并打印与本游乐场结果的差别"},
     "classes_export_title": {"en": "A colour CNN for your {classes} classes",
                              "zh": "为你的 {classes} 个类别训练的彩色 CNN"},
     "classes_export_first": {"en": "Train the network first: then it can be exported.",

@@ -42,9 +42,9 @@ STRINGS = {
     # --- to PyTorch and back -------------------------------------------------
     "train_export": {"en": "⬇ Export to PyTorch (.zip)", "zh": "⬇ 导出为 PyTorch（.zip）"},
     "train_export_tip": {
-        "en": ("model.py (the network as a torch.nn.Module), its weights, and check.py, which runs four test "
-               "digits through PyTorch and prints the difference from the playground's answers"),
-        "zh": "model.py（写成 torch.nn.Module 的网络）、它的权重，以及 check.py：用 PyTorch 计算四个测试数字，并打印与本游乐场结果的差别"},
+        "en": ("A zip with the network written as PyTorch code, its weights, and a script that runs four test digits "
+               "through PyTorch and prints the difference from the playground's answers"),
+        "zh": "一个 zip 文件：写成 PyTorch 代码的网络、它的权重，以及一个脚本：用 PyTorch 计算四个测试数字，并打印与本游乐场结果的差别"},
     "train_model_custom_arch": {"en": "your network ({arch})", "zh": "你的网络（{arch}）"},
     "train_upload_torch_hint": {
         "en": ("Weights trained in PyTorch work too: save the state dict as .npz with the two lines below. "
