@@ -18,7 +18,8 @@ import torch
 
 from cnncore import export_torch, import_torch, io as cio, nn
 from cnncore.errors import StateDictError
-from cnncore.models import DIGIT_MODELS
+from cnncore.models import CLASSIC_MODELS, DIGIT_MODELS
+from cnncore.nn.init import meta
 from app.components.train_layers import build_network, parse_arch
 from tests.engine.test_io import every_1d_layer_model, every_layer_model, trained
 from tests.hostile import SHORT_PAYLOAD
@@ -215,3 +216,19 @@ def test_export_refuses_names_that_are_not_python():
     model = nn.Sequential(OrderedDict([("bad name); import os", nn.ReLU())]))
     with pytest.raises(ValueError, match="not a Python name"):
         export_torch.export(model, np.zeros((1, 3), np.float32))
+
+
+@pytest.mark.parametrize("name", list(CLASSIC_MODELS))
+def test_classic_architectures_export_with_torchvision_keys_and_shapes(name, tmp_path):
+    """The ImageNet classics are too big to run here: their model.py is built on PyTorch's meta
+    device (shapes, no memory) and must have every key and shape of ours."""
+    make, shape, _ = CLASSIC_MODELS[name]
+    with meta():
+        model = make()
+    (tmp_path / "model.py").write_text(export_torch.model_source(model, (1, *shape)))
+    module = import_model_py(tmp_path, f"classic_{name}")
+    with torch.device("meta"):
+        net = module.Net()
+    ours = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    assert {k: tuple(v.shape) for k, v in net.state_dict().items()} == ours
+    assert list(net.state_dict()) == list(ours)
