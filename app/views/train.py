@@ -388,6 +388,7 @@ class TrainView(View):
         self.steps = 0
         self._show_kernels()
         self.download.filename = f"cnn-playground-{self._model_slug()}.npz"
+        self._run_model = (self._model_slug(), self.builder.arch)      # what Export names, whatever is chosen later
         return self.session
 
     def _model_slug(self):
@@ -599,8 +600,10 @@ class TrainView(View):
         return False
 
     # -- PyTorch ----------------------------------------------------------------
-    def _model_label(self, name):
-        return self.t("train_model_custom_arch", arch=self.builder.arch) if name == "custom" else \
+    def _model_label(self, name, arch=None):
+        if name == "uploaded":
+            return self.t("model_train_uploaded")
+        return self.t("train_model_custom_arch", arch=arch or self.builder.arch) if name == "custom" else \
             self.t(f"model_{name}")
 
     def _import_candidates(self):
@@ -654,7 +657,8 @@ class TrainView(View):
         trained = self.session is not None and self.session.steps_done > 0
         model = self.session.model if self.session is not None else self.build_model()
         images, _ = load_digits("test")
-        title = self._model_label(self._model_slug()) if self.model != "uploaded" else self.t("model_train_uploaded")
+        title = self._model_label(*self._run_model) if self.session is not None else \
+            self._model_label(self._model_slug())
         return export_torch.export(model, images[::250], title=title[:1].upper() + title[1:], verb="trained" if trained else "built",
                                    class_names=[str(d) for d in range(NUM_CLASSES)])
 

@@ -70,6 +70,9 @@ def test_train_view_exports_the_trained_weights_after_a_step(tmp_path):
     assert not np.allclose(trained, fresh)                                     # really the stepped weights
     np.testing.assert_allclose(torch_out(net, x), trained, atol=1e-5 * max(1, np.abs(trained).max()), rtol=0)
     assert "you trained" in (tmp_path / "model.py").read_text()
+    view.builder.arch = "c8k3p1-relu-max2"                                     # chosen after the run:
+    assert "Your network (c4k3p1-relu-max2-max2)" in zipfile.ZipFile(io.BytesIO(view.export_bytes())).read(
+        "model.py").decode()                                                   # the export is still the run's
 
 
 def test_export_button_is_off_when_the_built_stack_cannot_work_and_says_so_in_chinese():
