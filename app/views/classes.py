@@ -130,6 +130,9 @@ class ClassesView(View):
         self.pause_button = pn.widgets.Button(button_type="warning", width=110, height=44, margin=(4, 4))
         self.step_button = pn.widgets.Button(button_type="default", width=100, height=44, margin=(4, 4))
         self.progress = pn.indicators.Progress(value=0, max=100, sizing_mode="stretch_width", height=20, margin=(8, 8))
+        self.export_button = pn.widgets.FileDownload(callback=self._export_file, filename="my-classes-pytorch.zip",
+                                                     embed=False, button_type="primary", button_style="outline",
+                                                     width=280, height=44, margin=(4, 4), disabled=True)
         self.status_pane = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 8))
         self.train_note = Notice("", alert_type="warning", visible=False, margin=(4, 8))
         self._train_note = None
@@ -281,6 +284,28 @@ class ClassesView(View):
             return True
         return False
 
+    def export_bytes(self):
+        """The zip of "Export to PyTorch" for the network trained here (``cnncore.export_torch``): its
+        test input is the first picture of each class (held-out ones when there are), as the network sees it.
+
+        Raises:
+            ValueError: nothing trained yet.
+        """
+        from cnncore import export_torch
+        if self.model is None or self.steps == 0:
+            raise ValueError(self.t("classes_export_first"))
+        (train_x, train_y), (held_x, held_y) = self.data.split()
+        pictures, labels = (held_x, held_y) if len(held_y) else (train_x, train_y)
+        first = [int(np.flatnonzero(labels == c)[0]) for c in np.unique(labels)]     # one picture per class
+        x = to_input(pictures[first]) if first else np.zeros((1, 3, 32, 32), np.float32)
+        return export_torch.export(self.model, x, title=self.t("classes_export_title", classes=len(self._run_names)),
+                                   verb="trained", class_names=self._run_names)
+
+    def _export_file(self):
+        with self.guard():
+            return io.BytesIO(self.export_bytes())
+        return io.BytesIO(b"")
+
     def _download_data(self):
         with self.guard():
             return io.BytesIO(self.data.to_bytes())
@@ -395,6 +420,7 @@ class ClassesView(View):
                 self._stop_loop()
                 self.status = "diverged" if event.reason == "diverged" else "finished"
         self.steps = self.session.steps_done
+        self.export_button.disabled = self.steps == 0
 
     def _flush(self):
         if self._pending:
@@ -514,6 +540,7 @@ class ClassesView(View):
         self.train_button.name = self.t("classes_resume" if self.status == "paused" else "classes_train")
         self.pause_button.disabled = not running
         self.step_button.disabled = running
+        self.export_button.disabled = self.model is None or self.steps == 0
         self.add_button.disabled = len(self.data.names) >= MAX_CLASSES
         self.remove_button.disabled = len(self.data.names) <= MIN_CLASSES
         from cnncore.inspect import summary
@@ -585,6 +612,8 @@ class ClassesView(View):
         self.lr_select.name = self.t("classes_lr")
         self.pause_button.name = self.t("classes_pause")
         self.step_button.name = self.t("classes_step")
+        self.export_button.label = self.t("classes_export")
+        self.export_button.description = self.t("classes_export_tip")
         self.curves.set_labels(self.t("classes_loss_title"), self.t("classes_accuracy_title"),
                                self.t("classes_axis_step"), self.t("classes_legend_batch"),
                                self.t("classes_legend_train"), self.t("classes_legend_held"))
@@ -631,7 +660,8 @@ class ClassesView(View):
         train_card = pn.Column(
             self.headings["classes_heading_train"], self.model_pane,
             pn.Row(self.epochs_slider, self.lr_select, styles={"flex-wrap": "wrap"}),
-            pn.Row(self.train_button, self.pause_button, self.step_button, styles={"flex-wrap": "wrap"}),
+            pn.Row(self.train_button, self.pause_button, self.step_button, self.export_button,
+                   styles={"flex-wrap": "wrap"}),
             self.train_note, self.progress, self.status_pane,
             pn.FlexBox(pn.pane.Bokeh(self.curves.loss), pn.pane.Bokeh(self.curves.accuracy), **flex),
             sizing_mode="stretch_width", **card)

@@ -70,6 +70,15 @@ STRINGS = {
                              "measures the network. Training: {train} pictures."),
                       "zh": "留出集：每个类别的最后四分之一（{held} 张）从不参与训练，用来检验网络。训练集：{train} 张。"},
     "classes_download": {"en": "Download the data set (.npz)", "zh": "下载数据集（.npz）"},
+    "classes_export": {"en": "⬇ Export to PyTorch (.zip)", "zh": "⬇ 导出为 PyTorch（.zip）"},
+    "classes_export_tip": {
+        "en": ("A zip with the network written as PyTorch code, its weights, and a script that runs some of your pictures "
+               "through PyTorch and prints the difference from the playground's answers"),
+        "zh": "一个 zip 文件：写成 PyTorch 代码的网络、它的权重，以及一个脚本：用 PyTorch 计算你的几张图片，并打印与本游乐场结果的差别"},
+    "classes_export_title": {"en": "A colour CNN for your {classes} classes",
+                             "zh": "为你的 {classes} 个类别训练的彩色 CNN"},
+    "classes_export_first": {"en": "Train the network first: then it can be exported.",
+                             "zh": "请先训练网络，然后才能导出。"},
     "classes_upload_data": {"en": "Open a data set (.npz from this page)", "zh": "打开数据集（本页下载的 .npz）"},
     "classes_data_loaded": {"en": "Opened {name}: {classes} classes, {count} pictures.",
                             "zh": "已打开 {name}：{classes} 个类别，{count} 张图片。"},

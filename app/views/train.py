@@ -16,7 +16,10 @@ really good. A finished run is registered in the session's
 :class:`~app.model_registry.ModelRegistry`, so the other views can use it;
 a diverged one is marked "diverged", and one that does no better than
 guessing is not offered (the page says why). Models download as ``.npz``
-(``cnncore.io``) and upload back.
+(``cnncore.io``) and upload back; **Export to PyTorch** downloads a zip with
+``model.py``, the weights and ``check.py`` (``cnncore.export_torch``), and the
+upload also takes a PyTorch ``state_dict`` saved as ``.npz``, fitted to the
+chosen, the built or a zoo network (``cnncore.import_torch``).
 
 Page hooks for tests: ``data-testid="train-step"`` (steps done, with
 ``data-points`` = points in the loss curve), ``"train-status"``,
@@ -55,6 +58,8 @@ BATCH_SIZES = (8, 16, 32, 64, 128)
 SUBSETS = (500, 1000, 2000, 4000)
 PERIOD_MS = 40             # how often the periodic callback fires while training
 PLOT_EVERY_SECONDS = 0.3   # at most this often are new points sent to the browser
+TORCH_TO_NPZ = ('import numpy as np\n'                   # code: the same in every language
+                'np.savez("m.npz", **{k: v.numpy() for k, v in model.state_dict().items()})')
 SGD_UPDATE = r"$$w \leftarrow w - \eta \frac{\partial L}{\partial w}$$"
 
 _STATUS_CSS = f"""
@@ -167,6 +172,10 @@ class TrainView(View):
         self.upload = FileUpload(accept=".npz", max_bytes=MAX_UPLOAD_BYTES, lang=self.lang, width=320, height=40,
                                  margin=(4, 10))
         self.upload_message = Notice("", alert_type="danger", visible=False, margin=(4, 10))
+        self.upload_hint = pn.pane.HTML("", styles={"color": "#52606D", "font-size": "14px"}, width=700,
+                                        margin=(0, 10))
+        self.import_note = Notice("", alert_type="info", visible=False, margin=(4, 10))
+        self._imported = None           # the network a PyTorch state_dict was fitted to, for the note
         # -- widgets: settings ---------------------------------------------------
         self.optimizer_buttons = pn.widgets.RadioButtonGroup(value=self.optimizer, color="primary",
                                                              variant="outline", margin=(4, 10))
@@ -193,6 +202,9 @@ class TrainView(View):
         self.download = pn.widgets.FileDownload(callback=self._download_file, filename="cnn-playground-model.npz",
                                                 color="success", variant="outline", width=260,
                                                 embed=False, margin=(8, 4), disabled=True)
+        self.export_button = pn.widgets.FileDownload(callback=self._export_file, filename="cnn-playground-pytorch.zip",
+                                                     color="primary", variant="outline", width=260, embed=False,
+                                                     margin=(8, 4))
         self.progress = pn.indicators.Progress(value=0, max=100, sizing_mode="stretch_width", height=22,
                                                margin=(8, 8), bar_color="primary")
         self.status_pane = pn.pane.HTML("", stylesheets=[_STATUS_CSS], sizing_mode="stretch_width", margin=(4, 8))
@@ -378,6 +390,7 @@ class TrainView(View):
         self.steps = 0
         self._show_kernels()
         self.download.filename = f"cnn-playground-{self._model_slug()}.npz"
+        self._run_model = (self._model_slug(), self.builder.arch)      # what Export names, whatever is chosen later
         return self.session
 
     def _model_slug(self):
@@ -530,20 +543,24 @@ class TrainView(View):
     def load_upload(self, data, filename="model.npz"):
         """Read an uploaded ``.npz`` model; a bad file shows its ``ModelFileError`` message. Returns success."""
         from cnncore import io as model_io
-        from cnncore.errors import ModelFileError, ShapeError
+        from cnncore.errors import ModelFileError, ShapeError, StateDictError
         from cnncore.inspect import summary
 
         self._upload_state = None                   # every new file replaces the last message
         self.upload_message.visible = False
+        self._imported = None
+        self._show_import()
         if data is None and not filename:
             return False
         data = data or b""                        # an empty file arrives as None (Panel's FileInput)
         if len(data) > MAX_UPLOAD_BYTES:
             return self.upload_refused(len(data))
         try:
-            net = model_io.load(bytes(data))
+            net, fitted = self._read_model_file(bytes(data))
         except ModelFileError as exc:
             return self._upload_failed(str(exc))
+        except StateDictError as exc:
+            return self._upload_failed(str(exc), "train_upload_torch_bad")
         try:
             ledger = summary(net, INPUT_SHAPE)
             ok = tuple(ledger.output_shape) == (1, NUM_CLASSES)
@@ -555,6 +572,10 @@ class TrainView(View):
         if self._active:
             self.stop()                 # the uploaded model is what the next run trains
         self._uploaded = (filename or "model.npz", bytes(data))
+        if fitted is not None:          # a PyTorch state_dict: keep it as a whole model file
+            self._uploaded = (self._uploaded[0], model_io.to_bytes(net))
+            self._imported = fitted
+            self._show_import()
         self.upload_message.param.update(alert_type="success", visible=True,
                                          object=self.t("train_upload_ok", name=self._uploaded[0],
                                                        params=ledger.params))
@@ -575,11 +596,79 @@ class TrainView(View):
     def _too_big_text(self, size):
         return self.t("train_upload_too_big", size=size / 2 ** 20, bytes=size, mb=MAX_UPLOAD_MB)
 
-    def _upload_failed(self, message):
-        self._upload_state = ("bad", message)
+    def _upload_failed(self, message, key="train_upload_bad"):
+        self._upload_state = ("bad", message, key)
         self.upload_message.param.update(alert_type="danger", visible=True,
-                                         object=self.t("train_upload_bad", message=engine_message(message, self.lang)))
+                                         object=self.t(key, message=engine_message(message, self.lang)))
         return False
+
+    # -- PyTorch ----------------------------------------------------------------
+    def _model_label(self, name, arch=None):
+        if name == "uploaded":
+            return self.t("model_train_uploaded")
+        return self.t("train_model_custom_arch", arch=arch or self.builder.arch) if name == "custom" else \
+            self.t(f"model_{name}")
+
+    def _import_candidates(self):
+        """The networks a PyTorch state_dict may belong to: the chosen one first, then the builder's, the zoo's."""
+        from cnncore.nn.init import meta
+        names = [self.model] if self.model in self._zoo or self.model == "custom" else []
+        names += [n for n in ["custom", *self._zoo] if n not in names]
+        candidates = {}
+        for name in names:
+            if name == "custom":
+                if self.builder.result.ok:
+                    candidates[name] = self.builder.result.model
+            else:
+                with meta():            # shapes only: the weights come from the file
+                    candidates[name] = self._zoo[name]()
+        return candidates
+
+    def _read_model_file(self, data):
+        """``(model, None)`` for this project's model file; ``(model, network name)`` for a PyTorch
+        state_dict, fitted to the first network whose keys and shapes it matches.
+
+        Raises:
+            ModelFileError: not a model file nor a readable ``.npz``.
+            StateDictError: a state_dict that fits none of the networks (the message compares it
+                with the first one).
+        """
+        from cnncore import import_torch, io as model_io
+        from cnncore.errors import StateDictError
+        if import_torch.kind(data) != "state_dict":
+            return model_io.load(data), None
+        candidates = self._import_candidates()
+        fits = import_torch.match(data, candidates)
+        if not fits:
+            first = next(iter(candidates))
+            found = import_torch.problems(import_torch.read(data), candidates[first])
+            raise StateDictError(f"{self._model_label(first)}: {'; '.join(found[:3])}")
+        return import_torch.load(data, candidates[fits[0]]), fits[0]
+
+    def _show_import(self):
+        if getattr(self, "_imported", None) is None:
+            self.import_note.visible = False
+            return
+        self.import_note.param.update(object=self.t("train_upload_torch_ok", arch=self._model_label(self._imported)),
+                                      visible=True)
+
+    def export_bytes(self):
+        """The zip of "Export to PyTorch" for the network of this run, or the one a new run would train
+        (``model.py``, ``weights.npz``, ``check.py`` and 4 test digits; see ``cnncore.export_torch``)."""
+        from cnncore import export_torch
+        from cnncore.data import load_digits
+        trained = self.session is not None and self.session.steps_done > 0
+        model = self.session.model if self.session is not None else self.build_model()
+        images, _ = load_digits("test")
+        title = self._model_label(*self._run_model) if self.session is not None else \
+            self._model_label(self._model_slug())
+        return export_torch.export(model, images[::250], title=title[:1].upper() + title[1:], verb="trained" if trained else "built",
+                                   class_names=[str(d) for d in range(NUM_CLASSES)])
+
+    def _export_file(self):
+        with self.guard():
+            return io.BytesIO(self.export_bytes())
+        return io.BytesIO(b"")
 
     # =====================================================================
     # Showing things
@@ -596,6 +685,8 @@ class TrainView(View):
         self.stop_button.disabled = not active
         self.pretrained_box.disabled = not _pretrained_available(self.model)
         self.download.disabled = self.session is None or self.session.steps_done == 0 and not self.session.over
+        self.export_button.disabled = self.session is None and not can_build
+        self.export_button.filename = f"cnn-playground-{self._model_slug()}-pytorch.zip"
         self._show_status()
 
     def _show_status(self):
@@ -725,7 +816,8 @@ class TrainView(View):
             elif state[0] == "big":
                 self.upload_message.object = self._too_big_text(state[1])
             else:
-                self.upload_message.object = self.t("train_upload_bad", message=engine_message(state[1], self.lang))
+                self.upload_message.object = self.t(state[2] if len(state) > 2 else "train_upload_bad",
+                                                    message=engine_message(state[1], self.lang))
         self.optimizer_label.object = f"<b>{html.escape(self.t('train_optimizer'))}</b>"
         self.optimizer_buttons.param.update(options={self.t("train_sgd"): "sgd", self.t("train_adam"): "adam"},
                                             value=self.optimizer)
@@ -744,6 +836,10 @@ class TrainView(View):
         self.step_button.description = self.t("train_step_tip")
         self.stop_button.description = self.t("train_stop_tip")
         self.download.label = self.t("train_download")
+        self.export_button.label = self.t("train_export")
+        self.export_button.description = self.t("train_export_tip")
+        self.upload_hint.object = f"{html.escape(self.t('train_upload_torch_hint'))}<pre>{html.escape(TORCH_TO_NPZ)}</pre>"
+        self._show_import()
         self._label_plots(list(self._plots))
         self.kernels_none.object = html.escape(self.t("train_kernels_none"))
         self.explanation.object = (f"### {self.t('train_explain_title')}\n\n{self.t('train_explain')}\n\n"
@@ -808,7 +904,8 @@ class TrainView(View):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
         model_card = pn.Column(
             self.headings["train_heading_model"], self.model_select, self.pretrained_box, self.pretrained_note,
-            self.builder_panel, self.ledger, self.upload_label, self.upload, self.upload_message,
+            self.builder_panel, self.ledger, self.upload_label, self.upload, self.upload_hint, self.upload_message,
+            self.import_note,
             width=820, **card)
         settings_card = pn.Column(
             self.headings["train_heading_settings"], self.optimizer_label, self.optimizer_buttons,
@@ -817,7 +914,7 @@ class TrainView(View):
         run_card = pn.Column(
             self.headings["train_heading_run"],
             pn.Row(self.start_button, self.pause_button, self.step_button, self.stop_button, self.download,
-                   styles={"flex-wrap": "wrap"}),
+                   self.export_button, styles={"flex-wrap": "wrap"}),
             self.progress, self.status_pane, self.diverged_alert, self.registered_note,
             sizing_mode="stretch_width", **card)
         flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")

@@ -39,6 +39,27 @@ STRINGS = {
         "en": "this model does not turn a 1×28×28 digit into 10 scores ({message})",
         "zh": "这个模型不能把 1×28×28 的数字图像变成 10 个分数（{message}）"},
     "train_upload_first": {"en": "Choose a model file to upload first.", "zh": "请先选择要上传的模型文件。"},
+    # --- to PyTorch and back -------------------------------------------------
+    "train_export": {"en": "⬇ Export to PyTorch (.zip)", "zh": "⬇ 导出为 PyTorch（.zip）"},
+    "train_export_tip": {
+        "en": ("A zip with the network written as PyTorch code, its weights, and a script that runs four test digits "
+               "through PyTorch and prints the difference from the playground's answers"),
+        "zh": "一个 zip 文件：写成 PyTorch 代码的网络、它的权重，以及一个脚本：用 PyTorch 计算四个测试数字，并打印与本游乐场结果的差别"},
+    "train_model_custom_arch": {"en": "your network ({arch})", "zh": "你的网络（{arch}）"},
+    "train_upload_torch_hint": {
+        "en": ("Weights trained in PyTorch work too: save the state dict as .npz with the two lines below. "
+               "Its keys and shapes must fit the network chosen above, your built network or a zoo network."),
+        "zh": "在 PyTorch 里训练的权重也可以：用下面两行把 state dict 存成 .npz。它的键和形状必须与上面选的网络、你搭建的网络或模型库中的某个网络一致。"},
+    "train_upload_torch_ok": {"en": "A PyTorch state dict: its weights fit {arch}, and were loaded into it.",
+                              "zh": "这是一个 PyTorch state dict：它的权重与{arch}一致，已载入。"},
+    "train_upload_torch_bad": {
+        "en": ("This .npz holds arrays but no description of the network, so it was read as a PyTorch "
+               "state dict; but its weights fit none of the networks here, so the playground "
+               "cannot tell which layers go between them. Build the same layers under \"Build your own…\" "
+               "(an nn.Sequential: keys 0.weight, 3.weight, …) and upload it again. Compared with {message}"),
+        "zh": ("这个 .npz 里有数组，但没有网络的描述，所以被当作 PyTorch state dict 读取；但它的权重与这里的任何网络都不一致，所以无法知道权重之间是哪些层。"
+               "请在“自己搭建…”里搭出相同的层（一个 nn.Sequential：键为 0.weight、3.weight……），再上传一次。"
+               "与之比较：{message}")},
     # --- settings -----------------------------------------------------------
     "train_optimizer": {"en": "Optimizer", "zh": "优化器"},
     "train_sgd": {"en": "SGD + momentum 0.9", "zh": "SGD + 动量 0.9"},
