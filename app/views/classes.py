@@ -28,7 +28,7 @@ from ..components.class_plots import ClassConfusion, ClassProbabilities, Picture
 from ..components.train_plots import TrainingCurves
 from ..components.train_session import BUDGET_SECONDS, TrainingSession
 from ..components.webcam import Webcam, decode_frame
-from ..text import Notice
+from ..text import Notice, shorten
 from ..theme import card_css
 from .base import View
 
@@ -38,6 +38,7 @@ MEAN, STD = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)   # per channel: x/255 in [0, 1]
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03)
 PERIOD_MS = 40
 MUTED_CSS = {"color": "#52606D", "font-size": "14px"}
+NAME_LIMIT = 80       # characters of a file's name quoted in a message (it is shown as plain text)
 
 
 def build_classifier(num_classes, seed=0):
@@ -233,7 +234,7 @@ class ClassesView(View):
             pictures, problems = [], []
             for data, name in zip(contents, filenames):
                 try:
-                    pictures.append(decode_image(data, name=name or "image"))
+                    pictures.append(decode_image(data, name=shorten(name or "image", NAME_LIMIT)))
                 except ImageInputError as exc:
                     problems.append(exc.message(self.lang))
             added = self.add_pictures(self.target, pictures)
@@ -256,16 +257,17 @@ class ClassesView(View):
         """Replace the classes with a downloaded data set; a bad file is named and changes nothing."""
         if not data:
             return False
+        name = shorten(filename or "classes.npz", NAME_LIMIT)
         with self.guard():
             try:
                 opened = ClassData.from_bytes(data)
             except DataError as exc:
-                self._say("classes_data_bad", alert="danger", name=filename or "file", why=exc.fields["why"])
+                self._say("classes_data_bad", alert="danger", name=name, why=exc.fields["why"])
                 return False
             self.data, self.target = opened, 0
             self._rebuild_cards()
             self._changed()
-            self._say("classes_data_loaded", name=filename or "file", classes=len(opened.names),
+            self._say("classes_data_loaded", name=name, classes=len(opened.names),
                       count=sum(opened.counts()))
             return True
         return False
@@ -421,7 +423,7 @@ class ClassesView(View):
             return None
         with self.guard():
             try:
-                picture = decode_image(data, name=filename or "image")
+                picture = decode_image(data, name=shorten(filename or "image", NAME_LIMIT))
             except ImageInputError as exc:
                 self._say("classes_skipped", alert="warning", message=exc.message(self.lang))
                 return None
