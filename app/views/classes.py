@@ -25,6 +25,7 @@ import param
 from . import classes_strings  # noqa: F401  (registers the texts)
 from ..components.class_data import MAX_CLASSES, MAX_PER_CLASS, MIN_CLASSES, MIN_TO_TRAIN, ClassData, DataError
 from ..components.class_plots import ClassConfusion, ClassProbabilities, PictureStrip
+from ..components.file_input import on_upload
 from ..components.train_plots import TrainingCurves
 from ..components.train_session import BUDGET_SECONDS, TrainingSession
 from ..components.webcam import Webcam, decode_frame
@@ -148,10 +149,9 @@ class ClassesView(View):
         self.remove_button.on_click(lambda e: self.remove_class())
         self.clear_button.on_click(lambda e: self.clear_class())
         self.target_select.param.watch(lambda e: e.new is not None and setattr(self, "target", e.new), "value")
-        self.upload.param.watch(lambda e: self.add_files(self.upload.value, self.upload.filename), "value")
-        self.open_data.param.watch(lambda e: self.open_file(self.open_data.value, self.open_data.filename), "value")
-        self.test_upload.param.watch(lambda e: self.predict_file(self.test_upload.value, self.test_upload.filename),
-                                     "value")
+        on_upload(self.upload, self.add_files)             # each file with its own name (app/components/file_input.py)
+        on_upload(self.open_data, self.open_file)
+        on_upload(self.test_upload, self.predict_file)
         self.webcam.param.watch(lambda *events: self._show_camera(), ["status", "detail"])
         self.epochs_slider.param.watch(lambda e: setattr(self, "epochs", e.new), "value")
         self.lr_select.param.watch(lambda e: setattr(self, "lr", e.new), "value")

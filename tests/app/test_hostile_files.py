@@ -355,3 +355,26 @@ def test_a_data_set_with_huge_or_wrongly_typed_fields_gives_a_short_message(fiel
     else:
         assert not opened and words in message, message
     assert live_markup(view) == {}
+
+
+def test_in_the_static_site_a_file_is_read_with_its_own_name(monkeypatch):
+    """Pyodide applies the browser's value, filename and mime_type one by one (value first): the
+    view must still read each file with its own name, not the previous file's."""
+    import asyncio
+
+    from app.components.file_input import on_upload
+
+    monkeypatch.setattr(type(pn.state), "_is_pyodide", property(lambda self: True))
+    widget, calls = pn.widgets.FileInput(), []
+    on_upload(widget, lambda value, filename: calls.append((value, filename)))
+
+    async def choose(data, name):          # as the page's patch is applied in the worker
+        widget.value = data
+        widget.filename = name
+        widget.mime_type = "image/png"
+        await asyncio.sleep(0)
+
+    asyncio.run(choose(b"one", "first.png"))
+    asyncio.run(choose(b"two", SHORT_PAYLOAD + ".png"))
+    asyncio.run(choose(b"three", SHORT_PAYLOAD + ".png"))          # same name: value alone changes
+    assert calls == [(b"one", "first.png"), (b"two", SHORT_PAYLOAD + ".png"), (b"three", SHORT_PAYLOAD + ".png")]
