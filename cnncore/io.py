@@ -16,7 +16,10 @@ file names, so opening a model file from someone else could run anything.
 Here the file is read with ``np.load(..., allow_pickle=False)`` and only
 class names from :data:`LAYER_TYPES` are ever built, from plain numbers and
 strings. A file that is truncated, tampered with or not a model raises
-:class:`~cnncore.errors.ModelFileError` saying what is wrong.
+:class:`~cnncore.errors.ModelFileError` saying what is wrong; a field from the file is quoted by
+its start (at most a line), so a 1 MB string makes a short message. Layer names in the file are
+at most :data:`MAX_CHILD_NAME` printable characters, without a dot, and never the name of an
+attribute of their container (a layer called ``forward`` would replace the method).
 
 Example::
 
