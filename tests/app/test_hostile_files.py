@@ -378,3 +378,33 @@ def test_in_the_static_site_a_file_is_read_with_its_own_name(monkeypatch):
     asyncio.run(choose(b"two", SHORT_PAYLOAD + ".png"))
     asyncio.run(choose(b"three", SHORT_PAYLOAD + ".png"))          # same name: value alone changes
     assert calls == [(b"one", "first.png"), (b"two", SHORT_PAYLOAD + ".png"), (b"three", SHORT_PAYLOAD + ".png")]
+
+
+def _views_that_show_a_session_model():
+    from app.views.playground import ALL_VIEWS
+    return sorted(key for key, (_, module, cls) in ALL_VIEWS.items() if key not in ("train", "classes"))
+
+
+@pytest.mark.parametrize("key", _views_that_show_a_session_model())
+def test_a_trained_model_with_markup_layer_names_is_text_in_every_view(key):
+    """An uploaded model trained in Train is offered to the other views; its layer names (from
+    the file) show there as text: pickers, layer tables, captions."""
+    import importlib
+
+    from app.model_registry import ModelRegistry
+    from app.views.playground import ALL_VIEWS
+    from cnncore.io import load
+
+    names = [LAYER_PAYLOAD + suffix for suffix in ("", "r", "p", "f", "l")]
+    net = load(to_bytes(nn.Sequential(OrderedDict(zip(names, [
+        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * 14 * 14, 10)]))))).eval()
+    registry = ModelRegistry()
+    trained = registry.register("trained", net, arch="train_uploaded")
+    _, module, cls = ALL_VIEWS[key]
+    view_class = getattr(importlib.import_module(module), cls)
+    takes_models = "model" in view_class.param and trained in [*registry.keys]
+    view = view_class(registry=registry, **({"model": trained} if takes_models else {}))
+    if "model" in view.param and trained not in view.param.model.objects:
+        pytest.skip(f"{key} shows only its own models")
+    assert not view._error.visible, view._error.object
+    assert {pane: found for pane, found in live_markup(view).items() if found != ["svg"] * len(found)} == {}
