@@ -26,6 +26,7 @@ import io
 import numpy as np
 
 from .i18n import add_strings, t
+from .text import shorten
 
 __all__ = ["ImageInputError", "decode_image", "MIN_SIDE", "MAX_SIDE"]
 
@@ -45,9 +46,9 @@ add_strings({
     "image_error_too_small": {"en": ("{name} is only {width} × {height} pixels: a picture needs at least "
                                      "{min} × {min}."),
                               "zh": "{name} 只有 {width} × {height} 像素：图片至少要 {min} × {min}。"},
-    "image_error_no_decoder": {"en": ("Reading image files needs Pillow, which this page does not have (the "
-                                      "static site): use the camera or the starter pictures."),
-                               "zh": "读取图片文件需要 Pillow，而本页面（静态网站）没有：请使用摄像头或示例图片。"},
+    "image_error_no_decoder": {"en": ("{name} cannot be read: reading image files needs Pillow, which this page "
+                                      "does not have (the static site). Use the camera or the starter pictures."),
+                               "zh": "无法读取 {name}：读取图片文件需要 Pillow，而本页面（静态网站）没有。请使用摄像头或示例图片。"},
 })
 
 
@@ -106,7 +107,7 @@ def decode_image(data, name="image", max_side=MAX_SIDE):
     try:
         from PIL import Image, ImageOps, UnidentifiedImageError
     except ImportError:
-        raise ImageInputError("no_decoder") from None
+        raise ImageInputError("no_decoder", name=name) from None
     limit = Image.MAX_IMAGE_PIXELS
     try:
         # Opening reads the header only. Pillow's own check would refuse a bomb here without
@@ -133,5 +134,5 @@ def decode_image(data, name="image", max_side=MAX_SIDE):
                 im.thumbnail((max_side, max_side), Image.Resampling.BOX)
             return _to_rgb(im)
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise ImageInputError("truncated", name=name, detail=str(exc) or type(exc).__name__) from None
+            raise ImageInputError("truncated", name=name, detail=shorten(exc, 200) or type(exc).__name__) from None
 

@@ -16,7 +16,10 @@ file names, so opening a model file from someone else could run anything.
 Here the file is read with ``np.load(..., allow_pickle=False)`` and only
 class names from :data:`LAYER_TYPES` are ever built, from plain numbers and
 strings. A file that is truncated, tampered with or not a model raises
-:class:`~cnncore.errors.ModelFileError` saying what is wrong.
+:class:`~cnncore.errors.ModelFileError` saying what is wrong; a field from the file is quoted by
+its start (at most a line), so a 1 MB string makes a short message. Layer names in the file are
+at most :data:`MAX_CHILD_NAME` printable characters, without a dot, and never the name of an
+attribute of their container (a layer called ``forward`` would replace the method).
 
 Example::
 
@@ -57,6 +60,8 @@ CONTAINERS = ("Sequential", "Concat")
 _NOT_DESCRIBED = ("dtype", "generator")
 _FLOAT_DTYPES = ("float32", "float64")
 _MAX_HEADER_BYTES = 4 << 20
+#: The longest name a layer may have in a model file (``features``, ``0``, ``block1``, ...).
+MAX_CHILD_NAME = 64
 
 
 def _printable(text, limit=40):
@@ -158,11 +163,13 @@ def build(node, where="model"):
     """
     from . import nn
     if not isinstance(node, dict) or not isinstance(node.get("type"), str):
-        raise ModelFileError(f"model file: the architecture entry for {where} is not a layer description")
+        raise ModelFileError(f"model file: the architecture entry for {_printable(where, 80)} is not a layer "
+                             f"description")
     name = node["type"]
     cls = _layer_class(name)
+    where = _printable(where, 80)      # every name in it was checked (below), but a path can be long
     if cls is None:
-        raise ModelFileError(f"model file: {_printable(where)} is of type {_printable(repr(name), 60)}, which is not a cnncore layer "
+        raise ModelFileError(f"model file: {where} is of type {_printable(repr(name), 60)}, which is not a cnncore layer "
                              f"this version can build")
     args, children = node.get("args", {}), node.get("children", {})
     if not isinstance(args, dict) or not isinstance(children, dict) or set(node) - {"type", "args", "children"}:
@@ -172,7 +179,10 @@ def build(node, where="model"):
     allowed = {p.name for p in _constructor_params(cls)} - {"branches"}
     unknown = sorted(set(args) - allowed)
     if unknown:
-        raise ModelFileError(f"model file: {where} ({name}) has unknown settings {unknown}")
+        raise ModelFileError(f"model file: {where} ({name}) has unknown settings "
+                             f"{[_printable(u) for u in unknown[:6]]}")
+    for child in children:
+        _check_child_name(cls, child, where)
     built = OrderedDict((child, build(sub, f"{where}.{child}" if where != "model" else child))
                         for child, sub in children.items())
     try:
@@ -182,7 +192,26 @@ def build(node, where="model"):
             return nn.Concat(built)
         return cls(**{k: _tuples(v) for k, v in args.items()})
     except (ValueError, TypeError, OverflowError, MemoryError) as e:
-        raise ModelFileError(f"model file: {where} ({name}) has invalid settings {args}: {e}") from None
+        raise ModelFileError(f"model file: {where} ({name}) has invalid settings {_printable(args, 120)}: "
+                             f"{_printable(e, 120)}") from None
+
+
+def _check_child_name(container, child, where):
+    """A layer name from a file: short, printable, no dot (keys are dotted paths), and not an
+    attribute of the container (a layer called ``forward`` or ``_modules`` would replace it)."""
+    from .nn import Module
+    problem = None
+    if not isinstance(child, str) or not child:
+        problem = "is empty"
+    elif len(child) > MAX_CHILD_NAME:
+        problem = f"is {len(child):,} characters long (at most {MAX_CHILD_NAME})"
+    elif not child.isprintable() or "." in child:
+        problem = "holds a dot or a character that does not print"
+    elif hasattr(container, child) or child in vars(Module()):
+        problem = f"is the name of an attribute of {container.__name__}"
+    if problem:
+        raise ModelFileError(f"model file: a layer inside {where} is named {_printable(repr(child))}, which "
+                             f"{problem}")
 
 
 def _slots(model):
@@ -327,7 +356,7 @@ def _read_header(archive, expected_format):
         raise ModelFileError(f"{archive.what}: format marker is {_printable(repr(found))}, "
                              f"expected {expected_format!r}")
     if header.get("version") != VERSION:
-        raise ModelFileError(f"{archive.what}: format version {header.get('version')!r} is not "
+        raise ModelFileError(f"{archive.what}: format version {_printable(repr(header.get('version')))} is not "
                              f"supported (this cnncore reads version {VERSION})")
     return header
 
@@ -349,7 +378,10 @@ def load(file):
         header = _read_header(archive, FORMAT)
         dtype = header.get("dtype")
         if dtype not in _FLOAT_DTYPES:
-            raise ModelFileError(f"model file: dtype {dtype!r} is not float32 or float64")
+            raise ModelFileError(f"model file: dtype {_printable(repr(dtype))} is not float32 or float64")
+        if not isinstance(header.get("training", False), bool):
+            raise ModelFileError(f"model file: its mode 'training' is {_printable(repr(header['training']))}, "
+                                 f"not true or false")
         try:
             with meta():  # placeholders only: every array will come from the file
                 model = build(header.get("architecture"))
@@ -361,7 +393,8 @@ def load(file):
         extra = [k for k in present if k not in slots]
         if missing or extra:
             raise ModelFileError(f"model file: the weights do not match the architecture: "
-                                 f"missing arrays {missing[:8]}, unexpected arrays {extra[:8]}")
+                                 f"missing arrays {missing[:8]}, unexpected arrays "
+                                 f"{[_printable(k) for k in extra[:8]]}")
         for key, (module, name, is_param, placeholder) in slots.items():
             want = np.dtype(dtype) if np.issubdtype(placeholder.dtype, np.floating) else placeholder.dtype
             value = archive.get(key, int(np.prod(placeholder.shape)) * want.itemsize)

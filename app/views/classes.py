@@ -30,7 +30,7 @@ from ..components.train_session import BUDGET_SECONDS, TrainingSession
 from ..components.upload import FileUpload
 from ..engine_strings import engine_message
 from ..components.webcam import Webcam, decode_frame
-from ..text import Notice
+from ..text import Notice, shorten
 from ..theme import card_css
 from .base import View
 
@@ -43,6 +43,7 @@ MEAN, STD = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)   # per channel: x/255 in [0, 1]
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03)
 PERIOD_MS = 40
 MUTED_CSS = {"color": "#52606D", "font-size": "14px"}
+NAME_LIMIT = 80       # characters of a file's name quoted in a message (it is shown as plain text)
 
 
 def build_classifier(num_classes, seed=0):
@@ -158,13 +159,14 @@ class ClassesView(View):
         self.remove_button.on_click(lambda e: self.remove_class())
         self.clear_button.on_click(lambda e: self.clear_class())
         self.target_select.param.watch(lambda e: e.new is not None and setattr(self, "target", e.new), "value")
+        # (our FileUpload sets a file's name before its bytes: a watcher of value reads the right name)
         self.upload.param.watch(lambda e: self.add_files(self.upload.value, self.upload.filename), "value")
         self.open_data.param.watch(lambda e: self.open_file(self.open_data.value, self.open_data.filename), "value")
         self.test_upload.param.watch(lambda e: self.predict_file(self.test_upload.value, self.test_upload.filename),
                                      "value")
         for picker in (self.upload, self.open_data, self.test_upload):
             picker.param.watch(lambda e: e.new and self._say("classes_upload_too_big", alert="warning",
-                                                             name=e.new["name"], mb=MAX_UPLOAD_MB), "refused")
+                                                             name=shorten(e.new["name"], NAME_LIMIT), mb=MAX_UPLOAD_MB), "refused")
         self.webcam.param.watch(lambda *events: self._show_camera(), ["status", "detail"])
         self.epochs_slider.param.watch(lambda e: setattr(self, "epochs", e.new), "value")
         self.lr_select.param.watch(lambda e: setattr(self, "lr", e.new), "value")
@@ -247,7 +249,7 @@ class ClassesView(View):
             pictures, problems = [], []
             for data, name in zip(contents, filenames):
                 try:
-                    pictures.append(decode_image(data, name=name or "image"))
+                    pictures.append(decode_image(data, name=shorten(name or "image", NAME_LIMIT)))
                 except ImageInputError as exc:
                     problems.append(exc.message(self.lang))
             added = self.add_pictures(self.target, pictures)
@@ -270,16 +272,18 @@ class ClassesView(View):
         """Replace the classes with a downloaded data set; a bad file is named and changes nothing."""
         if not data:
             return False
+        name = shorten(filename or "classes.npz", NAME_LIMIT)
         with self.guard():
             try:
                 opened = ClassData.from_bytes(data)
             except DataError as exc:
-                self._say("classes_data_bad", alert="danger", name=filename or "file", why=engine_message(exc.fields["why"], self.lang))
+                self._say("classes_data_bad", alert="danger", name=name,
+                          why=engine_message(exc.fields["why"], self.lang))
                 return False
             self.data, self.target = opened, 0
             self._rebuild_cards()
             self._changed()
-            self._say("classes_data_loaded", name=filename or "file", classes=len(opened.names),
+            self._say("classes_data_loaded", name=name, classes=len(opened.names),
                       count=sum(opened.counts()))
             return True
         return False
@@ -458,7 +462,7 @@ class ClassesView(View):
             return None
         with self.guard():
             try:
-                picture = decode_image(data, name=filename or "image")
+                picture = decode_image(data, name=shorten(filename or "image", NAME_LIMIT))
             except ImageInputError as exc:
                 self._say("classes_skipped", alert="warning", message=exc.message(self.lang))
                 return None

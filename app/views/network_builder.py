@@ -18,7 +18,7 @@ import param
 from . import train_strings  # noqa: F401  (registers the texts)
 from ..components.train_layers import (DEFAULT_ARCH, KINDS, MAX_LAYERS, OPTIONS, build_network, default_spec,
                                        format_arch, parse_arch)
-from ..text import Notice
+from ..text import Notice, plain_html, shorten
 from ..theme import ERROR, TEXT
 from .base import View
 
@@ -52,7 +52,7 @@ def ledger_html(ledger, lang_t):
             f"<th>{html.escape(lang_t('builder_shape_header'))}</th>"
             f"<th style='text-align:right'>{html.escape(lang_t('builder_params_header'))}</th></tr>")
     body = "".join(
-        f"<tr><td>{html.escape(r.name)} · {html.escape(r.kind)}</td><td>{_shape_text(r.output_shape[1:])}</td>"
+        f"<tr><td>{plain_html(shorten(r.name, 80))} · {plain_html(r.kind)}</td><td>{_shape_text(r.output_shape[1:])}</td>"
         f"<td style='text-align:right'>{r.params:,}</td></tr>" for r in ledger.rows)
     total = lang_t("builder_total", params=ledger.params, macs=ledger.macs)
     return ("<div style='font-size:14px'>"

@@ -27,6 +27,7 @@ Page hooks for tests: ``data-testid="train-step"`` (steps done, with
 """
 import html
 import io
+import logging
 import math
 import time
 
@@ -40,12 +41,14 @@ from ..components.train_plots import ConfusionPlot, GradNormPlot, KernelMosaic, 
 from ..components.train_session import BUDGET_SECONDS, TrainingSession
 from ..components.upload import FileUpload
 from ..engine_strings import engine_message
-from ..text import Notice
+from ..text import Notice, shorten
 from ..theme import ACCENT, card_css
 from .base import View
 from .network_builder import NetworkBuilder, ledger_html
 
 __all__ = ["TrainView", "LEARNING_RATES", "zoo_models", "balanced_subset"]
+
+log = logging.getLogger("cnn_playground")
 
 # Up to 1: enough to see training diverge (SGD from about 0.1, Adam from about 0.03), without
 # offering values that only ever blow up.
@@ -53,6 +56,7 @@ LEARNING_RATES = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.05, 0.1, 0.3, 1.0)
 SAFE_LR = {"sgd": 0.05, "adam": 0.003}   # the largest rates that train the zoo's networks well
 MAX_UPLOAD_MB = 10         # base64 on the websocket: 13.4 MB, under Bokeh's default 20 MB message limit
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2 ** 20
+NAME_LIMIT = 80            # characters of an uploaded file's name quoted in a message
 CHANCE_MARGIN = 0.05       # a test accuracy within 5 points of guessing counts as "no better than chance"
 BATCH_SIZES = (8, 16, 32, 64, 128)
 SUBSETS = (500, 1000, 2000, 4000)
@@ -231,7 +235,7 @@ class TrainView(View):
         self.pretrained_box.param.watch(lambda e: setattr(self, "pretrained", e.new), "value")
         self.builder.param.watch(lambda e: self._on_builder(), "arch")
         self.upload.param.watch(lambda e: self.load_upload(self.upload.value, self.upload.filename), "value")
-        self.upload.param.watch(lambda e: e.new and self.upload_refused(e.new["size"]), "refused")
+        self.upload.param.watch(lambda e: e.new and self.upload_refused(e.new["size"], e.new["name"]), "refused")
         self.optimizer_buttons.param.watch(lambda e: setattr(self, "optimizer", e.new), "value")
         self.lr_slider.param.watch(lambda e: setattr(self, "lr", e.new), "value")
         self.batch_select.param.watch(lambda e: setattr(self, "batch_size", e.new), "value")
@@ -541,7 +545,11 @@ class TrainView(View):
         return io.BytesIO(b"")
 
     def load_upload(self, data, filename="model.npz"):
-        """Read an uploaded ``.npz`` model; a bad file shows its ``ModelFileError`` message. Returns success."""
+        """Read an uploaded ``.npz`` model; a bad file shows its ``ModelFileError`` message. Returns success.
+
+        The file's name and every field read from it reach the page only as plain text
+        (:class:`~app.text.Notice`), the name cut to ``NAME_LIMIT`` characters.
+        """
         from cnncore import io as model_io
         from cnncore.errors import ModelFileError, ShapeError, StateDictError
         from cnncore.inspect import summary
@@ -552,34 +560,40 @@ class TrainView(View):
         self._show_import()
         if data is None and not filename:
             return False
+        name = shorten(filename or "model.npz", NAME_LIMIT)
         data = data or b""                        # an empty file arrives as None (Panel's FileInput)
         if len(data) > MAX_UPLOAD_BYTES:
-            return self.upload_refused(len(data))
+            return self.upload_refused(len(data), name)
         try:
             net, fitted = self._read_model_file(bytes(data))
         except ModelFileError as exc:
-            return self._upload_failed(str(exc))
+            return self._upload_failed(str(exc), name)
         except StateDictError as exc:
-            return self._upload_failed(str(exc), "train_upload_torch_bad")
+            return self._upload_failed(str(exc), name, "train_upload_torch_bad")
+        except Exception as exc:                  # a file the engine did not foresee: said, never raised
+            log.exception("uploaded model %r could not be read", name)
+            return self._upload_failed(f"{type(exc).__name__}: {shorten(exc, 200)}", name)
         try:
             ledger = summary(net, INPUT_SHAPE)
             ok = tuple(ledger.output_shape) == (1, NUM_CLASSES)
             problem = f"it gives shape {tuple(ledger.output_shape)}"
         except (ShapeError, NotImplementedError, ValueError) as exc:
-            ok, problem = False, str(exc)
+            ok, problem = False, shorten(exc, 300)
+        except Exception as exc:
+            log.exception("uploaded model %r could not be run", name)
+            ok, problem = False, f"{type(exc).__name__}: {shorten(exc, 200)}"
         if not ok:
-            return self._upload_failed(self.t("train_upload_not_digits", message=problem))
+            return self._upload_failed(self.t("train_upload_not_digits", message=problem), name)
         if self._active:
             self.stop()                 # the uploaded model is what the next run trains
-        self._uploaded = (filename or "model.npz", bytes(data))
+        self._uploaded = (name, bytes(data))
         if fitted is not None:          # a PyTorch state_dict: keep it as a whole model file
-            self._uploaded = (self._uploaded[0], model_io.to_bytes(net))
+            self._uploaded = (name, model_io.to_bytes(net))
             self._imported = fitted
             self._show_import()
         self.upload_message.param.update(alert_type="success", visible=True,
-                                         object=self.t("train_upload_ok", name=self._uploaded[0],
-                                                       params=ledger.params))
-        self._upload_state = ("ok", ledger.params)
+                                         object=self.t("train_upload_ok", name=name, params=ledger.params))
+        self._upload_state = ("ok", ledger.params, name)
         if self.model != "uploaded":
             self.model = "uploaded"
         else:
@@ -587,19 +601,20 @@ class TrainView(View):
             self._update_controls()
         return True
 
-    def upload_refused(self, size):
+    def upload_refused(self, size, filename="model.npz"):
         """A file of ``size`` bytes was too large to upload (the browser did not send it)."""
-        self._upload_state = ("big", size)
-        self.upload_message.param.update(alert_type="danger", visible=True, object=self._too_big_text(size))
+        name = shorten(filename or "model.npz", NAME_LIMIT)
+        self._upload_state = ("big", size, name)
+        self.upload_message.param.update(alert_type="danger", visible=True, object=self._too_big_text(size, name))
         return False
 
-    def _too_big_text(self, size):
-        return self.t("train_upload_too_big", size=size / 2 ** 20, bytes=size, mb=MAX_UPLOAD_MB)
+    def _too_big_text(self, size, name):
+        return self.t("train_upload_too_big", name=name, size=size / 2 ** 20, bytes=size, mb=MAX_UPLOAD_MB)
 
-    def _upload_failed(self, message, key="train_upload_bad"):
-        self._upload_state = ("bad", message, key)
+    def _upload_failed(self, message, name, key="train_upload_bad"):
+        self._upload_state = ("bad", (message, key), name)
         self.upload_message.param.update(alert_type="danger", visible=True,
-                                         object=self.t(key, message=engine_message(message, self.lang)))
+                                         object=self.t(key, name=name, message=engine_message(message, self.lang)))
         return False
 
     # -- PyTorch ----------------------------------------------------------------
@@ -811,13 +826,14 @@ class TrainView(View):
         self.upload.param.update(label=self.t("train_upload", mb=MAX_UPLOAD_MB), lang=self.lang)
         state = getattr(self, "_upload_state", None)
         if state is not None:
-            if state[0] == "ok":
-                self.upload_message.object = self.t("train_upload_ok", name=self._uploaded[0], params=state[1])
-            elif state[0] == "big":
-                self.upload_message.object = self._too_big_text(state[1])
+            kind, value, name = state
+            if kind == "ok":
+                self.upload_message.object = self.t("train_upload_ok", name=name, params=value)
+            elif kind == "big":
+                self.upload_message.object = self._too_big_text(value, name)
             else:
-                self.upload_message.object = self.t(state[2] if len(state) > 2 else "train_upload_bad",
-                                                    message=engine_message(state[1], self.lang))
+                message, key = value
+                self.upload_message.object = self.t(key, name=name, message=engine_message(message, self.lang))
         self.optimizer_label.object = f"<b>{html.escape(self.t('train_optimizer'))}</b>"
         self.optimizer_buttons.param.update(options={self.t("train_sgd"): "sgd", self.t("train_adam"): "adam"},
                                             value=self.optimizer)

@@ -26,14 +26,14 @@ STRINGS = {
     "train_architecture": {"en": "Layers", "zh": "网络层"},
     "train_upload": {"en": "Upload a model file (.npz, at most {mb} MB) to keep training it",
                      "zh": "上传模型文件（.npz，最大 {mb} MB）继续训练"},
-    "train_upload_too_big": {"en": ("This file is too large: it holds {size:.1f} MB ({bytes:,} bytes); "
+    "train_upload_too_big": {"en": ("The file {name} is too large: it holds {size:.1f} MB ({bytes:,} bytes); "
                                     "at most {mb} MB can be uploaded. It was not sent."),
-                             "zh": "文件太大：它有 {size:.1f} MB（{bytes:,} 字节），最多只能上传 {mb} MB。文件没有被发送。"},
+                             "zh": "文件 {name} 太大：它有 {size:.1f} MB（{bytes:,} 字节），最多只能上传 {mb} MB。文件没有被发送。"},
     "train_upload_ok": {"en": "Loaded {name}: {params:,} parameters. Press Start to keep training it.",
                         "zh": "已载入 {name}：{params:,} 个参数。按“开始”继续训练。"},
-    "train_upload_bad": {"en": "This file cannot be used: it is not a model saved by CNN Playground (or cnncore), "
-                               "or it is incomplete or damaged. Details: {message}",
-                         "zh": "无法使用这个文件：它不是由本游乐场（或 cnncore）保存的模型文件，或者文件不完整、已损坏。"
+    "train_upload_bad": {"en": "The file {name} cannot be used: it is not a model saved by CNN Playground (or "
+                               "cnncore), or it is incomplete or damaged. Details: {message}",
+                         "zh": "无法使用文件 {name}：它不是由本游乐场（或 cnncore）保存的模型文件，或者文件不完整、已损坏。"
                                "详细信息：{message}"},
     "train_upload_not_digits": {
         "en": "this model does not turn a 1×28×28 digit into 10 scores ({message})",
@@ -53,11 +53,11 @@ STRINGS = {
     "train_upload_torch_ok": {"en": "A PyTorch state dict: its weights fit {arch}, and were loaded into it.",
                               "zh": "这是一个 PyTorch state dict：它的权重与{arch}一致，已载入。"},
     "train_upload_torch_bad": {
-        "en": ("This .npz holds arrays but no description of the network, so it was read as a PyTorch "
+        "en": ("{name}: this .npz holds arrays but no description of the network, so it was read as a PyTorch "
                "state dict; but its weights fit none of the networks here, so the playground "
                "cannot tell which layers go between them. Build the same layers under \"Build your own…\" "
                "(an nn.Sequential: keys 0.weight, 3.weight, …) and upload it again. Compared with {message}"),
-        "zh": ("这个 .npz 里有数组，但没有网络的描述，所以被当作 PyTorch state dict 读取；但它的权重与这里的任何网络都不一致，所以无法知道权重之间是哪些层。"
+        "zh": ("{name}：这个 .npz 里有数组，但没有网络的描述，所以被当作 PyTorch state dict 读取；但它的权重与这里的任何网络都不一致，所以无法知道权重之间是哪些层。"
                "请在“自己搭建…”里搭出相同的层（一个 nn.Sequential：键为 0.weight、3.weight……），再上传一次。"
                "与之比较：{message}")},
     # --- settings -----------------------------------------------------------

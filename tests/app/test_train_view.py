@@ -239,7 +239,7 @@ def test_malformed_upload_shows_the_model_file_error(data):
     assert "\\x" not in view.upload_message.object                     # never raw bytes
     assert view.model != "uploaded" and not view._error.visible
     view.lang = "zh"
-    assert "无法使用这个文件" in view.upload_message.object and "已损坏" in view.upload_message.object
+    assert "无法使用文件 bad.npz" in view.upload_message.object and "已损坏" in view.upload_message.object
 
 
 def test_empty_files_and_files_over_the_limit_are_explained_and_replace_the_old_message():

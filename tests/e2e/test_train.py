@@ -43,7 +43,7 @@ def test_train_pause_step_upload_and_language(app_page, panel_app, screenshot):
     # A file that is not a model: the page says why, and nothing breaks.
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "broken.npz", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04 not a zip"}])
-    message = page.get_by_text(re.compile(re.escape(t("train_upload_bad", "en", message="")[:-1])))
+    message = page.get_by_text(re.compile(re.escape(t("train_upload_bad", "en", name="broken.npz", message="")[:-1])))
     expect(message).to_be_visible(timeout=20_000)
     expect(message).to_contain_text("model file")
     screenshot(page, "train-bad-upload-en")
@@ -54,7 +54,7 @@ def test_train_pause_step_upload_and_language(app_page, panel_app, screenshot):
     expect(page.get_by_text(t("train_heading_model", "zh"), exact=True)).to_be_visible()
     expect(status).to_have_text(t("train_status_paused", "zh"))
     expect(counter).to_have_attribute("data-steps", str(paused_at + 1))
-    expect(page.get_by_text(re.compile(t("train_upload_bad", "zh", message="")[:-1]))).to_be_visible()
+    expect(page.get_by_text(re.compile(re.escape(t("train_upload_bad", "zh", name="broken.npz", message="")[:-1])))).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]lang=zh"))
     screenshot(page, "train-zh", full_page=True)
 

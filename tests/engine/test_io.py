@@ -295,6 +295,25 @@ BAD_FILES = {
     "wrong counter dtype": (replace("1.num_batches_tracked", np.array(0, np.int32)), ["int32", "int64"]),
     "object array": (replace("4.bias", np.array([1, "a", None], dtype=object)), ["object array"]),
     "oversized member": (replace("4.bias", np.zeros(1 << 21, np.float32)), ["far more than its shape allows"]),
+    # fields of the wrong type, or huge: a short message that quotes their start
+    "mode not a boolean": (set_in(("training",), "yes"), ["'training' is 'yes'", "not true or false"]),
+    "huge version": (set_in(("version",), "9" * 1_000_000), ["format version '999", "…"]),
+    "huge dtype": (set_in(("dtype",), "f" * 1_000_000), ["dtype 'fff", "…"]),
+    "huge unknown argument": (set_in(ARCH + ("0", "args", "x" * 1_000_000), 1), ["unknown settings", "xxx…"]),
+    "huge argument value": (set_in(ARCH + ("0", "args", "kernel_size"), "3" * 1_000_000), ["invalid settings", "…"]),
+    "huge layer name": (with_header(lambda h: {**h, "architecture": {**h["architecture"], "children": {
+        **h["architecture"]["children"], "n" * 1_000_000: {"type": "ReLU", "args": {}}}}}),
+        ["named 'nnn", "1,000,000 characters long (at most 64)"]),
+    "layer named like an attribute": (with_header(lambda h: {**h, "architecture": {**h["architecture"], "children": {
+        "_modules": {"type": "ReLU", "args": {}}, **h["architecture"]["children"]}}}),
+        ["'_modules'", "attribute of Sequential"]),
+    "layer named forward": (with_header(lambda h: {**h, "architecture": {**h["architecture"], "children": {
+        "forward": {"type": "ReLU", "args": {}}, **h["architecture"]["children"]}}}), ["'forward'", "attribute"]),
+    "layer name with a dot": (with_header(lambda h: {**h, "architecture": {**h["architecture"], "children": {
+        "a.b": {"type": "ReLU", "args": {}}, **h["architecture"]["children"]}}}), ["'a.b'", "dot"]),
+    "empty layer name": (with_header(lambda h: {**h, "architecture": {**h["architecture"], "children": {
+        "": {"type": "ReLU", "args": {}}, **h["architecture"]["children"]}}}), ["is empty"]),
+    "huge unexpected array": (replace("k" * 60_000, np.ones(3, np.float32)), ["unexpected arrays ['kkk", "…"]),
 }
 
 
@@ -306,8 +325,9 @@ def test_bad_files_raise_model_file_error(case):
         cio.load(blob)
     message = str(info.value)
     for word in words:
-        assert word in message, message
+        assert word in message, message[:2000]
     assert "Traceback" not in message and "BadZipFile" not in message
+    assert len(message) < 600, message[:2000]           # a huge field is quoted by its start
 
 
 def test_good_file_helpers_change_nothing_by_themselves():
