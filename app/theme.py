@@ -76,9 +76,9 @@ body {{ font-size: {FONT_SIZE}; color: {TEXT}; }}
   #main {{ padding-left: 2px !important; padding-right: 2px !important; }}
   #header {{ height: auto !important; }}
   #header .app-header {{ flex-wrap: wrap; }}
-  #header .title {{ font-size: 19px !important; white-space: normal; }}
+  #header .title {{ font-size: 17px !important; white-space: normal; }}
   #header {{ padding-top: 4px !important; padding-bottom: 4px !important; }}
-  #header .pn-busy-container {{ position: absolute; right: 8px; bottom: 6px; }}
+  #header .pn-busy-container {{ position: absolute; right: 6px; top: 4px; }}
 }}
 """
 
