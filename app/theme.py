@@ -87,6 +87,8 @@ body {{ font-size: {FONT_SIZE}; color: {TEXT}; }}
 NARROW_CSS = f"""
 @media (max-width: {NARROW}px) {{
   :host {{ min-width: 0 !important; max-width: 100% !important; }}
+  .bk-btn-group {{ flex-wrap: wrap; }}   /* a long radio group (the playground's menu) wraps */
+  .bk-btn-group > .bk-btn {{ flex: 1 1 auto; }}
 }}
 """
 NARROW_CARD_CSS = f"""
@@ -98,6 +100,7 @@ NARROW_CARD_CSS = f"""
 NARROW_ROW_CSS = f"""
 @media (max-width: {NARROW}px) {{
   :host {{ flex-wrap: wrap !important; }}
+  :host > .cnn-card {{ flex: 1 1 100% !important; }}   /* a card takes a line of its own */
 }}
 """
 PROJECTOR_WIDGET_CSS = f"""
