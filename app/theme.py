@@ -87,7 +87,8 @@ body {{ font-size: {FONT_SIZE}; color: {TEXT}; }}
 NARROW_CSS = f"""
 @media (max-width: {NARROW}px) {{
   :host {{ min-width: 0 !important; max-width: 100% !important; }}
-  .bk-btn-group {{ flex-wrap: wrap; }}   /* a long radio group (the playground's menu) wraps */
+  .bk-btn-group {{ flex-wrap: wrap; }}
+input[type="file"]::file-selector-button {{ font-size: {PROJECTOR_FONT_SIZE}; padding: 6px 14px; }}   /* a long radio group (the playground's menu) wraps */
   .bk-btn-group > .bk-btn {{ flex: 1 1 auto; }}
 }}
 """
@@ -110,6 +111,8 @@ PROJECTOR_WIDGET_CSS = f"""
 .bk-btn {{ padding: 8px 18px !important; min-height: 48px; border-width: 2px !important; white-space: normal; }}
 .bk-btn-default, .bk-btn-light {{ color: #000 !important; border-color: #000 !important; }}
 .bk-btn-group .bk-btn.bk-active {{ font-weight: 700; }}
+.bk-btn-group {{ flex-wrap: wrap; }}
+input[type="file"]::file-selector-button {{ font-size: {PROJECTOR_FONT_SIZE}; padding: 6px 14px; }}
 .bk-input {{ min-height: 48px; border: 2px solid #000 !important; color: #000 !important; }}
 input[type="checkbox"], input[type="radio"] {{ width: 24px; height: 24px; }}
 .bk-description .bk-icon {{ width: 26px !important; height: 26px !important; }}

@@ -16,6 +16,8 @@ rows and widgets of a view. :func:`fit_layout` (run on every view's layout by
 
 Components added to a layout later (e.g. a card filled after a setting changes) are fitted too.
 """
+import re
+
 import panel as pn
 
 from ..theme import (NARROW_CARD_CSS, NARROW_CSS, NARROW_ROW_CSS, PROJECTOR_PANE_CSS, PROJECTOR_ROW_CSS,
@@ -24,6 +26,8 @@ from ..theme import (NARROW_CARD_CSS, NARROW_CSS, NARROW_ROW_CSS, PROJECTOR_PANE
 __all__ = ["fit_layout", "PROJECTOR_SCALE"]
 
 PROJECTOR_SCALE = 1.35   # projector fonts are 23 px instead of 17 px
+HINT_PX = 20             # the smallest text on a projector
+_PX = re.compile(r"^\s*([\d.]+)px\s*$")
 
 _DONE = "_cnn_fitted"
 
@@ -59,6 +63,15 @@ def _grow(obj, children):
                 obj.min_width = obj.width
 
 
+def _larger_text(obj):
+    """Projector: a small font size set in a part's ``styles`` (a hint under a slider) is raised."""
+    styles = dict(getattr(obj, "styles", None) or {})
+    size = _PX.match(str(styles.get("font-size", "")))
+    if size and float(size.group(1)) < HINT_PX:
+        styles.update({"font-size": f"{HINT_PX}px", "color": "#000"})
+        obj.styles = styles
+
+
 def _fit(obj, projector):
     if getattr(obj, _DONE, False) or not isinstance(obj, pn.viewable.Viewable):
         return
@@ -74,6 +87,7 @@ def _fit(obj, projector):
         _fit(child, projector)
     if projector:
         _grow(obj, children)
+        _larger_text(obj)
     if isinstance(objects, list):
         obj.param.watch(lambda event: [_fit(child, projector) for child in event.new], "objects")
 

@@ -72,3 +72,14 @@ def test_embedded_conv_lab_puts_the_picture_first(monkeypatch):
     monkeypatch.setattr(embed_mod, "lecture_mode", lambda location=None: LectureMode())
     view = conv_mod.ConvLabView()
     assert view.settings_title in _first_cards(view)[0].objects
+
+
+def test_projector_raises_small_hint_text_only():
+    hint = pn.pane.HTML("hint", styles={"font-size": "14px", "color": "#52606D"})
+    big = pn.pane.HTML("title", styles={"font-size": "28px"})
+    fit_layout(pn.Column(hint, big), LectureMode(projector=True))
+    assert hint.styles["font-size"] == "20px" and hint.styles["color"] == "#000"
+    assert big.styles["font-size"] == "28px"
+    plain = pn.pane.HTML("hint", styles={"font-size": "14px"})
+    fit_layout(pn.Column(plain), LectureMode())
+    assert plain.styles["font-size"] == "14px"
