@@ -5,7 +5,7 @@ import panel as pn
 
 from .components.embed import EmbedButton, lecture_mode
 from .i18n import t
-from .theme import make_template
+from .theme import NARROW, NARROW_CSS, NARROW_ROW_CSS, make_template
 from .views.base import language_switch
 
 __all__ = ["extension", "page", "BRAND"]
@@ -31,7 +31,9 @@ def page(target, subtitle_key="app_subtitle"):
     mode = lecture_mode()
     # the subtitle ends with "…" when the header has no room for it (the title, the Embed button
     # and the language switch take about 900 px)
-    subtitle = pn.pane.HTML("", styles={"color": "#fff", "font-size": "17px"}, margin=(14, 10))
+    compact = f"@media (max-width: {NARROW}px) {{ :host {{ margin: 2px 6px !important; }} }}"   # phones
+    subtitle = pn.pane.HTML("", styles={"color": "#fff", "font-size": "17px"}, margin=(14, 10),
+                            stylesheets=[compact])
     embed = EmbedButton(title_key=subtitle_key, lang=target.lang,
                         size=getattr(target, "embed_size", None) or (1100, 760))
 
@@ -43,6 +45,10 @@ def page(target, subtitle_key="app_subtitle"):
 
     target.param.watch(relabel, "lang")
     relabel()
-    header = [subtitle, pn.HSpacer(), embed.button, language_switch(target)]
-    return make_template(BRAND, header=[pn.Row(*header, sizing_mode="stretch_width")],
+    switch = language_switch(target)
+    switch.stylesheets = list(switch.stylesheets) + [compact]
+    header = [subtitle, pn.HSpacer(), embed.button, switch]
+    # on a phone the header items wrap below the title instead of widening the page
+    row = pn.Row(*header, sizing_mode="stretch_width", stylesheets=[NARROW_CSS, NARROW_ROW_CSS])
+    return make_template(BRAND, header=[row],
                          main=[embed.panel, target], lecture=mode)

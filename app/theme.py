@@ -18,7 +18,8 @@ from bokeh.palettes import Greys256, PuOr, Viridis256, interp_palette
 
 __all__ = ["ACCENT", "ACCENT_DARK", "HIGHLIGHT", "MUTED", "TEXT", "ERROR", "GREY", "ACTIVATION", "SIGNED",
            "FONT_SIZE", "PROJECTOR_FONT_SIZE", "PAGE_CSS", "symmetric_range", "map_colours", "card_css", "lecture_css",
-           "make_template"]
+           "make_template", "META_VIEWPORT", "NARROW", "NARROW_CSS", "NARROW_CARD_CSS", "NARROW_ROW_CSS",
+           "PROJECTOR_WIDGET_CSS", "PROJECTOR_PANE_CSS", "PROJECTOR_ROW_CSS"]
 
 ACCENT = "#0072B2"        # Okabe-Ito blue: header, primary buttons, bars
 ACCENT_DARK = "#005A8C"
@@ -58,6 +59,9 @@ def map_colours(values, signed=None):
     return ACTIVATION, 0.0, high if high > 0 else 1.0
 
 
+META_VIEWPORT = "width=device-width, initial-scale=1"   # phones get the page at their own width
+NARROW = 640   # px: below this width (phones) the cards stack in one column
+
 PAGE_CSS = f"""
 :root {{
   --cnn-accent: {ACCENT}; --cnn-highlight: {HIGHLIGHT}; --cnn-focus: {HIGHLIGHT};
@@ -67,6 +71,58 @@ PAGE_CSS = f"""
 }}
 body {{ font-size: {FONT_SIZE}; color: {TEXT}; }}
 :focus-visible {{ outline: 3px solid {HIGHLIGHT}; outline-offset: 2px; }}
+@media (max-width: {NARROW}px) {{
+  html, body {{ overflow-x: hidden; }}
+  #main {{ padding-left: 2px !important; padding-right: 2px !important; }}
+  #header {{ height: auto !important; }}
+  #header .app-header {{ flex-wrap: wrap; }}
+  #header .title {{ font-size: 17px !important; white-space: normal; }}
+  #header {{ padding-top: 4px !important; padding-bottom: 4px !important; }}
+  #header .pn-busy-container {{ position: absolute; right: 6px; top: 4px; }}
+}}
+"""
+
+# The stylesheets `app.components.responsive.fit_layout` gives the parts of every view (Panel
+# draws each part in its own shadow DOM, which the page CSS above cannot reach).
+NARROW_CSS = f"""
+@media (max-width: {NARROW}px) {{
+  :host {{ min-width: 0 !important; max-width: 100% !important; }}
+  .bk-btn-group {{ flex-wrap: wrap; }}
+input[type="file"]::file-selector-button {{ font-size: {PROJECTOR_FONT_SIZE}; padding: 6px 14px; }}   /* a long radio group (the playground's menu) wraps */
+  .bk-btn-group > .bk-btn {{ flex: 1 1 auto; }}
+}}
+"""
+NARROW_CARD_CSS = f"""
+@media (max-width: {NARROW}px) {{
+  :host(.cnn-card) {{ width: calc(100% - 8px) !important; max-width: calc(100% - 8px) !important; overflow-x: auto; padding: 10px 8px !important;
+    margin-left: 4px !important; margin-right: 4px !important; }}
+}}
+"""
+NARROW_ROW_CSS = f"""
+@media (max-width: {NARROW}px) {{
+  :host {{ flex-wrap: wrap !important; }}
+  :host > .cnn-card {{ flex: 1 1 100% !important; }}   /* a card takes a line of its own */
+}}
+"""
+PROJECTOR_WIDGET_CSS = f"""
+:host {{ --font-size: {PROJECTOR_FONT_SIZE}; font-size: {PROJECTOR_FONT_SIZE}; color: #000; }}
+.bk-btn, .bk-input, select, option, input, textarea, label, .bk-input-group, .bk-slider-title,
+.bk-slider-value, .bk-checkbox, .bk-radio {{ font-size: {PROJECTOR_FONT_SIZE} !important; }}
+.bk-btn {{ padding: 8px 18px !important; min-height: 48px; border-width: 2px !important; white-space: normal; }}
+.bk-btn-default, .bk-btn-light {{ color: #000 !important; border-color: #000 !important; }}
+.bk-btn-group .bk-btn.bk-active {{ font-weight: 700; }}
+.bk-btn-group {{ flex-wrap: wrap; }}
+input[type="file"]::file-selector-button {{ font-size: {PROJECTOR_FONT_SIZE}; padding: 6px 14px; }}
+.bk-input {{ min-height: 48px; border: 2px solid #000 !important; color: #000 !important; }}
+input[type="checkbox"], input[type="radio"] {{ width: 24px; height: 24px; }}
+.bk-description .bk-icon {{ width: 26px !important; height: 26px !important; }}
+.noUi-handle {{ width: 30px !important; height: 30px !important; }}
+"""
+PROJECTOR_ROW_CSS = ":host { flex-wrap: wrap !important; }"
+PROJECTOR_PANE_CSS = """
+:host { color: #000; }
+[class*="note"], [class*="hint"], [class*="cap"], [class*="legend"], [class*="legend"] span, figcaption, small,
+[style*="font-size:1"], [style*="font-size: 1"] { font-size: max(20px, 1em) !important; color: #000 !important; }
 """
 
 
@@ -108,7 +164,7 @@ def make_template(title, header=(), main=(), lecture=None):
     ``lecture`` (a ``LectureMode``) hides the header (embed) or enlarges the fonts (projector)."""
     template = pn.template.BootstrapTemplate(
         title=title, header_background=ACCENT, header_color="#fff",
-        main_max_width="1500px", collapsed_sidebar=True, sidebar_width=0)
+        main_max_width="1900px", meta_viewport=META_VIEWPORT, collapsed_sidebar=True, sidebar_width=0)
     template.config.raw_css.append(PAGE_CSS)
     template.config.raw_css.append(lecture_css(lecture))
     for item in header:

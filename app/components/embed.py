@@ -26,6 +26,7 @@ import panel as pn
 import param
 
 from ..i18n import LANGUAGES, t
+from ..theme import NARROW
 
 __all__ = ["LectureMode", "lecture_mode", "apply_lecture_mode", "embed_url", "embed_snippet", "EmbedButton",
            "EMBED_SIZE", "LECTURE_FLAGS"]
@@ -231,7 +232,10 @@ class EmbedButton(pn.viewable.Viewer):
         self.location = location if location is not None else pn.state.location
         self.button = pn.widgets.Toggle(
             value=False, color="light", variant="outline", margin=(8, 6), width=110,
-            css_classes=["cnn-embed-button"], stylesheets=[".bk-btn { font-size: 16px; }"])
+            css_classes=["cnn-embed-button"],
+            # phones: no Embed button (embedding is done on a computer), the header stays one line
+            stylesheets=[".bk-btn { font-size: 16px; }",
+                         f"@media (max-width: {NARROW}px) {{ :host {{ display: none !important; }} }}"])
         self.heading = pn.pane.HTML("", margin=(4, 10, 0, 10))
         self.area = pn.widgets.TextAreaInput(value="", rows=3, sizing_mode="stretch_width", max_length=5000,
                                              css_classes=["cnn-embed-snippet"], margin=(4, 10))

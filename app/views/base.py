@@ -79,10 +79,13 @@ class View(pn.viewable.Viewer):
             cls.__panel__ = __panel__
 
     def lecture_layout(self, layout, mode=None):
-        """``layout`` with the URL's lecture mode applied (a no-op without lecture flags)."""
+        """``layout`` with the URL's lecture mode applied (a no-op without lecture flags), fitted
+        to phones, wide windows and projectors (:func:`app.components.responsive.fit_layout`)."""
         from ..components.embed import apply_lecture_mode, lecture_mode
+        from ..components.responsive import fit_layout
         try:
-            return apply_lecture_mode(self, layout, mode if mode is not None else lecture_mode())
+            mode = mode if mode is not None else lecture_mode()
+            return fit_layout(apply_lecture_mode(self, layout, mode), mode)
         except Exception:   # lecture mode must never break a view
             log.exception("lecture mode could not be applied to %s", type(self).__name__)
             return layout

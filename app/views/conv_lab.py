@@ -40,8 +40,9 @@ from ..components.conv_plots import MapPlot, PaddedInputPlot
 from ..components.conv_presets import PRESETS, preset_kernel, preset_note
 from ..components.conv_products import fmt, products_html
 from ..components.conv_widgets import KernelGrid, KeyShortcuts
+from ..components.embed import lecture_mode
 from ..components.picture_source import PictureSource
-from ..theme import HIGHLIGHT, TEXT, card_css
+from ..theme import HIGHLIGHT, NARROW, TEXT, card_css
 from . import conv_lab_strings  # noqa: F401  (merges this view's strings into app.i18n)
 from .base import View
 
@@ -707,13 +708,18 @@ class ConvLabView(View):
             self.legend, self.caption,
             pn.Row(self.reset_button, self.prev_button, self.play_button, self.next_button, self.speed_w),
             self.keys, width=790, **card)
+        stage.stylesheets = stage.stylesheets + [f"@media (max-width: {NARROW}px) {{ :host {{ order: -1; }} }}"]
         size = pn.Column(self.size_title, self.size_pane, self.formula, **card)
         kernel = pn.Column(self.kernel_title, pn.Row(self.preset_w, self.bias_w), self.grid, self.kernel_note,
                            **card)
         products = pn.Column(self.products_title, self.products, min_width=480, **card)
         explain = pn.Column(self.explanation, **card)
         flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        # embedded (an <iframe> in slides) the picture comes first, the settings after it (on a phone too:
+        # the stage's `order` above)
+        first = ([stage, settings, self.picture_card] if lecture_mode().embed
+                 else [settings, self.picture_card, stage])
         return pn.Column(self._error,
-                         pn.FlexBox(settings, self.picture_card, stage, size, **flex),
+                         pn.FlexBox(*first, size, **flex),
                          pn.FlexBox(kernel, products, self.channels_card, explain, **flex),
                          sizing_mode="stretch_width")

@@ -19,6 +19,7 @@ import panel as pn
 import param
 
 from ..components.embed import lecture_mode
+from ..components.responsive import fit_layout
 from ..i18n import LANGUAGES, t
 from ..model_registry import ModelRegistry
 from ..url_check import sync_checked
@@ -149,4 +150,6 @@ class Playground(pn.viewable.Viewer):
     def __panel__(self):
         labs = pn.Row(self.labs_title, self.labs_nav, sizing_mode="stretch_width", visible=not self.embedded)
         self.nav.visible = not self.embedded
-        return pn.Column(self.nav, labs, *self.panels.values(), sizing_mode="stretch_width")
+        # the navigation fits a phone (its button groups wrap) and grows on a projector, like the views
+        return fit_layout(pn.Column(self.nav, labs, *self.panels.values(), sizing_mode="stretch_width"),
+                          lecture_mode())
