@@ -47,19 +47,13 @@ NAME_LIMIT = 80       # characters of a file's name quoted in a message (it is s
 
 
 def build_classifier(num_classes, seed=0):
-    """Conv 3->8 3x3, ReLU, MaxPool 2, Conv 8->16 3x3, ReLU, MaxPool 2, Linear 1024 -> classes.
+    """The view's network (:func:`cnncore.models.small_rgb.small_rgb_cnn`), seeded.
 
     Shape:
         - Input: ``(N, 3, 32, 32)``; Output: ``(N, num_classes)`` logits
     """
-    import cnncore
-    from cnncore import nn
-
-    cnncore.manual_seed(seed)
-    return nn.Sequential(
-        nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),    # -> (N, 8, 16, 16)
-        nn.Conv2d(8, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # -> (N, 16, 8, 8)
-        nn.Flatten(), nn.Linear(16 * 8 * 8, num_classes))              # -> (N, 1024) -> (N, classes)
+    from cnncore.models.small_rgb import small_rgb_cnn
+    return small_rgb_cnn(num_classes, seed)
 
 
 def to_input(images):
