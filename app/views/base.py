@@ -53,7 +53,7 @@ def language_switch(target):
     def to_target(event):
         # Everything the language changes (the view, the page's header, the URL) goes to the
         # browser as one patch: each patch makes the browser lay the whole page out again.
-        with pn.io.hold(freeze=True):
+        with pn.io.hold():
             target.lang = event.new
 
     switch.param.watch(to_target, "value")
@@ -102,9 +102,10 @@ class View(pn.viewable.Viewer):
         return t(key, self.lang, **fields)
 
     def _relabel(self):
-        # One patch for the page, not one per text (each patch makes the browser lay the
-        # page out again), and the document's model graph recomputed once, not per change.
-        with self.guard(), pn.io.hold(freeze=True):
+        # One patch for the page, not one per text (each patch makes the browser lay the page
+        # out again). Not hold(freeze=True): a model made while the document is frozen has no
+        # document yet, and Panel then points its stylesheets at the CDN (an outside request).
+        with self.guard(), pn.io.hold():
             self.relabel()
 
     def relabel(self):

@@ -54,6 +54,7 @@ COLLECT_JS = """() => {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
       if (!parent || ['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE'].includes(parent.tagName)) continue;
+      if (parent.closest('code, pre')) continue;     // code is typed as it is, in any language
       const text = node.textContent.trim();
       if (text && visible(parent)) texts.push(text);
     }
@@ -184,7 +185,7 @@ def test_a_bad_upload_is_explained_in_chinese(open_page, panel_app, screenshot):
     expect(page.get_by_text(re.compile("文件是空的"))).to_be_visible()
     picker.set_input_files(files=[{"name": "big.npz", "mimeType": "application/octet-stream",
                                    "buffer": b"x" * (MAX_UPLOAD_BYTES + 1)}])
-    big = page.get_by_text(re.compile("文件太大"))
+    big = page.get_by_text(re.compile("big.npz 太大"))
     expect(big).to_be_visible()
     assert not english_in([big.inner_text()]), big.inner_text()
     screenshot(page, "zh-train-upload")
