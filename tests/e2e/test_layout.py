@@ -129,7 +129,7 @@ def test_projector_enlarges_every_widget_kind(panel_app, open_page, screenshot):
         sizes[theme] = {
             "button": _font_px(main.get_by_role("button", name="Step ▶")),
             "select": _font_px(main.locator("select").first),
-            "radio": _font_px(main.get_by_role("button", name="Picture", exact=True)),
+            "radio": _font_px(main.get_by_role("button", name="Drawing", exact=True)),
             "hint": _font_px(page.get_by_test_id("conv-keys-hint")),
         }
         if theme == "projector":
