@@ -49,15 +49,15 @@ STRINGS = {
     "train_upload_torch_hint": {
         "en": ("Weights trained in PyTorch work too: save the state dict as .npz with the two lines below. "
                "Its keys and shapes must fit the network chosen above, your built network or a zoo network."),
-        "zh": "在 PyTorch 里训练的权重也可以：用下面两行把 state_dict（状态字典）存成 .npz。它的键和形状必须与上面选的网络、你搭建的网络或模型库中的某个网络一致。"},
+        "zh": "在 PyTorch 里训练的权重也可以：用下面两行把 state dict（状态字典）存成 .npz。它的键和形状必须与上面选的网络、你搭建的网络或模型库中的某个网络一致。"},
     "train_upload_torch_ok": {"en": "A PyTorch state dict: its weights fit {arch}, and were loaded into it.",
-                              "zh": "这是一个 PyTorch state_dict（状态字典）：它的权重与{arch}一致，已载入。"},
+                              "zh": "这是一个 PyTorch state dict（状态字典）：它的权重与{arch}一致，已载入。"},
     "train_upload_torch_bad": {
         "en": ("{name}: this .npz holds arrays but no description of the network, so it was read as a PyTorch "
                "state dict; but its weights fit none of the networks here, so the playground "
                "cannot tell which layers go between them. Build the same layers under \"Build your own…\" "
                "(an nn.Sequential: keys 0.weight, 3.weight, …) and upload it again. Compared with {message}"),
-        "zh": ("{name}：这个 .npz 里有数组，但没有网络的描述，所以被当作 PyTorch state_dict（状态字典）读取；但它的权重与这里的任何网络都不一致，所以无法知道权重之间是哪些层。"
+        "zh": ("{name}：这个 .npz 里有数组，但没有网络的描述，所以被当作 PyTorch state dict（状态字典）读取；但它的权重与这里的任何网络都不一致，所以无法知道权重之间是哪些层。"
                "请在“自己搭建…”里搭出相同的层（一个 nn.Sequential：键为 0.weight、3.weight……），再上传一次。"
                "与之比较：{message}")},
     # --- settings -----------------------------------------------------------

@@ -27,7 +27,7 @@ ALLOWED = {
     "maxpool2d", "avgpool", "avgpool2d", "lppool2d", "minpool2d", "sgd", "adam", "momentum", "nesterov",
     "lenet-5", "lenet", "alexnet", "vgg", "vgg-11", "vgg-16", "vgg-19", "nin", "googlenet", "inception",
     "resnet", "resnet-18", "resnet-34", "resnet-50", "resnet-101", "resnet-152", "convnetjs", "mnist",
-    "imagenet", "pytorch", "numpy", "svd", "rgb", "sobel", "gaussian", "laplacian", "prewitt", "same",
+    "imagenet", "pytorch", "numpy", "state", "dict", "svd", "rgb", "sobel", "gaussian", "laplacian", "prewitt", "same",
     "valid", "zeros", "reflect", "replicate", "circular", "max", "min", "avg", "l2", "bn", "fc", "gap",
     "sum", "bias", "mac", "macs", "flops", "id", "x", "y", "z", "w", "h", "k", "s", "p", "d", "n", "c",
     "true", "false", "none", "lr", "embed", "iframe", "html", "url", "npz", "png", "jpg", "jpeg", "webp",

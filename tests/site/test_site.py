@@ -249,7 +249,7 @@ def test_the_playground_opens_every_view(numpy_site, serve, browser_page):
     for key in others:   # (the URL names the view once it is not the page's first)
         # (a view is built in the page's Python: on a busy machine the page answers late)
         page.get_by_role("button", name=t(ALL_VIEWS[key][0], "en"), exact=True).click(timeout=60_000)
-        expect(page).to_have_url(re.compile(rf"[?&]view={key}\b"), timeout=60_000)
+        expect(page).to_have_url(re.compile(rf"[?&]view={key}\b"), timeout=150_000)
         page.wait_for_timeout(300)
         assert page.get_by_text("could not be loaded").count() == 0, key
     assert not page.recorder.errors, page.recorder.errors
