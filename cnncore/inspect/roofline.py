@@ -148,15 +148,16 @@ def _median_time(run, repeats, deadline):
     return float(np.median(times)), len(times)
 
 
-def measure_machine(budget=1.2, repeats=5, dtype=np.float32, copy_bytes=32 << 20, max_gemm=1024):
+def measure_machine(budget=1.0, repeats=5, dtype=np.float32, copy_bytes=32 << 20, max_gemm=1024):
     """Peak FLOP/s and memory bandwidth of this Python, measured in about ``budget`` seconds.
 
-    The matrix size doubles from 64 while one product takes under 20 ms (and
-    the next would take under a tenth of the budget, up to ``max_gemm``), so a slow machine (NumPy without BLAS in the
-    browser) measures a small product and a fast one a large product; then
-    the product of that size is timed ``repeats`` times and the copy of
-    ``copy_bytes`` too, each stopping early when its share of the budget is
-    spent. Medians, not means: a busy machine's slow outliers do not count.
+    The matrix size doubles from 64 while one product takes under 20 ms and
+    the next would take under 1/20 of the budget (up to ``max_gemm``), so a
+    slow machine (NumPy without BLAS in the browser) measures a small
+    product and a fast one a large product; then the product of that size
+    is timed ``repeats`` times and the copy of ``copy_bytes`` too, each
+    stopping early when its share of the budget is spent. Medians, not
+    means: a busy machine's slow outliers do not count.
     """
     start = time.perf_counter()
     dtype = np.dtype(dtype)
@@ -169,8 +170,8 @@ def measure_machine(budget=1.2, repeats=5, dtype=np.float32, copy_bytes=32 << 20
         t0 = time.perf_counter()
         backend.matmul(a, b)
         took = time.perf_counter() - t0
-        # twice the size takes 8 times as long: stop before one product would take a tenth of the budget
-        if took > 0.02 or 8 * took > budget * 0.1 or n >= max_gemm:
+        # twice the size takes 8 times as long: stop before one product would take 1/20 of the budget
+        if took > 0.02 or 8 * took > budget * 0.05 or n >= max_gemm:
             break
         n *= 2
     gemm, runs = _median_time(lambda: backend.matmul(a, b), repeats, start + budget * 0.6)
