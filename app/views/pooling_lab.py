@@ -530,7 +530,7 @@ class PoolingLab(View):
         r, c = self.result, self.result.channel
         h, w = r.grad_in.shape
         grad_sum, out_sum = float(r.grad_all.sum()), float(r.grad_out.sum())
-        self.in_plot.set_title(self.t("pool_input_title", c=c))
+        self.in_plot.set_title(self.t("pool_input_title_plain", c=c))
         self.grad_plot.set_title(self.t("pool_grad_title_channel", c=r.shown))
         if self.pool == "attention":
             y, channels = float(r.out[0, c]), r.out.shape[1]
