@@ -89,3 +89,12 @@ def test_measure_machine_returns_a_consistent_machine(budget):
     assert math.isclose(m.ridge, m.peak_flops / m.bandwidth)
     assert m.gemm_size in (64, 128, 256, 512, 1024) and m.copy_bytes == 32 << 20
     assert 1 <= m.repeats <= 3 and m.matmul == cnncore.backend.get_matmul()
+
+
+def test_attention_and_bilinear_pooling_on_the_roofline():
+    """Their MACs: attention 2 C H W (score + weighted sum), bilinear C C H W, per example."""
+    model = nn.Sequential(nn.Conv2d(3, 4, 1), nn.Concat({"attn": nn.AttentionPool2d(4), "bil": nn.BilinearPool2d()}))
+    layers = {l.name: l for l in roofline(model, (2, 3, 5, 6))}
+    assert layers["1.attn"].macs == 2 * 2 * 4 * 5 * 6 and layers["1.attn"].weight_bytes == 5 * 4
+    assert layers["1.bil"].macs == 2 * 4 * 4 * 5 * 6 and layers["1.bil"].output_bytes == 2 * 16 * 4
+    assert model(np.zeros((2, 3, 5, 6), np.float32)).shape == (2, 4 + 16)
