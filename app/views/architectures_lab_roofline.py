@@ -50,11 +50,23 @@ class RooflineCard:
         self.one_by_one = pn.pane.HTML("", **pane)
 
     def measure(self):
-        """Measure this machine (about a second) and put every layer on its roof."""
+        """Measure this machine (about a second) and put every layer on its roof.
+
+        In a page the button first shows "Measuring …"; the measurement runs in a
+        callback a moment later, once that label has reached the browser.
+        """
+        owner = self.owner
+        self.button.disabled, self.button.label = True, owner.t("archlab_roof_measuring")
+        doc = pn.state.curdoc
+        if doc is not None:
+            doc.add_timeout_callback(self._measure_now, 50)
+        else:
+            self._measure_now()
+
+    def _measure_now(self):
         from cnncore.inspect import measure_machine
         owner = self.owner
         with owner.guard():
-            self.button.disabled, self.button.label = True, owner.t("archlab_roof_measuring")
             try:
                 self.machine = measure_machine()
             finally:

@@ -85,6 +85,7 @@ def test_roofline_measure_button(open_page, panel_app, screenshot):
     button.click()
     expect(roof).to_have_attribute("data-measured", "1", timeout=SLOW)
     expect(roof).to_contain_text("GFLOP/s")
+    expect(button).to_be_enabled(timeout=SLOW)                          # the label is back, ready again
     points = int(roof.get_attribute("data-points"))
     assert int(roof.get_attribute("data-compute")) + int(roof.get_attribute("data-memory")) == points > 0
     assert float(roof.get_attribute("data-ridge")) > 0
