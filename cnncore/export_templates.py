@@ -87,6 +87,41 @@ class StochasticPool2d(nn.Module):
 def _pair(v):
     return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
 ''',
+    "AttentionPool2d": '''
+
+class AttentionPool2d(nn.Module):
+    """Global attention pooling: a 1x1 convolution scores every position, a softmax over the
+    H*W positions turns the scores into weights, the output is the weighted sum (N, C, H, W) -> (N, C)."""
+
+    def __init__(self, in_channels, bias=True):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(1, in_channels, 1, 1))
+        self.bias = nn.Parameter(torch.zeros(1)) if bias else None
+
+    def forward(self, x):
+        scores = nn.functional.conv2d(x, self.weight, self.bias).flatten(1)      # (N, 1, H, W) -> (N, H*W)
+        weights = torch.softmax(scores, dim=1)
+        return torch.einsum("ncp,np->nc", x.flatten(2), weights)                 # (N, C)
+''',
+    "BilinearPool2d": '''
+
+class BilinearPool2d(nn.Module):
+    """Bilinear pooling: the outer product of the feature vector with itself, averaged over the
+    positions, (N, C, H, W) -> (N, C*C); optionally sign(b)*sqrt(|b|) and L2 normalisation."""
+
+    def __init__(self, signed_sqrt=False, normalize=False):
+        super().__init__()
+        self.signed_sqrt, self.normalize = signed_sqrt, normalize
+
+    def forward(self, x):
+        f = x.flatten(2)                                                         # (N, C, H*W)
+        b = torch.einsum("nip,njp->nij", f, f).flatten(1) / f.shape[2]           # (N, C*C)
+        if self.signed_sqrt:
+            b = torch.sign(b) * torch.sqrt(torch.abs(b))
+        if self.normalize:
+            b = nn.functional.normalize(b, dim=1)
+        return b
+''',
     "Concat": '''
 
 class Concat(nn.Module):

@@ -7,7 +7,8 @@ makes), a zip archive holding
 * ``model.py``: a plain ``torch.nn.Module`` called ``Net``, written out layer
   by layer with the output shape of each as a comment, whose ``state_dict``
   keys are exactly cnncore's (``0.weight``, ``layer1.0.bn1.running_mean``, ...);
-  the few layers PyTorch lacks (``MinPool2d``, ``StochasticPool2d``) and the
+  the few layers PyTorch lacks (``MinPool2d``, ``StochasticPool2d``,
+  ``AttentionPool2d``, ``BilinearPool2d``) and the
   residual and multi-branch blocks are small classes in the same file;
   ``load_weights(path)`` turns the ``.npz`` into a ``state_dict``;
 * ``weights.npz``: the model as cnncore saves it (:func:`cnncore.io.save`: one
@@ -47,7 +48,7 @@ TORCH_NATIVE = ("Identity", "Flatten", "Conv2d", "Conv1d", "Linear", "BatchNorm1
 #: Arguments written without their name (as one would type them).
 _POSITIONAL = {"Conv2d": 3, "Conv1d": 3, "Linear": 2, "BatchNorm1d": 1, "BatchNorm2d": 1, "LPPool2d": 2,
                "MaxPool2d": 1, "AvgPool2d": 1, "MaxPool1d": 1, "AvgPool1d": 1, "AdaptiveAvgPool2d": 1,
-               "AdaptiveAvgPool1d": 1, "MinPool2d": 1, "StochasticPool2d": 1, "BasicBlock": 3, "Bottleneck": 3}
+               "AdaptiveAvgPool1d": 1, "MinPool2d": 1, "StochasticPool2d": 1, "AttentionPool2d": 1, "BasicBlock": 3, "Bottleneck": 3}
 #: Arguments cnncore keeps that PyTorch's layer does not take.
 _NOT_IN_TORCH = {"StochasticPool2d": ("seed",)}
 
@@ -162,7 +163,7 @@ class _Writer:
             return [f"{pad}{opening}", *inner, f"{pad})  # -> {_shape(out)}"], out
         if name in ("BasicBlock", "Bottleneck"):
             self.used.update(("_Residual", name))
-        elif name in ("MinPool2d", "StochasticPool2d"):
+        elif name in ("MinPool2d", "StochasticPool2d", "AttentionPool2d", "BilinearPool2d"):
             self.used.add(name)
         elif name not in TORCH_NATIVE:
             raise ValueError(f"cannot export {where or 'the model'}: PyTorch has no {name} layer")
@@ -206,7 +207,8 @@ def model_source(model, input_shape, title="A network from CNN Playground", verb
     head = HEADER.format(title=_first_line(title), verb=verb, input_shape=_shape(shape), input_dims=_dims(shape),
                           imports=imports)
     extras = "".join(EXTRA[k] for k in ("_Residual", "BasicBlock", "Bottleneck", "Concat", "MinPool2d",
-                                         "StochasticPool2d") if k in writer.used)
+                                         "StochasticPool2d", "AttentionPool2d", "BilinearPool2d")
+                      if k in writer.used)
     return head + extras + "\n\n" + "\n".join(_align(body)) + "\n" + LOADER
 
 

@@ -50,6 +50,7 @@ LAYER_TYPES = (
     "Sequential", "Concat", "Identity", "Flatten",
     "Conv2d", "Conv1d", "Linear", "BatchNorm1d", "BatchNorm2d", "BasicBlock", "Bottleneck",
     "MaxPool2d", "AvgPool2d", "LPPool2d", "MinPool2d", "StochasticPool2d", "AdaptiveAvgPool2d",
+    "AttentionPool2d", "BilinearPool2d",
     "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d",
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Dropout",
     "CrossEntropyLoss", "NLLLoss", "MSELoss",

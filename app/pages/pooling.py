@@ -1,7 +1,7 @@
 """Pooling & activations lab on its own page: ``panel serve app/pages/pooling.py`` -> http://localhost:5006/pooling
 
-URL query: ``?lang=zh|en&model=<key>&digit=<-1..9>&layer=<name>&channel=<c>&pool=max|avg|min|l2|stochastic|gap``
-``&window=<k>&stride=<s>&grad_from=all|cell&cell_row=<i>&cell_col=<j>&seed=<n>``
+URL query: ``?lang=zh|en&model=<key>&digit=<-1..9>&layer=<name>&channel=<c>&pool=max|avg|min|l2|stochastic|gap|attention|bilinear``
+``&window=<k>&stride=<s>&grad_from=all|cell&cell_row=<i>&cell_col=<j>&seed=<n>&beta=<0..20>``
 ``&activation=relu|leaky_relu|sigmoid|tanh&act_layer=<name>&act_channel=<c>``.
 The page answers at once and builds the lab when the browser has connected.
 """

@@ -14,7 +14,11 @@ ResNet 2015) says what each network brought; for the chosen one the
   and as the batch grows;
 * weight sharing: each convolution's parameters beside a fully-connected
   layer's (log scale);
-* all architectures on one log-log chart of parameters vs MACs.
+* all architectures on one log-log chart of parameters vs MACs;
+* the roofline (:mod:`.architectures_lab_roofline`): every layer's arithmetic
+  intensity at the chosen batch size, and, after "Measure my machine", the
+  roof and ridge point of the computer running the page (memory- or
+  compute-bound, layer by layer), and why 1x1 convolutions reuse data well.
 
 State in the URL: ``arch`` (a ``CLASSIC_MODELS`` name), ``batch`` (1-4096) and ``sort``
 (``order``, ``params``, ``macs`` or ``activation_bytes``: the ledger table's order).
@@ -22,7 +26,7 @@ State in the URL: ``arch`` (a ``CLASSIC_MODELS`` name), ``batch`` (1-4096) and `
 Page hooks for tests: ``data-testid="arch-totals"`` (with ``data-arch``,
 ``data-params``, ``data-macs``, ``data-act``), ``"arch-bottleneck"``,
 ``"arch-memory"``, ``"arch-sharing"``, ``"arch-ledger"`` (the table, with ``data-sort``
-and ``data-rows``), ``"arch-compare-table"``.
+and ``data-rows``), ``"arch-compare-table"``, ``"arch-roofline"``, ``"arch-roofline-1x1"``.
 """
 import html
 
@@ -38,6 +42,7 @@ from ..components.arch_table import SORT_COLUMNS, TABLE_COLUMNS, ledger_columns,
 from ..components.arch_plots import MB, ComparisonPlot, KindShares, LayerProfile, MemoryBars, MemorySweep, SharingPlot
 from ..components.lab_common import UrlInteger, html_table
 from ..theme import ACCENT, HIGHLIGHT, TEXT, card_css
+from .architectures_lab_roofline import RooflineCard
 from .base import View
 
 __all__ = ["ArchitecturesLab", "TABLE_COLUMNS", "human_count", "human_bytes"]
@@ -160,6 +165,7 @@ class ArchitecturesLab(View):
         self.sharing = SharingPlot()
         self.compare = ComparisonPlot()
         self.compare.on_pick(lambda name: self._set("arch", name))
+        self.roofline = RooflineCard(self)
 
         self.relabel()
         self.recompute()
@@ -185,6 +191,7 @@ class ArchitecturesLab(View):
         with self.guard():
             self._sync_widgets()
             self._render_memory()
+            self.roofline.render()
 
     # -- computing ---------------------------------------------------------------------------------
     def recompute(self):
@@ -251,6 +258,7 @@ class ArchitecturesLab(View):
         self._render_memory()
         self._render_sharing()
         self._render_compare()
+        self.roofline.render()
 
     def _render_table(self):
         if self.ledger is not None:
@@ -334,7 +342,9 @@ class ArchitecturesLab(View):
         self.explanation.object = "\n\n".join([
             f"### {t('explain_title')}", t("archlab_explain_params"), PARAMS_FORMULA, t("archlab_explain_macs"),
             MACS_FORMULA, t("archlab_explain_size"), SIZE_FORMULA, t("archlab_explain_memory"), MEMORY_FORMULA,
-            t("archlab_explain_sharing"), SHARING_FORMULA, t("archlab_explain_after")])
+            t("archlab_explain_sharing"), SHARING_FORMULA, t("archlab_explain_after"),
+            *self.roofline.explanation()])
+        self.roofline.relabel()
         if self.result is not None:
             self._sync_widgets()
             self._render()
@@ -363,5 +373,6 @@ class ArchitecturesLab(View):
                                                                  **flex),
                             sizing_mode="stretch_width", **card)
         return pn.Column(self._error, pn.Row(controls, summary, sizing_mode="stretch_width"), timeline, ledger_card,
-                         pn.FlexBox(profile, explain, memory, kinds, sharing, **flex), compare,
+                         pn.FlexBox(profile, explain, memory, kinds, sharing, self.roofline.panel(_CSS), **flex),
+                         compare,
                          sizing_mode="stretch_width")

@@ -20,7 +20,7 @@ STRINGS = {
               "不需要分配任何权重。"},
     # --- controls --------------------------------------------------------------
     "archlab_arch": {"en": "Architecture", "zh": "网络结构"},
-    "archlab_batch": {"en": "Batch size (for memory)", "zh": "批大小（用于内存计算）"},
+    "archlab_batch": {"en": "Batch size (for memory and the roofline)", "zh": "批大小（用于内存计算和屋顶线）"},
     "archlab_input": {"en": "Input {shape}", "zh": "输入 {shape}"},
     # --- timeline -------------------------------------------------------------
     "archlab_timeline": {"en": "Timeline: what each network introduced", "zh": "时间线：每个网络带来的新思想"},

@@ -6,7 +6,10 @@ L2 (``LPPool2d`` with norm 2), stochastic or global average pooling, with
 your window and stride. A gradient of ones (or of one output cell you click)
 is sent back through the layer's ``backward``: the input-gradient map shows
 where it lands (all on the arg-max for max pooling, evenly for average, in
-proportion ``x_i / y`` for L2).
+proportion ``x_i / y`` for L2). Two pools read every channel of the layer
+at once (``pooling_lab_channels``): attention pooling (the score map, its
+softmax weights as a heat map, the weighted average) and bilinear pooling
+(the ``C x C`` matrix of channel products).
 
 Bottom: an activation function and its derivative, applied to the real
 pre-activation values of a layer, and, over the 1,000 test digits, the
@@ -16,7 +19,8 @@ All numbers come from ``cnncore`` (``nn`` pooling layers and their
 ``last_argmax()`` / ``last_sample()`` / ``last_probabilities()`` /
 ``last_shares()`` / ``last_divisor()``; activation modules' ``derivative``;
 ``inspect.capture``). Page hooks for tests: ``data-testid`` ``pool-out-shape``,
-``pool-grad-sum``, ``pool-out-sum``, ``act-zero-grad``, ``unit-stats``.
+``pool-grad-sum``, ``pool-out-sum``, ``pool-attn-value``, ``pool-bilinear-entry``,
+``act-zero-grad``, ``unit-stats``.
 """
 import html
 from dataclasses import dataclass
@@ -30,12 +34,13 @@ from . import pooling_lab_strings  # noqa: F401  (registers the texts)
 from ..components.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, MapPlot, fmt, html_table, spatial_layers
 from ..theme import card_css
 from .base import View
+from .pooling_lab_channels import CHANNEL_POOLS, attention_and_route, bilinear_and_route
 
 __all__ = ["PoolingLab", "POOLS", "ACTIVATIONS", "PoolResult", "make_pool", "pool_and_route",
            "activation_module", "activation_curves", "preactivation_layers", "UnitStats",
            "unit_statistics", "SATURATION"]
 
-POOLS = ("max", "avg", "min", "l2", "stochastic", "gap")
+POOLS = ("max", "avg", "min", "l2", "stochastic", "gap") + CHANNEL_POOLS
 ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh")
 LEAKY_SLOPE = 0.1       # PyTorch's default is 0.01; 0.1 is visible on a plot
 SATURATION = 0.01       # a sigmoid/tanh unit is "saturated" where its derivative is below this
@@ -45,8 +50,10 @@ STATS_BATCH = 250       # test digits per forward pass when counting dead units
 # -- pooling --------------------------------------------------------------------
 
 def make_pool(kind, window, stride, seed=0):
-    """The ``cnncore.nn`` pooling layer for ``kind`` (one of :data:`POOLS`)."""
+    """The ``cnncore.nn`` pooling layer for ``kind`` (one of :data:`POOLS` that pools one channel)."""
     from cnncore import nn
+    if kind in CHANNEL_POOLS:
+        raise ValueError(f"{kind} pooling reads every channel: use {kind}_and_route(maps, ...)")
     if kind == "max":
         return nn.MaxPool2d(window, stride)
     if kind == "avg":
@@ -277,6 +284,13 @@ FORMULAS = {   # no "&", "<", ">", "\\" or "\," here: Markdown escapes or eats t
     "stochastic": r"$$p_i = \frac{a_i}{\sum_j a_j}, \quad y = a_j \text{ with } j \sim p$$" "\n\n"
                   r"$$\frac{\partial y}{\partial a_i} = 1 \text{ if } i = j \text{, else } 0$$",
     "gap": r"$$y = \frac{1}{HW} \sum_{r=1}^{H} \sum_{c=1}^{W} x_{rc}$$" "\n\n" r"$$\frac{\partial y}{\partial x_{rc}} = \frac{1}{HW}$$",
+    "attention": r"$$s_p = w^\top x_p + b, \quad a_p = \frac{e^{s_p}}{\sum_q e^{s_q}}, \quad "
+                 r"y_c = \sum_p a_p \, x_{c,p}$$" "\n\n"
+                 r"$$\frac{\partial y_c}{\partial x_{c,p}} = a_p \left(1 + w_c (x_{c,p} - y_c)\right)$$",
+    "bilinear": r"$$B_{ij} = \frac{1}{HW} \sum_p x_{i,p} \, x_{j,p}$$" "\n\n"
+                r"$$\frac{\partial B_{ij}}{\partial x_{i,p}} = \frac{x_{j,p}}{HW} \quad "
+                r"\text{(then optionally } \operatorname{sign}(B) \sqrt{\lvert B \rvert} "
+                r"\text{ and } B / \lVert B \rVert_2 \text{)}$$",
 }
 OUTPUT_SIZE = r"$$H_\text{out} = \left\lfloor \frac{H - k}{s} \right\rfloor + 1$$"
 ACT_FORMULAS = {
@@ -293,7 +307,7 @@ class PoolingLab(View):
 
     State (kept in the URL): ``model``, ``digit`` (0-9, -1 = the drawing),
     ``layer``, ``channel``, ``pool``, ``window``, ``stride``, ``grad_from``
-    (``all``/``cell``), ``cell_row``, ``cell_col``, ``seed``, ``activation``,
+    (``all``/``cell``), ``cell_row``, ``cell_col``, ``seed``, ``beta`` (attention), ``activation``,
     ``act_layer``, ``act_channel`` and ``lang``.
     """
 
@@ -308,12 +322,14 @@ class PoolingLab(View):
     cell_row = UrlInteger(default=0, bounds=(0, None))
     cell_col = UrlInteger(default=0, bounds=(0, None))
     seed = UrlInteger(default=0, bounds=(0, None), doc="Seed of stochastic pooling's draw.")
+    beta = param.Number(default=2.0, bounds=(0.0, 20.0),
+                        doc="Attention pooling: the score's weight on the chosen channel (s = beta * x_c).")
     activation = param.Selector(default="relu", objects=list(ACTIVATIONS))
     act_layer = LayerName(default="", doc="Layer whose output is the pre-activation ('' = first).")
     act_channel = UrlInteger(default=0, bounds=(0, None))
 
     url_params = ("model", "digit", "layer", "channel", "pool", "window", "stride", "grad_from",
-                  "cell_row", "cell_col", "seed", "activation", "act_layer", "act_channel")
+                  "cell_row", "cell_col", "seed", "beta", "activation", "act_layer", "act_channel")
 
     def __init__(self, registry=None, compute_stats="auto", **params):
         wanted = params.pop("model", None)
@@ -327,7 +343,7 @@ class PoolingLab(View):
         self.layer_select = w.Select(width=260)
         self.channel_slider = w.IntSlider(start=0, end=1, value=0, width=250)
         self.pool_buttons = w.RadioButtonGroup(options=list(POOLS), value=self.pool, color="primary",
-                                               variant="outline", margin=(4, 10), width=560)
+                                               variant="outline", margin=(4, 10), width=820)
         self.window_slider = w.IntSlider(start=1, end=8, value=self.window, width=250)
         self.stride_slider = w.IntSlider(start=1, end=8, value=self.stride, width=250)
         self.grad_buttons = w.RadioButtonGroup(options=["all", "cell"], value=self.grad_from, color="primary",
@@ -335,6 +351,7 @@ class PoolingLab(View):
         self.row_slider = w.IntSlider(start=0, end=1, value=0, width=180)
         self.col_slider = w.IntSlider(start=0, end=1, value=0, width=180)
         self.resample_button = w.Button(color="default", width=200)
+        self.beta_slider = w.FloatSlider(start=0.0, end=20.0, step=0.5, value=self.beta, width=300, visible=False)
         self.act_buttons = w.RadioButtonGroup(options=list(ACTIVATIONS), value=self.activation,
                                               color="primary", variant="outline", margin=(4, 10))
         self.act_layer_select = w.Select(width=260)
@@ -343,6 +360,8 @@ class PoolingLab(View):
         self.in_plot = MapPlot(size=250)
         self.out_plot = MapPlot(size=250)
         self.grad_plot = MapPlot(size=250, signed=True)
+        self.extra_plot = MapPlot(size=250)          # attention: the softmax weights; bilinear: x_i * x_j
+        self.extra_pane = pn.pane.Bokeh(self.extra_plot.figure, visible=False)
         self.curves = CurvePlot(width=470, height=300, max_lines=2)
         self.pre_plot = MapPlot(size=210, signed=True)
         self.post_plot = MapPlot(size=210)
@@ -369,6 +388,7 @@ class PoolingLab(View):
         self.row_slider.param.watch(lambda e: setattr(self, "cell_row", e.new), "value")
         self.col_slider.param.watch(lambda e: setattr(self, "cell_col", e.new), "value")
         self.resample_button.on_click(lambda e: setattr(self, "seed", self.seed + 1))
+        self.beta_slider.param.watch(lambda e: setattr(self, "beta", e.new), "value")
         self.act_buttons.param.watch(lambda e: setattr(self, "activation", e.new), "value")
         self.act_layer_select.param.watch(lambda e: e.new and setattr(self, "act_layer", e.new), "value")
         self.act_channel_slider.param.watch(lambda e: setattr(self, "act_channel", e.new), "value")
@@ -432,7 +452,7 @@ class PoolingLab(View):
         return maps[min(channel, maps.shape[0] - 1)], maps.shape[0]
 
     @param.depends("layer", "channel", "pool", "window", "stride", "grad_from", "cell_row", "cell_col",
-                   "seed", watch=True)
+                   "seed", "beta", watch=True)
     def update_pool(self):
         """Pool the chosen map and route the gradient back; update plots and numbers."""
         if self._acts is None:
@@ -452,6 +472,16 @@ class PoolingLab(View):
                                   (self.grad_buttons, self.grad_from)):
                 widget.value = value
             cell = (self.cell_row, self.cell_col) if self.grad_from == "cell" else None
+            per_channel = self.pool not in CHANNEL_POOLS
+            for widget in (self.window_slider, self.stride_slider):
+                widget.disabled = not per_channel
+            self.grad_buttons.disabled = self.pool == "attention"
+            self.beta_slider.visible = self.pool == "attention"
+            self.beta_slider.value = self.beta
+            self.extra_pane.visible = not per_channel
+            if not per_channel:
+                self._update_channel_pool(cell)
+                return
             self.result = r = pool_and_route(fmap, self.pool, self.window, self.stride, cell, self.seed)
             oh, ow = r.out.shape
             for slider, value, n in ((self.row_slider, self.cell_row, oh), (self.col_slider, self.cell_col, ow)):
@@ -469,7 +499,84 @@ class PoolingLab(View):
             self.resample_button.visible = self.pool == "stochastic"
             self._render_pool()
 
+    def _update_channel_pool(self, cell):
+        """Attention or bilinear pooling of every channel of the layer (``pooling_lab_channels``)."""
+        maps = self._acts[self.layer][0]                                  # (1, C, H, W) -> (C, H, W)
+        c = min(self.channel, maps.shape[0] - 1)
+        if self.pool == "attention":
+            self.result = r = attention_and_route(maps, c, self.beta)
+            self.out_plot.update(r.scores)
+            self.out_plot.outline(None)
+            self.extra_plot.update(r.weights, 0.0, float(r.weights.max()))
+        else:
+            self.result = r = bilinear_and_route(maps, c, cell if self.grad_from == "cell" else None)
+            self.out_plot.update(r.out)
+            self.out_plot.outline(*r.focus) if cell else self.out_plot.outline(None)
+            self.extra_plot.update(r.product)
+        n = maps.shape[0] if self.pool == "bilinear" else 1
+        for slider, value in ((self.row_slider, self.cell_row), (self.col_slider, self.cell_col)):
+            slider.end = max(n - 1, 1)
+            slider.disabled = n == 1 or self.grad_from != "cell"
+            slider.value = min(value, n - 1)
+        self.in_plot.update(maps[c])
+        self.in_plot.mark([])
+        self.in_plot.outline(None)
+        self.grad_plot.update(r.grad_in)
+        self.grad_plot.outline(None)
+        self.resample_button.visible = False
+        self._render_channel_pool()
+
+    def _render_channel_pool(self):
+        r, c = self.result, self.result.channel
+        h, w = r.grad_in.shape
+        grad_sum, out_sum = float(r.grad_all.sum()), float(r.grad_out.sum())
+        self.in_plot.set_title(self.t("pool_input_title_plain", c=c))
+        self.grad_plot.set_title(self.t("pool_grad_title_channel", c=r.shown))
+        if self.pool == "attention":
+            y, channels = float(r.out[0, c]), r.out.shape[1]
+            fmap = self.source_map()
+            self.out_plot.set_title(self.t("pool_attn_scores_title", beta=fmt(self.beta), c=c))
+            self.extra_plot.set_title(self.t("pool_attn_weights_title"))
+            self.summary.object = " ".join([
+                self.t("pool_attn_shape", h=h, w=w, c=channels),
+                f"<b data-testid='pool-out-shape'>{channels}</b>",
+                "<br>" + self.t("pool_attn_value", c=c),
+                f"<b data-testid='pool-attn-value'>{fmt(y, 4)}</b>",
+                self.t("pool_attn_compare", avg=fmt(float(fmap.mean()), 4), max=fmt(float(fmap.max()), 4)),
+                "<br>" + self.t("pool_sum_grad", n=fmt(out_sum)),
+                f"<b data-testid='pool-grad-sum'>{fmt(grad_sum, 4)}</b>",
+                f"<span data-testid='pool-out-sum' style='display:none'>{fmt(out_sum, 4)}</span>",
+                "<br>" + self.t("pool_route_attention")])
+            order = np.argsort(-r.weights, axis=None)[:6]                 # the six largest weights
+            rows = []
+            for flat in order:
+                i, j = divmod(int(flat), w)
+                a, x = float(r.weights[i, j]), float(fmap[i, j])
+                rows.append([f"({i}, {j})", fmt(x, 3), fmt(float(r.scores[i, j]), 3), fmt(a, 4), fmt(a * x, 4)])
+            headers = [self.t(k) for k in ("pool_attn_pos", "pool_attn_x", "pool_attn_s", "pool_attn_a",
+                                           "pool_attn_ax")]
+            self.window_table.object = html_table(headers, rows, self.t("pool_attn_caption", c=c, y=fmt(y, 4)),
+                                                  testid="pool-window")
+            return
+        i, j = r.focus
+        channels = r.out.shape[0]
+        self.out_plot.set_title(self.t("pool_bilinear_title", c=channels))
+        self.extra_plot.set_title(self.t("pool_bilinear_product_title", i=i, j=j))
+        self.summary.object = " ".join([
+            self.t("pool_bilinear_shape", h=h, w=w, c=channels),
+            f"<b data-testid='pool-out-shape'>{channels} × {channels}</b>",
+            self.t("pool_bilinear_numbers", n=channels * channels),
+            "<br>" + self.t("pool_bilinear_entry", i=i, j=j, hw=h * w),
+            f"<b data-testid='pool-bilinear-entry'>{fmt(float(r.out[i, j]), 4)}</b>",
+            "<br>" + self.t("pool_sum_grad", n=fmt(out_sum)),
+            f"<b data-testid='pool-grad-sum'>{fmt(grad_sum, 4)}</b>",
+            f"<span data-testid='pool-out-sum' style='display:none'>{fmt(out_sum, 4)}</span>",
+            "<br>" + self.t("pool_route_bilinear")])
+        self.window_table.object = ""
+
     def _clicked(self, i, j):
+        if self.pool == "attention":           # the plot shows scores: there is no output cell to pick
+            return
         self.param.update(grad_from="cell", cell_row=i, cell_col=j)
 
     @param.depends("activation", "act_layer", "act_channel", watch=True)
@@ -521,6 +628,9 @@ class PoolingLab(View):
 
     # -- texts -----------------------------------------------------------------------
     def _render_pool(self):
+        if self.pool in CHANNEL_POOLS:
+            self._render_channel_pool()
+            return
         r = self.result
         h, w = self.in_plot.shape
         oh, ow = r.out.shape
@@ -589,6 +699,7 @@ class PoolingLab(View):
         self.row_slider.label = self.t("pool_cell_row")
         self.col_slider.label = self.t("pool_cell_col")
         self.resample_button.label = self.t("pool_resample")
+        self.beta_slider.label = self.t("pool_beta")
         self.act_buttons.options = {self.t(f"pool_act_{k}"): k for k in ACTIVATIONS}
         self.act_buttons.value = self.activation
         self.act_layer_select.label = self.t("pool_act_layer")
@@ -619,14 +730,15 @@ class PoolingLab(View):
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
         pick = pn.Column(self.model_select, self.source.panel(), **card)
-        plots = pn.Row(pn.pane.Bokeh(self.in_plot.figure), pn.pane.Bokeh(self.out_plot.figure),
-                       pn.pane.Bokeh(self.grad_plot.figure))
+        plots = pn.FlexBox(pn.pane.Bokeh(self.in_plot.figure), pn.pane.Bokeh(self.out_plot.figure),
+                           self.extra_pane, pn.pane.Bokeh(self.grad_plot.figure),
+                           flex_wrap="wrap")
         controls = pn.Column(
             self.heading, pn.Row(self.layer_select, self.channel_slider),
             self.labels["pool_kind"], self.pool_buttons,
             pn.Row(self.window_slider, self.stride_slider),
             self.labels["grad"], pn.Row(self.grad_buttons, self.row_slider, self.col_slider),
-            self.resample_button, plots, self.summary, self.window_table, **card)
+            self.resample_button, self.beta_slider, plots, self.summary, self.window_table, **card)
         explain = pn.Column(self.explain, **card)
         act_plots = pn.Row(pn.pane.Bokeh(self.pre_plot.figure), pn.pane.Bokeh(self.post_plot.figure),
                            pn.pane.Bokeh(self.deriv_plot.figure))

@@ -55,6 +55,58 @@ STRINGS = {
     "pool_route_gap": {"en": "Global average pooling makes one number per channel; its gradient is spread "
                               "evenly over all H·W inputs.",
                        "zh": "全局平均池化让每个通道只剩一个数；它的梯度平均分给全部 H·W 个输入。"},
+    "pool_kind_attention": {"en": "Attention", "zh": "注意力池化"},
+    "pool_kind_bilinear": {"en": "Bilinear", "zh": "双线性池化"},
+    "pool_beta": {"en": "Attention: score weight β on this channel (s = β·x)",
+                  "zh": "注意力：这个通道的打分权重 β（s = β·x）"},
+    "pool_grad_title_channel": {"en": "Gradient arriving at channel {c}", "zh": "传到通道 {c} 上的梯度"},
+    "pool_attn_scores_title": {"en": "Scores s = {beta} · x (channel {c})", "zh": "打分 s = {beta} · x（通道 {c}）"},
+    "pool_attn_weights_title": {"en": "Softmax weights a (they sum to 1)", "zh": "softmax 权重 a（总和为 1）"},
+    "pool_attn_shape": {"en": "Input {c} channels × {h} × {w}, one window: all {h}·{w} positions → output: one number per channel,",
+                        "zh": "输入 {c} 个通道 × {h} × {w}，只有一个窗口：全部 {h}·{w} 个位置 → 输出：每个通道一个数，"},
+    "pool_attn_value": {"en": "Weighted average of channel {c}: y = Σ a·x =", "zh": "通道 {c} 的加权平均：y = Σ a·x ="},
+    "pool_attn_compare": {"en": "(its plain average is {avg}, its maximum {max})",
+                          "zh": "（普通平均为 {avg}，最大值为 {max}）"},
+    "pool_attn_pos": {"en": "position (row, col)", "zh": "位置（行, 列）"},
+    "pool_attn_x": {"en": "x", "zh": "x"},
+    "pool_attn_s": {"en": "score s", "zh": "打分 s"},
+    "pool_attn_a": {"en": "weight a", "zh": "权重 a"},
+    "pool_attn_ax": {"en": "a · x", "zh": "a · x"},
+    "pool_attn_caption": {"en": "The six positions with the largest weights; over all positions Σ a·x = y = {y} (channel {c})",
+                          "zh": "权重最大的六个位置；对全部位置求和 Σ a·x = y = {y}（通道 {c}）"},
+    "pool_route_attention": {
+        "en": ("Attention pooling: a 1×1 convolution scores every position, a softmax turns the scores into "
+               "weights (the heat map), and each channel's output is its weighted average. In a network the "
+               "score weights are learned; here you set them: β on this channel, 0 on the others. β = 0 is "
+               "global average pooling, a large β comes close to max pooling. The gradient of y goes to every "
+               "position in proportion to its weight a, plus a share through the scores (positions above "
+               "the average gain, those below lose)."),
+        "zh": ("注意力池化：一个 1×1 卷积给每个位置打分，softmax 把打分变成权重（热力图），每个通道的输出就是"
+               "它的加权平均。在网络里打分的权重是学出来的；这里由你设定：这个通道的权重为 β，其他通道为 0。"
+               "β = 0 就是全局平均池化，β 很大时接近最大池化。y 的梯度按权重 a 分给每个位置，另外还有一部分"
+               "经过打分传回（高于平均值的位置得到正的梯度，低于平均值的得到负的）。"),
+    },
+    "pool_bilinear_title": {"en": "B = mean of x·xᵀ ({c} × {c}; click an entry)",
+                            "zh": "B = x·xᵀ 的平均（{c} × {c}；可点击一个元素）"},
+    "pool_bilinear_product_title": {"en": "x_{i}·x_{j} per position (mean: B[{i}, {j}])",
+                                    "zh": "每个位置的 x_{i}·x_{j}（平均：B[{i}, {j}]）"},
+    "pool_input_title_plain": {"en": "Feature map, channel {c}", "zh": "特征图，通道 {c}"},
+    "pool_bilinear_shape": {"en": "Input {c} channels × {h} × {w} → output: the matrix",
+                            "zh": "输入 {c} 个通道 × {h} × {w} → 输出：矩阵"},
+    "pool_bilinear_numbers": {"en": "= {n} numbers per image.", "zh": "，每张图 {n} 个数。"},
+    "pool_bilinear_entry": {"en": "B[{i}, {j}] = (1 / {hw}) Σ x_{i}·x_{j} =", "zh": "B[{i}, {j}] = (1 / {hw}) Σ x_{i}·x_{j} ="},
+    "pool_route_bilinear": {
+        "en": ("Bilinear pooling multiplies every pair of channels at every position (the outer product x·xᵀ of "
+               "the feature vector there) and averages over the positions: B[i, j] says how strongly features i "
+               "and j occur together, wherever they are. The matrix is symmetric; its diagonal is each channel's "
+               "mean square. The gradient of B[i, j] reaches channel i in proportion to channel j (and channel j "
+               "in proportion to channel i); other channels get nothing from it. Bilinear CNNs then take "
+               "sign(B)·√|B| and divide by the L2 norm."),
+        "zh": ("双线性池化在每个位置把每一对通道相乘（该位置特征向量的外积 x·xᵀ），再对所有位置取平均："
+               "B[i, j] 表示特征 i 和特征 j 一起出现的强度，而不管它们出现在哪里。这个矩阵是对称的，"
+               "对角线是每个通道的均方值。B[i, j] 的梯度按通道 j 的值传给通道 i（也按通道 i 的值传给通道 j），"
+               "其他通道得不到。双线性 CNN 之后还会取 sign(B)·√|B| 并除以 L2 范数。"),
+    },
     "pool_window_caption": {"en": "Window of output cell ({r}, {c}): input value → its share of that cell's gradient",
                             "zh": "输出单元 ({r}, {c}) 的窗口：输入值 → 它分到的该单元梯度"},
     "pool_window_big": {"en": "The window has {n} inputs: too many to list.",
@@ -64,9 +116,12 @@ STRINGS = {
     "pool_explain": {
         "en": ("**Pooling** summarises every k × k window of a **feature map** by one number, channel by "
                "channel, sliding with **stride** s. It has no weights. What matters is *which* summary — "
-               "and, for learning, where the gradient goes on the way back:"),
+               "and, for learning, where the gradient goes on the way back. The last two read every channel "
+               "at once: **attention** pooling learns where to look (a softmax-weighted average), "
+               "**bilinear** pooling keeps which features occur together (the outer product of features):"),
         "zh": ("**池化**把**特征图**上每个 k × k 窗口概括成一个数，逐通道进行，按**步幅** s 滑动。"
-               "池化没有权重。关键在于用哪种概括方式——以及在反向传播时梯度流向哪里："),
+               "池化没有权重。关键在于用哪种概括方式——以及在反向传播时梯度流向哪里。最后两种同时读取所有通道："
+               "**注意力**池化学习看哪里（softmax 加权平均），**双线性**池化记下哪些特征一起出现（特征的外积）："),
     },
     "pool_explain_size": {"en": "The output size follows the same rule as a convolution (no padding here):",
                           "zh": "输出尺寸的计算规则和卷积一样（这里没有填充）："},

@@ -11,3 +11,5 @@ from .loss import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .padding import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
+from .attention_pool import *  # noqa: F401,F403
+from .bilinear_pool import *  # noqa: F401,F403

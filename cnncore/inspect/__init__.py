@@ -8,7 +8,8 @@ and returns arrays and small records for the app to display.
 * :mod:`.saliency` — input-gradient saliency maps and class probabilities;
 * :mod:`.translation` — shifting the input: equivariance and invariance;
 * :mod:`.weights` — singular values and low-rank approximations of weights;
-* :mod:`.unit` — the arithmetic behind one clicked activation.
+* :mod:`.unit` — the arithmetic behind one clicked activation;
+* :mod:`.roofline` — arithmetic intensity per layer and this machine's roofline.
 """
 from .activations import *  # noqa: F401,F403
 from .receptive_field import *  # noqa: F401,F403
@@ -17,3 +18,4 @@ from .translation import *  # noqa: F401,F403
 from .unit import *  # noqa: F401,F403
 from .weights import *  # noqa: F401,F403
 from .summary import *  # noqa: F401,F403
+from .roofline import *  # noqa: F401,F403

@@ -121,6 +121,11 @@ def _leaf_cost(module, name, in_shape, out_shape, itemsize):
         row.detail = f"{k} s{getattr(module, 'stride', k)}"
     elif kind in ("AvgPool2d", "LPPool2d", "AdaptiveAvgPool2d"):
         row.macs = n_in                      # every input is added once (or more with overlap)
+    elif kind == "AttentionPool2d":
+        row.macs = 2 * n_in                  # the 1x1 score and the weighted sum read every input once each
+        row.saved_bytes = n_in // in_shape[1] * itemsize   # the softmax weights, one per position
+    elif kind == "BilinearPool2d":
+        row.macs = n_in * in_shape[1]        # every pair of channels at every position: N C C H W
     elif kind in ("ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"):
         row.saved_bytes = n_out * itemsize
     elif kind == "Dropout":

@@ -72,3 +72,22 @@ def test_architectures_lab_page(open_page, panel_app, screenshot):
     expect(page).to_have_url(re.compile(r"lang=zh"), timeout=SLOW)
     page.get_by_text(t("archlab_timeline", "zh"), exact=True).scroll_into_view_if_needed()
     screenshot(page, "architectures-zh")
+
+
+def test_roofline_measure_button(open_page, panel_app, screenshot):
+    from app.views import architectures_lab_roofline_strings  # noqa: F401  (registers the texts)
+    page = open_page(height=1300)
+    page.goto(panel_app("app/pages/architectures.py", arch="nin", batch=1))
+    roof = page.get_by_test_id("arch-roofline")
+    expect(roof).to_have_attribute("data-measured", "0", timeout=SLOW)   # nothing is measured at page load
+    button = page.get_by_role("button", name=t("archlab_roof_measure", "en"), exact=True)
+    button.scroll_into_view_if_needed()
+    button.click()
+    expect(roof).to_have_attribute("data-measured", "1", timeout=SLOW)
+    expect(roof).to_contain_text("GFLOP/s")
+    expect(button).to_be_enabled(timeout=SLOW)                          # the label is back, ready again
+    points = int(roof.get_attribute("data-points"))
+    assert int(roof.get_attribute("data-compute")) + int(roof.get_attribute("data-memory")) == points > 0
+    assert float(roof.get_attribute("data-ridge")) > 0
+    expect(page.get_by_test_id("arch-roofline-1x1")).to_contain_text("1×1")
+    screenshot(page, "architectures-roofline-en")

@@ -60,3 +60,25 @@ def test_pooling_lab_link_restores_state(app_page, panel_app):
     page.goto(panel_app("app/pages/pooling.py", pool="avg", window=3, stride=3, lang="zh"))
     expect(page.get_by_test_id("pool-out-shape")).to_have_text("9 × 9", timeout=TIMEOUT)
     expect(page.get_by_role("button", name=t("pool_kind_avg", "zh"), exact=True)).to_be_visible()
+
+
+def test_attention_and_bilinear_pooling_in_the_browser(open_page, panel_app, screenshot):
+    page = open_page(height=1400)
+    page.goto(panel_app("app/pages/pooling.py"))
+    shape = page.get_by_test_id("pool-out-shape")
+    expect(shape).to_have_text("14 × 14", timeout=TIMEOUT)
+    # Attention: one number per channel (LeNet-5's first ReLU has 6), the weighted average shown.
+    page.get_by_role("button", name=t("pool_kind_attention", "en"), exact=True).click()
+    expect(shape).to_have_text("6", timeout=TIMEOUT)
+    value = page.get_by_test_id("pool-attn-value")
+    expect(value).to_be_visible()
+    expect(page.get_by_test_id("pool-window").locator("tbody tr")).to_have_count(6)   # the largest weights
+    expect(page).to_have_url(re.compile(r"pool=attention"))
+    page.get_by_text(t("pool_heading", "en"), exact=True).scroll_into_view_if_needed()
+    screenshot(page, "pooling-attention-en")
+    # Bilinear: the 6 x 6 matrix of channel products.
+    page.get_by_role("button", name=t("pool_kind_bilinear", "en"), exact=True).click()
+    expect(shape).to_have_text("6 × 6", timeout=TIMEOUT)
+    expect(page.get_by_test_id("pool-bilinear-entry")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"pool=bilinear"))
+    screenshot(page, "pooling-bilinear-en")
