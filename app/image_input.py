@@ -211,8 +211,11 @@ class BrowserPicture:
             pixels = pixels.reshape(height, width, 4)          # row-major RGBA, as getImageData gives it
         return cls(pixels, *source, size=size)
 
-    def __len__(self):
+    def __len__(self):                   # what the size limit counts: the file's bytes
         return self.size
+
+    def __bool__(self):                  # a picture, even of a file whose size is not known
+        return True
 
 
 def _on_white(rgba):

@@ -169,3 +169,10 @@ def test_your_classes_take_decoded_pictures_and_name_the_bad_ones():
                                                         {"name": "three.txt", "size": 5, "kind": "undecodable"}]})
     assert view.data.counts()[view.target] == 2
     assert "three.txt cannot be read as a picture by this browser" in view.note.object
+
+
+def test_a_decoded_picture_counts_as_an_upload_even_without_a_size():
+    picture = BrowserPicture(np.full((12, 12, 4), 255, np.uint8), 12, 12)
+    assert picture and len(picture) == 0
+    view = ClassesView(autoplay=False)
+    assert view.add_files([picture], ["white.png"]) == 1
