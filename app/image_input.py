@@ -18,20 +18,33 @@ from. On the way:
   (a 1 x 1 pixel) are refused: there is nothing to see.
 
 Every refusal is an :class:`ImageInputError` with a ``code`` and a message in English and
-中文 (:meth:`ImageInputError.message`). Pillow is the served app's; the static site has no
-Pillow, and says so (code ``no_decoder``); its webcam sends raw pixels, which need no decoder.
+中文 (:meth:`ImageInputError.message`).
+
+**Without Pillow** (the static Pyodide site) the browser decodes the file instead
+(``app/components/upload.py``: ``createImageBitmap`` with EXIF orientation, then a canvas; a
+longer side above ``MAX_SIDE`` is shrunk there with the canvas's high-quality smoothing) and sends
+its RGBA pixels: a :class:`BrowserPicture`. :func:`picture_from_rgba` turns them into the same
+``(H, W, 3)`` uint8 RGB (alpha laid on white exactly as Pillow's ``alpha_composite`` does), and
+:func:`read_picture` takes either kind of upload. :func:`decode_in_browser` says which road a page
+takes (``CNN_DECODE_IN_BROWSER=1`` forces the browser's, e.g. to test it in the served app).
 """
+import base64
+import importlib.util
 import io
+import os
+from dataclasses import dataclass
 
 import numpy as np
 
 from .i18n import add_strings, t
 from .text import shorten
 
-__all__ = ["ImageInputError", "decode_image", "MIN_SIDE", "MAX_SIDE"]
+__all__ = ["ImageInputError", "BrowserPicture", "decode_image", "picture_from_rgba", "read_picture",
+           "decode_in_browser", "MIN_SIDE", "MAX_SIDE", "MAX_PIXELS"]
 
 MIN_SIDE = 8          # pixels: anything smaller is not a picture to learn from
 MAX_SIDE = 1024       # pixels: larger pictures are shrunk on reading (area average)
+MAX_PIXELS = 89_478_485   # Pillow's decompression-bomb limit (Image.MAX_IMAGE_PIXELS), also without Pillow
 
 add_strings({
     "image_error_empty": {"en": "The file {name} is empty.", "zh": "文件 {name} 是空的。"},
@@ -46,16 +59,26 @@ add_strings({
     "image_error_too_small": {"en": ("{name} is only {width} × {height} pixels: a picture needs at least "
                                      "{min} × {min}."),
                               "zh": "{name} 只有 {width} × {height} 像素：图片至少要 {min} × {min}。"},
-    "image_error_no_decoder": {"en": ("{name} cannot be read: reading image files needs Pillow, which this page "
-                                      "does not have (the static site). Use the camera or the starter pictures."),
-                               "zh": "无法读取 {name}：读取图片文件需要 Pillow，而本页面（静态网站）没有。请使用摄像头或示例图片。"},
+    "image_error_no_decoder": {"en": ("{name} cannot be read: reading it here needs Pillow, which this page does "
+                                      "not have, or a browser that decodes pictures itself. Try a newer browser, "
+                                      "the camera or the starter pictures."),
+                               "zh": "无法读取 {name}：在这里读取它需要 Pillow（本页面没有）或能自行解码图片的浏览器。"
+                                     "请换用较新的浏览器，或使用摄像头或示例图片。"},
+    "image_error_browser_cannot": {"en": ("{name} cannot be read as a picture by this browser: it is not an image "
+                                          "file, or it is cut off or damaged (PNG, JPEG, WebP, GIF, BMP work)."),
+                                   "zh": "此浏览器无法把 {name} 读取为图片：它不是图片文件，或不完整、已损坏"
+                                         "（支持 PNG、JPEG、WebP、GIF、BMP）。"},
+    "image_error_bad_pixels": {"en": "{name} arrived damaged from the browser ({detail}). Choose it again.",
+                               "zh": "{name} 从浏览器传来时已损坏（{detail}）。请重新选择。"},
 })
 
 
 class ImageInputError(ValueError):
     """A file that cannot become a picture; ``code`` says why, :meth:`message` says it to a student.
 
-    Codes: ``empty``, ``not_image``, ``truncated``, ``bomb``, ``too_small``, ``no_decoder``.
+    Codes: ``empty``, ``not_image``, ``truncated``, ``bomb``, ``too_small``, ``no_decoder``
+    (bytes without Pillow), ``browser_cannot`` (the browser could not decode the file),
+    ``bad_pixels`` (decoded pixels of the wrong type or size).
     """
 
     def __init__(self, code, **fields):
@@ -136,3 +159,120 @@ def decode_image(data, name="image", max_side=MAX_SIDE):
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise ImageInputError("truncated", name=name, detail=shorten(exc, 200) or type(exc).__name__) from None
 
+
+
+# -- pictures the browser decoded (the static site has no Pillow) --------------------------------
+def decode_in_browser():
+    """True where picture files are decoded in the browser: pages without Pillow (the static
+    site), or any page with ``CNN_DECODE_IN_BROWSER=1`` (``=0`` forces Pillow)."""
+    forced = os.environ.get("CNN_DECODE_IN_BROWSER", "")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return importlib.util.find_spec("PIL") is None
+
+
+@dataclass(frozen=True, eq=False)
+class BrowserPicture:
+    """A picture file as the browser decoded it (``app/components/upload.py``), or could not.
+
+    ``rgba``: ``(H, W, 4)`` uint8, upright, already at most ``MAX_SIDE`` on its longer side (or
+    None). ``width`` x ``height``: the file's picture, upright, before shrinking. ``problem``: ''
+    or the :class:`ImageInputError` code the browser found (``browser_cannot``, ``bomb``).
+    ``size``: the file's length in bytes.
+    """
+
+    rgba: object = None
+    width: int = 0
+    height: int = 0
+    problem: str = ""
+    size: int = 0
+
+    @classmethod
+    def from_message(cls, entry):
+        """From the browser's ``{"kind": "pixels" | "undecodable" | "bomb", "width", "height",
+        "source_width", "source_height", "size", "data" (base64 RGBA)}``."""
+        def number(key):
+            try:
+                return max(0, int(entry.get(key) or 0))
+            except (TypeError, ValueError):
+                return 0
+        kind, size = entry.get("kind"), number("size")
+        source = (number("source_width") or number("width"), number("source_height") or number("height"))
+        if kind == "bomb":
+            return cls(None, *source, problem="bomb", size=size)
+        if kind != "pixels":
+            return cls(None, *source, problem="browser_cannot", size=size)
+        try:
+            pixels = np.frombuffer(base64.b64decode(entry.get("data") or ""), np.uint8)
+        except (TypeError, ValueError):
+            pixels = np.zeros(0, np.uint8)
+        width, height = number("width"), number("height")
+        if pixels.size == width * height * 4:
+            pixels = pixels.reshape(height, width, 4)          # row-major RGBA, as getImageData gives it
+        return cls(pixels, *source, size=size)
+
+    def __len__(self):                   # what the size limit counts: the file's bytes
+        return self.size
+
+    def __bool__(self):                  # a picture, even of a file whose size is not known
+        return True
+
+
+def _on_white(rgba):
+    """``(H, W, 4)`` uint8 -> ``(H, W, 3)`` uint8 laid on opaque white, to the bit as Pillow's
+    ``Image.alpha_composite(white, picture)`` (its 7-bit fixed point and rounding)."""
+    a = rgba[..., 3:].astype(np.uint32)
+    colour = rgba[..., :3].astype(np.uint32)
+    mixed = (colour * a + 255 * (255 - a)) << 7             # 128 x (c a + 255 (255 - a))
+    mixed = mixed + (0x80 << 7)
+    return ((((mixed >> 8) + mixed) >> 8) >> 7).astype(np.uint8)   # ~ / 255, rounded
+
+
+def picture_from_rgba(rgba, name="image", max_side=MAX_SIDE, width=None, height=None):
+    """Decoded RGBA pixels (what the browser sends) as the RGB picture :func:`decode_image` gives.
+
+    Args:
+        rgba: ``(H, W, 4)`` uint8, upright.
+        name: the file's name, for messages.
+        max_side: a longer picture is shrunk to this (area average, :func:`cnncore.images.resize`).
+        width, height: the file's picture before the browser shrank it (default: ``rgba``'s).
+
+    Returns:
+        ``(H, W, 3)`` uint8, RGB; transparency laid on white.
+
+    Raises:
+        ImageInputError: ``bad_pixels`` (not ``(H, W, 4)`` uint8), ``bomb``, ``too_small``.
+
+    Shape:
+        - rgba: ``(H, W, 4)``
+        - Output: ``(H', W', 3)`` with ``max(H', W') <= max_side`` and ``H'/W' ≈ H/W``
+    """
+    pixels = np.asarray(rgba) if rgba is not None else np.zeros(0, np.uint8)
+    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 4:
+        raise ImageInputError("bad_pixels", name=name, detail=f"{pixels.dtype} {tuple(pixels.shape)}, not H × W × 4 bytes")
+    width, height = int(width or pixels.shape[1]), int(height or pixels.shape[0])
+    if width * height > MAX_PIXELS:
+        raise ImageInputError("bomb", name=name, width=width, height=height, mpx=width * height / 1e6,
+                              limit=MAX_PIXELS / 1e6)
+    if min(width, height, *pixels.shape[:2]) < MIN_SIDE:
+        raise ImageInputError("too_small", name=name, width=width, height=height, min=MIN_SIDE)
+    rgb = _on_white(pixels)
+    longest = max(rgb.shape[:2])
+    if longest > max_side:
+        from cnncore.images import resize
+        scale = max_side / longest
+        rgb = resize(rgb, (max(1, round(rgb.shape[0] * scale)), max(1, round(rgb.shape[1] * scale))))
+    return rgb
+
+
+def read_picture(data, name="image", max_side=MAX_SIDE):
+    """An upload as RGB, whichever road it took: a file's bytes (:func:`decode_image`, Pillow)
+    or a :class:`BrowserPicture` (:func:`picture_from_rgba`). Raises :class:`ImageInputError`."""
+    if isinstance(data, BrowserPicture):
+        if data.problem == "bomb":
+            raise ImageInputError("bomb", name=name, width=data.width, height=data.height,
+                                  mpx=data.width * data.height / 1e6, limit=MAX_PIXELS / 1e6)
+        if data.problem:
+            raise ImageInputError(data.problem, name=name)
+        return picture_from_rgba(data.rgba, name, max_side, data.width, data.height)
+    return decode_image(data, name, max_side)

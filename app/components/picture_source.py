@@ -1,11 +1,14 @@
 """"Your picture": a file or a camera snapshot, for any view that takes an image.
 
 :class:`PictureSource` holds a file picker (PNG, JPEG, WebP, …, read by
-:func:`app.image_input.decode_image`: EXIF rotation honoured, any mode made RGB, large files
-shrunk) and a camera (:class:`~app.components.webcam.Webcam`; *Use this frame* takes one
+:func:`app.image_input.read_picture`: EXIF rotation honoured, any mode made RGB, large files
+shrunk; by Pillow in the served app, by the browser where the page has no Pillow, the static
+site: there a picture longer than 1024 pixels is shrunk in the browser with its high-quality
+smoothing, and the card says so) and a camera (:class:`~app.components.webcam.Webcam`; *Use this frame* takes one
 snapshot, holding *Keep updating* sends a frame every 150 ms, so the view follows the camera
 live). The last picture is ``image``, an ``(H, W, 3)`` uint8 array, and ``origin`` says where it
-came from. Every refusal (not an image, too large, no camera, camera refused) is said in the
+came from; a hidden ``data-testid="picture-info"`` holds its size and the mean colour of its
+four quarters (``data-size="W×H"``, ``data-quarters``), for tests. Every refusal (not an image, too large, no camera, camera refused) is said in the
 card, in the page's language, as plain text; the last good picture is kept.
 """
 import numpy as np
@@ -13,7 +16,7 @@ import panel as pn
 import param
 
 from ..i18n import add_strings, t
-from ..image_input import ImageInputError, decode_image
+from ..image_input import BrowserPicture, ImageInputError, decode_in_browser, read_picture
 from ..text import Notice, shorten
 from ..theme import card_css
 from .upload import FileUpload
@@ -36,6 +39,10 @@ add_strings({
                      "zh": "还没有你的图片：请选择文件或使用摄像头。"},
     "picture_loaded": {"en": "Showing {name} ({width} × {height} pixels).",
                        "zh": "正在显示 {name}（{width} × {height} 像素）。"},
+    "picture_loaded_shrunk": {"en": ("Showing {name} ({width} × {height} pixels: the file's {source_width} × "
+                                     "{source_height}, shrunk in the browser with its high-quality smoothing)."),
+                              "zh": "正在显示 {name}（{width} × {height} 像素：文件原为 {source_width} × {source_height}，"
+                                    "已在浏览器中用高质量平滑缩小）。"},
     "picture_camera_frame": {"en": "the camera frame", "zh": "摄像头画面"},
     "picture_too_large": {"en": "{name} is {size:.1f} MB: pictures up to 10 MB can be used. The last picture is kept.",
                           "zh": "{name} 有 {size:.1f} MB：图片最大 10 MB。保留上一张图片。"},
@@ -56,6 +63,15 @@ add_strings({
     "picture_camera_error": {"en": "The camera did not start: {detail}", "zh": "摄像头没有启动：{detail}"},
 })
 
+def _info(image):
+    """The hidden test handle: the picture's size and its four quarters' mean RGB (numbers only)."""
+    h, w = image.shape[:2]
+    quarters = [image[rows, cols].reshape(-1, 3).mean(axis=0) for rows in (slice(0, h // 2), slice(h // 2, h))
+                for cols in (slice(0, w // 2), slice(w // 2, w))]    # top left, top right, bottom left, right
+    text = ";".join(",".join(str(int(round(v))) for v in q) for q in quarters)
+    return f'<span data-testid="picture-info" data-size="{w}×{h}" data-quarters="{text}" hidden></span>'
+
+
 _ALERTS = {"denied": "warning", "no_camera": "warning", "unsupported": "warning", "error": "danger", "on": "success"}
 
 
@@ -74,7 +90,9 @@ class PictureSource(pn.viewable.Viewer):
         super().__init__(**params)
         self.title = pn.pane.HTML("", margin=(0, 10))
         self.file_label = pn.pane.HTML("", margin=(4, 10, 0, 10))
-        self.upload = FileUpload(accept="image/*", max_bytes=MAX_PICTURE_BYTES, width=320, height=40, margin=(4, 10))
+        self.upload = FileUpload(accept="image/*", max_bytes=MAX_PICTURE_BYTES, decode_images=decode_in_browser(),
+                                 width=320, height=40, margin=(4, 10))
+        self.info = pn.pane.HTML("", margin=0, height=0)
         self.camera_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
         self.webcam = Webcam(margin=(4, 10))
         self.webcam.on_frame = self._on_frame
@@ -88,16 +106,19 @@ class PictureSource(pn.viewable.Viewer):
 
     # -- taking pictures ------------------------------------------------------------
     def take_file(self, data, filename):
-        """A picture file's bytes; a bad file is named in the card and the last picture kept."""
+        """A picture file's bytes (or the pixels the browser decoded from it, a
+        :class:`~app.image_input.BrowserPicture`); a bad file is named in the card and the last
+        picture kept."""
         if data is None:
             return False
         name = shorten(filename or "file", 60)
         try:
-            image = decode_image(data, name)
+            image = read_picture(data, name)
         except ImageInputError as exc:
             self._say("picture_refused", "danger", reason=exc.message(self.lang), _error=exc)
             return False
-        self._set(image, name)
+        shrunk = isinstance(data, BrowserPicture) and (data.width, data.height) != (image.shape[1], image.shape[0])
+        self._set(image, name, source=(data.width, data.height) if shrunk else None)
         return True
 
     def take_frame(self, image):
@@ -117,9 +138,14 @@ class PictureSource(pn.viewable.Viewer):
             self._say("picture_too_large", "danger", name=shorten(event.new["name"], 60),
                       size=event.new["size"] / 2 ** 20)
 
-    def _set(self, image, name):
+    def _set(self, image, name, source=None):
         self.param.update(image=image, origin=name)
-        self._say("picture_loaded", "success", width=image.shape[1], height=image.shape[0])
+        self.info.object = _info(image)
+        if source:
+            self._say("picture_loaded_shrunk", "success", width=image.shape[1], height=image.shape[0],
+                      source_width=source[0], source_height=source[1])
+        else:
+            self._say("picture_loaded", "success", width=image.shape[1], height=image.shape[0])
 
     # -- words ---------------------------------------------------------------------------
     def _say(self, key, alert, _error=None, **fields):
@@ -132,7 +158,7 @@ class PictureSource(pn.viewable.Viewer):
         alert, error = fields.pop("_alert", "light"), fields.pop("_error", None)
         if error is not None:                     # re-said in the current language
             fields["reason"] = error.message(self.lang)
-        if key == "picture_loaded":
+        if key in ("picture_loaded", "picture_loaded_shrunk"):
             fields["name"] = self.origin or t("picture_camera_frame", self.lang)
         self.message.param.update(object=t(key, self.lang, **fields), alert_type=alert)
 
@@ -155,6 +181,6 @@ class PictureSource(pn.viewable.Viewer):
         self._show_camera()
 
     def __panel__(self):
-        return pn.Column(self.title, self.file_label, self.upload, self.message, self.camera_label,
+        return pn.Column(self.title, self.file_label, self.upload, self.message, self.info, self.camera_label,
                          self.webcam, self.camera_status, css_classes=["cnn-card"], stylesheets=[card_css()],
                          margin=(8, 8), width=360)

@@ -7,6 +7,16 @@ looks at the file's size first. A file over ``max_bytes`` is refused on the spot
 hears only its name and size, in ``refused``); a smaller one is read and sent, and lands in
 ``value`` (bytes) with its ``filename``. An empty file arrives as ``b""``. The button and the
 "no file chosen" text are the page's (in ``lang``), not the browser's.
+
+With ``decode_images=True`` (pages without Pillow: the static site) the browser decodes each
+picture file itself: ``createImageBitmap(file, {imageOrientation: "from-image"})`` (EXIF
+rotation honoured, colour profiles ignored as Pillow does), drawn on an ``OffscreenCanvas``;
+a longer side above ``max_side`` (1024) is shrunk there with the canvas's high-quality smoothing
+(``imageSmoothingQuality = "high"``). Python then gets the RGBA pixels, the picture's size and
+the file's name (an :class:`app.image_input.BrowserPicture` in ``value``), not the bytes. The
+picture's size is read from its header first (an ``<img>``, which decodes no pixel): one over
+``max_pixels`` (Pillow's decompression-bomb limit) is not decoded. A file the browser cannot
+decode (not an image, cut off, TIFF) arrives as a ``BrowserPicture`` with ``problem`` set.
 """
 import base64
 
@@ -14,6 +24,7 @@ import param
 from panel.custom import JSComponent
 
 from ..i18n import LANGUAGES, add_strings, t
+from ..image_input import MAX_PIXELS, MAX_SIDE, BrowserPicture
 
 __all__ = ["FileUpload"]
 
@@ -43,7 +54,11 @@ class FileUpload(JSComponent):
     button_text = param.String(default="", doc="The button's text (set from lang).")
     none_text = param.String(default="", doc="What the name field says before a file is chosen (from lang).")
     many_text = param.String(default="", doc="What it says after several files, with {n} (from lang).")
-    value = param.Parameter(default=None, doc="The last file's bytes (a list of them with multiple=True).")
+    decode_images = param.Boolean(default=False, doc="Decode picture files in the browser, send their pixels.")
+    max_side = param.Integer(default=MAX_SIDE, doc="Decoded pictures longer than this are shrunk in the browser.")
+    max_pixels = param.Integer(default=MAX_PIXELS, doc="Larger pictures (width x height) are not decoded.")
+    value = param.Parameter(default=None, doc=("The last file's bytes, or its BrowserPicture with decode_images "
+                                               "(a list of them with multiple=True)."))
     filename = param.Parameter(default=None, doc="The last file's name (a list with multiple=True).")
     refused = param.Dict(default=None, allow_None=True,
                          doc="{'name', 'size'} of the last file refused as too large.")
@@ -88,6 +103,48 @@ export function render({ model, el }) {
     reader.onerror = () => resolve("");
     reader.readAsDataURL(file);
   });
+  const header = (file) => new Promise((resolve) => {   // the picture's size, without decoding a pixel
+    const url = URL.createObjectURL(file);
+    const img = new Image();
+    img.onload = () => { URL.revokeObjectURL(url); resolve([img.naturalWidth, img.naturalHeight]); };
+    img.onerror = () => { URL.revokeObjectURL(url); resolve(null); };
+    img.src = url;
+  });
+  const decode = async (file) => {                // -> {kind: "pixels" | "undecodable" | "bomb", ...}
+    const size = await header(file);             // upright (EXIF orientation applied), as drawn below
+    if (!size || !size[0] || !size[1]) return { kind: "undecodable" };
+    const [w0, h0] = size;
+    if (w0 * h0 > model.max_pixels) return { kind: "bomb", source_width: w0, source_height: h0 };
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: "from-image", colorSpaceConversion: "none" });
+    } catch (error) {
+      return { kind: "undecodable", source_width: w0, source_height: h0 };
+    }
+    const scale = Math.min(1, model.max_side / Math.max(bitmap.width, bitmap.height));
+    const w = Math.max(1, Math.round(bitmap.width * scale)), h = Math.max(1, Math.round(bitmap.height * scale));
+    const canvas = typeof OffscreenCanvas === "function" ? new OffscreenCanvas(w, h)
+      : Object.assign(document.createElement("canvas"), { width: w, height: h });
+    const ctx = canvas.getContext("2d", { willReadFrequently: true });
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = "high";
+    ctx.drawImage(bitmap, 0, 0, w, h);
+    const out = { kind: "pixels", width: w, height: h, source_width: bitmap.width, source_height: bitmap.height };
+    bitmap.close();
+    out.data = await read(new Blob([ctx.getImageData(0, 0, w, h).data]));   // RGBA, row by row
+    return out;
+  };
+  const take = async (f) => {
+    const entry = { name: f.name, size: f.size };
+    if (!model.decode_images || !f.size || typeof createImageBitmap !== "function") {
+      return { ...entry, data: await read(f) };   // the bytes: Pillow reads them (or says why not)
+    }
+    try {
+      return { ...entry, ...(await decode(f)) };
+    } catch (error) {                            // out of memory, a canvas refused: said, never thrown
+      return { ...entry, kind: "undecodable" };
+    }
+  };
   input.addEventListener("change", async () => {
     const files = Array.from(input.files || []);
     input.value = "";                              // the same file may be chosen again
@@ -102,7 +159,7 @@ export function render({ model, el }) {
       return;
     }
     const data = [];
-    for (const f of files) data.push({ name: f.name, size: f.size, data: await read(f) });
+    for (const f of files) data.push(await take(f));
     if (model.multiple) model.send_msg({ type: "files", files: data });
     else model.send_msg({ type: "file", ...data[0] });
   });
@@ -121,28 +178,35 @@ export function render({ model, el }) {
 
     def _handle_msg(self, msg):
         """From the browser: ``{"type": "file", "name", "data" (base64)}``, ``{"type": "files",
-        "files": [...]}`` or ``{"type": "refused", "name", "size"}``."""
+        "files": [...]}`` or ``{"type": "refused", "name", "size"}``. A decoded picture's entry
+        has a ``kind`` (see :meth:`BrowserPicture.from_message`)."""
         if not isinstance(msg, dict):
             return
         if msg.get("type") == "refused":
             self.refused = {"name": str(msg.get("name") or ""), "size": int(msg.get("size") or 0)}
         elif msg.get("type") == "file":
-            self.receive(str(msg.get("name") or ""), base64.b64decode(msg.get("data") or ""))
+            self.receive(str(msg.get("name") or ""), self._content(msg))
         elif msg.get("type") == "files":
             files = [f for f in msg.get("files") or [] if isinstance(f, dict)]
-            self.receive([str(f.get("name") or "") for f in files],
-                         [base64.b64decode(f.get("data") or "") for f in files])
+            self.receive([str(f.get("name") or "") for f in files], [self._content(f) for f in files])
+
+    @staticmethod
+    def _content(entry):
+        if "kind" in entry:
+            return BrowserPicture.from_message(entry)
+        return base64.b64decode(entry.get("data") or "")
 
     def receive(self, name, data):
         """Take a file (also what tests call): over ``max_bytes`` it is ``refused``, else ``value``.
-        With ``multiple``, ``name`` and ``data`` may be lists."""
+        With ``multiple``, ``name`` and ``data`` may be lists. ``data``: bytes or a
+        :class:`BrowserPicture` (whose length is the file's)."""
         names = name if isinstance(name, list) else [name]
         blobs = data if isinstance(data, list) else [data]
         total = sum(len(d) for d in blobs)
         if total > self.max_bytes:        # together at most max_bytes (they travel in one message)
             self.refused = {"name": names[0], "size": total}
             return
-        blobs = [bytes(d) for d in blobs]
+        blobs = [d if isinstance(d, BrowserPicture) else bytes(d) for d in blobs]
         if self.multiple:
             new_name, new_value = names, blobs
         else:

@@ -2,8 +2,9 @@
 
 1. **Data** (:class:`~app.components.class_data.ClassData`): named classes filled from the
    webcam (:class:`~app.components.webcam.Webcam`: hold to capture a burst), from picture
-   files (``app/image_input.py``: any format, EXIF rotation, odd modes; bad files are named
-   and skipped) or with the starter set (brick / grass / gravel tiles cut from the shipped
+   files (``app/image_input.py``: any format, EXIF rotation, odd modes; decoded by the browser
+   where the page has no Pillow, the static site; bad files are named and skipped) or with the
+   starter set (brick / grass / gravel tiles cut from the shipped
    texture photos). Each picture becomes 32 x 32 RGB at once. The last quarter of each class
    is held out. The set downloads and opens again as a ``.npz`` (no pickle).
 2. **Training**: a small RGB CNN from scratch, driven like the Train view (a
@@ -29,6 +30,7 @@ from ..components.train_plots import TrainingCurves
 from ..components.train_session import BUDGET_SECONDS, TrainingSession
 from ..components.upload import FileUpload
 from ..engine_strings import engine_message
+from ..image_input import decode_in_browser
 from ..components.webcam import Webcam, decode_frame
 from ..text import Notice, shorten
 from ..theme import card_css
@@ -105,7 +107,7 @@ class ClassesView(View):
         self.clear_button = pn.widgets.Button(button_type="light", margin=(4, 8))
         self.upload_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
         self.upload = FileUpload(accept="image/*", multiple=True, max_bytes=MAX_UPLOAD_BYTES, lang=self.lang,
-                                 width=340, margin=(4, 10))
+                                 decode_images=decode_in_browser(), width=340, margin=(4, 10))
         self.camera_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
         self.webcam = Webcam(margin=(4, 10))
         self.webcam.on_frame = self._on_frame
@@ -135,7 +137,7 @@ class ClassesView(View):
         # -- trying it -------------------------------------------------------------------
         self.test_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
         self.test_upload = FileUpload(accept="image/*", max_bytes=MAX_UPLOAD_BYTES, lang=self.lang, width=300,
-                                      margin=(4, 10))
+                                      decode_images=decode_in_browser(), margin=(4, 10))
         self.sees_label = pn.pane.HTML("", styles=MUTED_CSS, margin=(4, 10, 0, 10))
         self.sees = PictureStrip(count=1, scale=4)
         self.prediction_pane = pn.pane.HTML("", margin=(4, 10))
@@ -232,8 +234,9 @@ class ClassesView(View):
         return added
 
     def add_files(self, contents, filenames):
-        """Picture files into the target class; each bad file is named, the good ones are kept."""
-        from ..image_input import ImageInputError, decode_image
+        """Picture files (bytes, or the browser's :class:`~app.image_input.BrowserPicture`) into the
+        target class; each bad file is named, the good ones are kept."""
+        from ..image_input import ImageInputError, read_picture
 
         if not contents:
             return 0
@@ -243,7 +246,7 @@ class ClassesView(View):
             pictures, problems = [], []
             for data, name in zip(contents, filenames):
                 try:
-                    pictures.append(decode_image(data, name=shorten(name or "image", NAME_LIMIT)))
+                    pictures.append(read_picture(data, name=shorten(name or "image", NAME_LIMIT)))
                 except ImageInputError as exc:
                     problems.append(exc.message(self.lang))
             added = self.add_pictures(self.target, pictures)
@@ -450,13 +453,13 @@ class ClassesView(View):
         return probabilities
 
     def predict_file(self, data, filename="image"):
-        from ..image_input import ImageInputError, decode_image
+        from ..image_input import ImageInputError, read_picture
 
         if not data:
             return None
         with self.guard():
             try:
-                picture = decode_image(data, name=shorten(filename or "image", NAME_LIMIT))
+                picture = read_picture(data, name=shorten(filename or "image", NAME_LIMIT))
             except ImageInputError as exc:
                 self._say("classes_skipped", alert="warning", message=exc.message(self.lang))
                 return None
