@@ -1,8 +1,8 @@
 """A file's name and the text inside it can never run script in the static site's pages either.
 
 The same files as ``tests/e2e/test_hostile_files.py`` reach the same views by another road: the
-browser's Python (Pyodide) reads them and the page patches carry the messages. The site has no
-Pillow, so a picture file is refused, and the refusal names the file as text.
+browser's Python (Pyodide) reads them and the page patches carry the messages. The browser decodes
+picture files there (the site has no Pillow); a fake PNG is refused, and the refusal names the file as text.
 """
 import io
 import json
@@ -77,7 +77,7 @@ def test_your_classes_pictures_and_data_sets_named_and_filled_with_markup(numpy_
     for n, payload in enumerate(FILE_PAYLOADS):
         quoted = shorten(payload + ".png", CLASSES_NAME_LIMIT)
         pictures.set_input_files(files=[_file(payload + ".png", b"\x89PNG not really", "image/png")])
-        expect(page.get_by_text(f"Not added: {quoted} cannot be read")).to_be_visible(timeout=60_000)   # no Pillow
+        expect(page.get_by_text(f"Not added: {quoted} cannot be read")).to_be_visible(timeout=60_000)   # not a PNG
         assert _probe(page) == CLEAN
 
         names = [PAYLOADS[n], LAYER_PAYLOAD]
