@@ -9,7 +9,7 @@ import statistics
 import sys
 import time
 
-__all__ = ["median_time", "median_times", "fmt_ms", "machine_info", "cpu_clock", "IN_PYODIDE"]
+__all__ = ["median_time", "median_times", "wall_ratios", "fmt_ms", "machine_info", "cpu_clock", "IN_PYODIDE"]
 
 IN_PYODIDE = sys.platform == "emscripten"
 
@@ -90,6 +90,46 @@ def median_times(fns, repeats=7, min_sample=0.05, budget=None, clock=time.perf_c
                 fn()
             samples[name].append((clock() - t0) / inner[name])
     return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def wall_ratios(ours, theirs, repeats=21, min_sample=0.02, budget=None):
+    """Wall-clock speed of ``ours()`` relative to ``theirs()``, as a user meets it.
+
+    Each repeat times ``ours`` once, then ``theirs`` once, with
+    ``time.perf_counter`` (wall time: waiting for a core, page faults and
+    memory traffic all count), and takes the ratio ``t_theirs / t_ours`` of
+    that repeat. The result is the median of those per-repeat ratios, so a
+    burst of load that lands on one repeat hits both contenders of it and is
+    outvoted by the other repeats. A "time" is a sample of ``inner``
+    back-to-back calls (at least ``min_sample`` seconds), as in a training loop.
+
+    Returns ``(median ratio, median seconds per call of ours, of theirs, repeats)``.
+    """
+    inner, one = {}, {}
+    for name, fn in (("ours", ours), ("theirs", theirs)):
+        fn()                                   # warm-up
+        t0 = time.perf_counter()
+        fn()
+        one[name] = max(time.perf_counter() - t0, 1e-7)
+        inner[name] = max(1, int(min_sample / one[name]))
+    if budget is not None:
+        per_round = sum(one[k] * inner[k] for k in one)
+        repeats = max(5, min(repeats, int(budget / per_round)))
+    ratios, t_ours, t_theirs = [], [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(inner["ours"]):
+            ours()
+        t1 = time.perf_counter()
+        for _ in range(inner["theirs"]):
+            theirs()
+        t2 = time.perf_counter()
+        a, b = (t1 - t0) / inner["ours"], (t2 - t1) / inner["theirs"]
+        t_ours.append(a)
+        t_theirs.append(b)
+        ratios.append(b / a)
+    return (statistics.median(ratios), statistics.median(t_ours), statistics.median(t_theirs),
+            repeats)
 
 
 def fmt_ms(seconds):
