@@ -238,9 +238,9 @@ def _times(fns, quick, clock=time.perf_counter):
 
 
 def _wall(ours, theirs, quick):
-    """Per-repeat wall-clock ratios (see timing.wall_ratios): (speed, t_ours, t_theirs)."""
-    return wall_ratios(ours, theirs, repeats=9 if quick else 31, min_sample=0.02,
-                       budget=1.5 if quick else 4.0)[:3]
+    """Per-repeat wall-clock ratios (see timing.wall_ratios): (speed, quartiles, t_ours, t_theirs)."""
+    return wall_ratios(ours, theirs, repeats=9 if quick else 41, min_sample=0.02,
+                       budget=2.0 if quick else 6.0)
 
 
 def _cell(entry, t):
@@ -259,8 +259,9 @@ def run_cpython(threads, quick, only, clock_kind="auto", wall=True):
     print(f"# cnncore backend.matmul = {backend.get_matmul()!r}; speed = t_pytorch / t_cnncore "
           f"(>1: cnncore faster); target = minimum speed from the issue")
     if wall:
-        print("# wall: same process, each repeat times cnncore then PyTorch with "
-              "time.perf_counter; speed = median of the per-repeat ratios")
+        print("# wall: same process, each repeat times cnncore and PyTorch back to back with "
+              "time.perf_counter (every other repeat PyTorch first); speed = median of the "
+              "per-repeat ratios; middle half = their 25%-75% quantiles")
     print()
     verdicts = []
     for n in threads:
@@ -275,8 +276,9 @@ def run_cpython(threads, quick, only, clock_kind="auto", wall=True):
             head = f"| case | cnncore ms | PyTorch ms | speed ({label}) | target | met |"
             rule = "|---|---:|---:|---:|---:|:-:|"
             if wall:
-                head += " cnncore wall ms | PyTorch wall ms | speed (wall) | target | met |"
-                rule += "---:|---:|---:|---:|:-:|"
+                head += (" cnncore wall ms | PyTorch wall ms | speed (wall) | middle half |"
+                         " target | met |")
+                rule += "---:|---:|---:|---:|---:|:-:|"
             print(head)
             print(rule)
             for name, entry in ours.items():
@@ -286,9 +288,10 @@ def run_cpython(threads, quick, only, clock_kind="auto", wall=True):
                 row = [name, _cell(entry, t["ours"]), _cell(entry, t["theirs"])]
                 row += _verdict(t["theirs"] / t["ours"], _target(entry[0]), n, name, label, verdicts)
                 if wall:
-                    speed, w_ours, w_theirs = _wall(entry[1], theirs[name], quick)
+                    speed, (q1, q3), w_ours, w_theirs = _wall(entry[1], theirs[name], quick)
                     row += [_cell(entry, w_ours), _cell(entry, w_theirs)]
-                    row += _verdict(speed, _target(entry[0], wall=True), n, name, "wall", verdicts)
+                    cells = _verdict(speed, _target(entry[0], wall=True), n, name, "wall", verdicts)
+                    row += cells[:1] + [f"{q1:.2f}-{q3:.2f}"] + cells[1:]
                 print("| " + " | ".join(row) + " |", flush=True)
             print()
     missed = [v for v in verdicts if v[4] == "NO"]

@@ -68,9 +68,17 @@ def cross_entropy_backward(grad_out, cache):
     """
     p, t, smoothing = cache.saved
     n, c = cache.shape
-    q = np.full(cache.shape, smoothing / c, dtype=cache.dtype)    # (N, C)
-    q[np.arange(n), t] += 1 - smoothing
-    return (p - q) * _per_sample_grad(grad_out, cache)[:, None]
+    if smoothing:
+        q = np.full(cache.shape, smoothing / c, dtype=cache.dtype)    # (N, C)
+        q[np.arange(n), t] += 1 - smoothing
+        grad = p - q
+    else:                       # q is one-hot: subtract 1 at each target, nothing elsewhere
+        grad = p.copy()                                           # (N, C)
+        grad[np.arange(n), t] -= 1
+    if cache.reduction == "none":
+        return grad * _per_sample_grad(grad_out, cache)[:, None]
+    grad *= _per_sample_grad(grad_out, cache)[0]                   # one number for every sample
+    return grad
 
 
 def cross_entropy(input, target, *, reduction="mean", label_smoothing=0.0):
