@@ -239,8 +239,7 @@ def _times(fns, quick, clock=time.perf_counter):
 
 def _wall(ours, theirs, quick):
     """Per-repeat wall-clock ratios (see timing.wall_ratios): (speed, quartiles, t_ours, t_theirs)."""
-    return wall_ratios(ours, theirs, repeats=9 if quick else 41, min_sample=0.02,
-                       budget=2.0 if quick else 6.0)
+    return wall_ratios(ours, theirs, repeats=41 if quick else 201, budget=2.0 if quick else 8.0)
 
 
 def _cell(entry, t):

@@ -68,7 +68,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--old", required=True, help="folder holding the old engine's cnncore/")
     ap.add_argument("--batches", type=int, nargs="+", default=[64, 20])
-    ap.add_argument("--repeats", type=int, default=31)
+    ap.add_argument("--repeats", type=int, default=201)
     a = ap.parse_args(argv)
     old = import_old(a.old)
     limits = None
@@ -81,7 +81,7 @@ def main(argv=None):
     print("|---|---:|---:|---:|---:|---:|---:|")
     for batch in a.batches:
         s_old, s_new = lenet5_step(old, batch), lenet5_step(cnncore, batch)
-        speed, _, w_new, w_old = wall_ratios(s_new, s_old, repeats=a.repeats, budget=6.0)
+        speed, _, w_new, w_old = wall_ratios(s_new, s_old, repeats=a.repeats, budget=8.0)
         t = median_times({"old": s_old, "new": s_new}, repeats=11, min_sample=0.05, budget=3.0,
                          clock=cpu_clock())
         print(f"| train step b{batch} | {fmt_ms(w_old)} | {fmt_ms(w_new)} | {speed:.2f}x | "
