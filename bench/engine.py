@@ -25,6 +25,12 @@ number of threads (``torch.set_num_threads`` and threadpoolctl). With one
 thread the clock is the process's CPU time (``--clock``), which does not
 count time spent waiting for a core on a busy machine; with more threads
 it is wall time.
+
+In CPython every row is also measured on the wall clock, as a user meets it
+(``--no-wall`` skips it): each repeat times one cnncore call and one PyTorch
+call back to back with ``time.perf_counter``, and the speed is the median of
+the per-repeat ratios (``timing.wall_ratios``); "middle half" is the 25%-75%
+range of those ratios.
 """
 import argparse
 import os

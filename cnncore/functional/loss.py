@@ -77,7 +77,7 @@ def cross_entropy_backward(grad_out, cache):
         grad[np.arange(n), t] -= 1
     if cache.reduction == "none":
         return grad * _per_sample_grad(grad_out, cache)[:, None]
-    grad *= _per_sample_grad(grad_out, cache)[0]                   # one number for every sample
+    grad *= _batch_grad(grad_out, cache)                           # one number for every sample
     return grad
 
 
@@ -221,7 +221,13 @@ def _per_sample_grad(grad_out, cache):
             raise ShapeError(f"{cache.layer} backward: with reduction='none' expected a gradient of shape "
                              f"({cache.count},), got {tuple(g.shape)}")
         return np.broadcast_to(g, (cache.count,))
+    return np.broadcast_to(_batch_grad(g, cache), (cache.count,))
+
+
+def _batch_grad(grad_out, cache):
+    """``'mean'``/``'sum'``: the upstream gradient of every sample's loss, one number."""
+    g = np.asarray(grad_out, dtype=cache.dtype)
     if g.size != 1:
         raise ShapeError(f"{cache.layer} backward: expected a scalar gradient, got shape {tuple(g.shape)}")
     g = g.reshape(())
-    return np.broadcast_to(g / cache.count if cache.reduction == "mean" else g, (cache.count,))
+    return g / cache.count if cache.reduction == "mean" else g
