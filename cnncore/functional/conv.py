@@ -57,14 +57,14 @@ class ConvCache(NamedTuple):
 
 # The batch is convolved a slice of images at a time, each slice's im2col
 # matrix at most this many columns (output positions). For a layer with few
-# input channels (LeNet-5's first: 25 rows, 784 columns per image) one big
-# matrix is a poor shape for the matrix library: 5 rows by 50,000 columns at
-# batch 64, which does not stay in the CPU's cache between im2col writing it
-# and the product reading it. In slices, LeNet-5's first convolution ran
-# 1.7x faster forward and 2x faster backward at batch 64 (measured,
-# bench/README.md); layers with more channels have fewer columns per image and
-# stay one or two slices. The numbers are the same; only the order of the work
-# changes. Batch 1 (what the playground's views run) is always one slice.
+# input channels and a large output (LeNet-5's first: 25 rows and 784 columns
+# per image, 25 x 50,176 at batch 64) one matrix for the whole batch does not
+# stay in the CPU's cache between im2col writing it and the product reading it,
+# and its 50,176-long axis is a poor shape for the matrix library. In slices,
+# LeNet-5's first convolution (forward and backward) ran 1.6x faster at batch
+# 64 and 1.5x at batch 20 (measured, bench/README.md); its second layer (100
+# columns per image) stays one or two slices. The numbers are the same; only
+# the order of the work changes. Batch 1 (the playground's views) is one slice.
 SLICE_COLUMNS = 4096
 
 
@@ -207,7 +207,7 @@ def conv2d_backward(grad_out, cache, need_input_grad=True):
     for (start, stop, _), slice_cols in zip(slices, cols):                 # the forward's slices
         g_cf = grad_out[start:stop].transpose(1, 0, 2, 3).reshape(g, o // g, -1)  # (G, O/G, B*OH*OW)
         # dL/dw = g @ cols^T, computed as (cols @ g^T)^T: the same numbers, but BLAS
-        # is 1.3-1.7x faster with the long B*OH*OW axis walked this way (measured).
+        # is 1.4-1.7x faster with the long B*OH*OW axis walked this way (measured).
         dweight_t = dweight_t + backend.matmul(slice_cols, g_cf.transpose(0, 2, 1))  # (G, C/G*kh*kw, O/G)
     dweight = dweight_t.transpose(0, 2, 1).reshape(weight.shape)          # (O, C/G, kh, kw), a small copy
     dx = None
