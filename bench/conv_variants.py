@@ -129,7 +129,7 @@ def engine_weight_grad(g, cache):
 
 
 def engine_input_grad(g, cache):
-    geo, _, w = cache
+    geo, w = cache.geometry, cache.weight
     wmat = w.reshape(w.shape[0], -1)
     g_cf = g.transpose(1, 0, 2, 3).reshape(w.shape[0], -1)
     return C.col2im(backend.matmul(wmat.T, g_cf), geo)

@@ -68,9 +68,17 @@ def cross_entropy_backward(grad_out, cache):
     """
     p, t, smoothing = cache.saved
     n, c = cache.shape
-    q = np.full(cache.shape, smoothing / c, dtype=cache.dtype)    # (N, C)
-    q[np.arange(n), t] += 1 - smoothing
-    return (p - q) * _per_sample_grad(grad_out, cache)[:, None]
+    if smoothing:
+        q = np.full(cache.shape, smoothing / c, dtype=cache.dtype)    # (N, C)
+        q[np.arange(n), t] += 1 - smoothing
+        grad = p - q
+    else:                       # q is one-hot: subtract 1 at each target, nothing elsewhere
+        grad = p.copy()                                           # (N, C)
+        grad[np.arange(n), t] -= 1
+    if cache.reduction == "none":
+        return grad * _per_sample_grad(grad_out, cache)[:, None]
+    grad *= _batch_grad(grad_out, cache)                           # one number for every sample
+    return grad
 
 
 def cross_entropy(input, target, *, reduction="mean", label_smoothing=0.0):
@@ -213,7 +221,13 @@ def _per_sample_grad(grad_out, cache):
             raise ShapeError(f"{cache.layer} backward: with reduction='none' expected a gradient of shape "
                              f"({cache.count},), got {tuple(g.shape)}")
         return np.broadcast_to(g, (cache.count,))
+    return np.broadcast_to(_batch_grad(g, cache), (cache.count,))
+
+
+def _batch_grad(grad_out, cache):
+    """``'mean'``/``'sum'``: the upstream gradient of every sample's loss, one number."""
+    g = np.asarray(grad_out, dtype=cache.dtype)
     if g.size != 1:
         raise ShapeError(f"{cache.layer} backward: expected a scalar gradient, got shape {tuple(g.shape)}")
     g = g.reshape(())
-    return np.broadcast_to(g / cache.count if cache.reduction == "mean" else g, (cache.count,))
+    return g / cache.count if cache.reduction == "mean" else g

@@ -246,31 +246,37 @@ class MaxCache:
     the playground's "which input won" — so inference pays only for the maxima.
     """
 
-    __slots__ = ("geometry", "dtype", "_xp", "_out", "_k_index")
+    __slots__ = ("geometry", "dtype", "_xp", "_out", "_position")
 
     def __init__(self, geometry, xp, out, dtype):
-        self.geometry, self.dtype, self._xp, self._out, self._k_index = geometry, dtype, xp, out, None
+        self.geometry, self.dtype, self._xp, self._out, self._position = geometry, dtype, xp, out, None
 
     @property
     def k_index(self):
-        """``(N, C, OH, OW)``: the first position (row-major) of each window's maximum."""
-        if self._k_index is None:
+        """``(N, C, OH, OW)`` intp: the first position (row-major) of each window's maximum."""
+        return self.position.astype(np.intp)
+
+    @property
+    def position(self):
+        """:attr:`k_index` in the smallest integer type that holds it (uint8 for windows up
+        to 256 elements): the backward pass compares it once per offset, and bytes are
+        compared 3-4x faster than 8-byte integers."""
+        if self._position is None:
             views, out = _offset_views(self._xp, self.geometry), self._out
             # The first position of the maximum = how many positions before it hold
             # something else: count the leading "not equal"s of each window. Done in
             # bytes (a bool array viewed as 0/1 uint8), not with np.where: 4-5x faster
             # in CPython at batch 20-64, as fast in Pyodide.
             before = (views[0] != out).view(np.uint8)   # 1: the maximum is not at position 0 ...
-            k_index = before.astype(np.uint8 if len(views) <= 256 else np.intp)
+            position = before.astype(np.uint8 if len(views) <= 256 else np.intp)
             for view in views[1:-1]:
                 before = before * (view != out).view(np.uint8)   # ... nor at this one
-                k_index += before
-            k_index = k_index.astype(np.intp)
+                position += before
             if np.isnan(out).any():                      # NaN wins its window, as in PyTorch
                 for k in range(len(views)):
-                    np.copyto(k_index, k, where=np.isnan(views[k]))
-            self._k_index = k_index
-        return self._k_index
+                    np.copyto(position, k, where=np.isnan(views[k]))
+            self._position = position
+        return self._position
 
 
 def max_pool2d_forward(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -306,7 +312,7 @@ def max_pool2d_backward(grad_out, cache):
         - grad_out: ``(N, C, OH, OW)``
         - Output: ``(N, C, H, W)``
     """
-    geo, k_index = cache.geometry, cache.k_index
+    geo, k_index = cache.geometry, cache.position
     h, w = geo.x_shape[2:]
     (kh, kw), (sh, sw), (dh, dw), (oh, ow) = geo.kernel_size, geo.stride, geo.dilation, geo.out_hw
     ph, pw = geo.padding

@@ -39,7 +39,7 @@ class Linear(Module):
         self._x = x
         y = backend.matmul(x, self.weight.data.T)
         if self.bias is not None:
-            y = y + self.bias.data
+            y += self.bias.data                   # y is new: add in place
         return y
 
     def output_shape(self, input_shape):

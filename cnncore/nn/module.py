@@ -61,8 +61,15 @@ class Module:
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name, value):
-        if "_parameters" not in self.__dict__:
+        own = self.__dict__
+        if "_parameters" not in own:
             raise AttributeError(f"call Module.__init__() before assigning {name!r}")
+        if (not isinstance(value, (Parameter, Module)) and name not in own["_parameters"]
+                and name not in own["_modules"] and name not in own["_buffers"]):
+            # A plain attribute (what forward keeps for backward, several per layer
+            # and step): nothing to register or unregister.
+            object.__setattr__(self, name, value)
+            return
         if name in self._buffers and not isinstance(value, (Parameter, Module)):
             object.__setattr__(self, name, np.asarray(value))  # still a buffer
             return
