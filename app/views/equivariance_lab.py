@@ -362,8 +362,6 @@ class EquivarianceLab(View):
                                                           "eq-probs-before")
             self.probs_after.object = probabilities_html(self.entry.class_names, self._p_after, self.lang,
                                                          "eq-probs-after")
-            self.rgb_before.set_title(t("eq_bars_before"))
-            self.rgb_after.set_title(t("eq_bars_after"))
         self.bars_before.set_labels(t("eq_bars_before"), t("digit"), t("probability"))
         self.bars_after.set_labels(t("eq_bars_after"), t("digit"), t("probability"))
         self._render_compare()

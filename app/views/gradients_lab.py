@@ -461,11 +461,10 @@ class GradientsLab(View):
         self.input_plot.set_title(self.t("grad_input_title"))
         self.rgb_plot.set_title(self.t("grad_input_title"))
         self.sal_plot.set_title(self.t("grad_sal_title"))
-        if self.is_photo:
-            for plot, colour in zip((self.signed_plot, *self.signed_more), "RGB"):
-                plot.set_title(self.t("grad_signed_channel_title", c=colour))
-        else:
-            self.signed_plot.set_title(self.t("grad_signed_title"))
+        for plot, colour in zip(self.signed_more, "GB"):      # titled before they are first shown
+            plot.set_title(self.t("grad_signed_channel_title", c=colour))
+        self.signed_plot.set_title(self.t("grad_signed_channel_title", c="R") if self.is_photo
+                                   else self.t("grad_signed_title"))
 
     def _render_layers(self):
         if self.gradients is None:
