@@ -31,7 +31,7 @@ from ..theme import HIGHLIGHT, TEXT
 from .picture_source import PictureSource
 
 __all__ = ["PHOTO_SIZE", "YOURS", "picture_names", "model_input", "PhotoPicker", "RgbPlot",
-           "probabilities_html", "model_note", "rgba"]
+           "probabilities_html", "model_note", "rgba", "shown_names"]
 
 PHOTO_SIZE = (32, 32)
 YOURS = "yours"
@@ -71,6 +71,10 @@ add_strings({
         "en": "This colour network was trained in Your classes, on your pictures: its classes are {names}.",
         "zh": "这个彩色网络是在“你的类别”里用你的图片训练的：它的类别是 {names}。"},
     "photo_in_channel": {"en": "{c} channel", "zh": "{c} 通道"},
+    # the pretrained model's classes: English keeps the class names themselves
+    **{f"photo_in_class_{k}": {"en": k, "zh": zh} for k, zh in (
+        ("chelsea", "猫 chelsea"), ("coffee", "咖啡 coffee"), ("astronaut", "宇航员 astronaut"),
+        ("rocket", "火箭 rocket"), ("brick", "砖墙 brick"), ("grass", "草地 grass"), ("gravel", "砾石 gravel"))},
 })
 
 
@@ -103,8 +107,17 @@ def model_note(entry, lang):
     return t(f"photo_in_note_{entry.arch}", lang)
 
 
-def probabilities_html(names, probabilities, lang, testid):
-    """Every class's probability as a bar, the largest first marked; plain text names."""
+def shown_names(entry, lang):
+    """The class names as the page says them: the pretrained model's in ``lang``, a student's as typed."""
+    if entry.session or entry.arch != "photo_tiles":
+        return list(entry.class_names)
+    return [t(f"photo_in_class_{n}", lang) for n in entry.class_names]
+
+
+def probabilities_html(names, probabilities, lang, testid, shown=None):
+    """Every class's probability as a bar, the largest marked; plain text names (``shown``: as said
+    on the page, ``names`` in the ``data-class`` attributes)."""
+    shown = list(names) if shown is None else list(shown)
     probabilities = np.asarray(probabilities, np.float64)
     best = int(np.argmax(probabilities))
     rows = []
@@ -113,7 +126,7 @@ def probabilities_html(names, probabilities, lang, testid):
         rows.append(
             f"<div style='display:flex;align-items:center;gap:8px;{weight}' data-class='{html.escape(str(name))}' "
             f"data-p='{p:.6f}'><span style='width:120px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap'>"
-            f"{plain_html(str(name))}</span><span style='display:inline-block;height:12px;width:{max(1, round(150 * p))}px;"
+            f"{plain_html(str(shown[k]))}</span><span style='display:inline-block;height:12px;width:{max(1, round(150 * p))}px;"
             f"background:{HIGHLIGHT if k == best else '#7B8794'}'></span><span>{p:.1%}</span></div>")
     title = html.escape(t("photo_in_probabilities", lang))
     return (f"<div data-testid='{testid}' data-best='{html.escape(str(names[best]))}' style='font-size:14px;color:{TEXT}'>"

@@ -29,7 +29,7 @@ import param
 
 from . import equivariance_lab_strings  # noqa: F401  (registers the texts)
 from ..components.inside_photo import (YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names,
-                                      probabilities_html)
+                                      probabilities_html, shown_names)
 from ..components.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, MapPlot, fmt, html_table, spatial_layers
 from ..components.plots import ImagePlot, ProbabilityBars
 from ..theme import card_css
@@ -351,7 +351,8 @@ class EquivarianceLab(View):
         # Prediction before / after.
         kb, ka = int(np.argmax(self._p_before)), int(np.argmax(self._p_after))
         same = "eq_same" if ka == kb else "eq_changed"
-        names = [html.escape(n) for n in self.entry.class_names]
+        shown = shown_names(self.entry, self.lang)
+        names = [html.escape(n) for n in shown]
         self.prediction.object = (
             t("eq_pred_before") + f" <b data-testid='eq-pred-before'>{names[kb]}</b> ({self._p_before[kb]:.0%}) → "
             + t("eq_pred_after") + f" <b data-testid='eq-pred-after'>{names[ka]}</b> ({self._p_after[ka]:.0%}); "
@@ -359,9 +360,9 @@ class EquivarianceLab(View):
             + t(same))
         if self.is_photo:
             self.probs_before.object = probabilities_html(self.entry.class_names, self._p_before, self.lang,
-                                                          "eq-probs-before")
+                                                          "eq-probs-before", shown)
             self.probs_after.object = probabilities_html(self.entry.class_names, self._p_after, self.lang,
-                                                         "eq-probs-after")
+                                                         "eq-probs-after", shown)
         self.bars_before.set_labels(t("eq_bars_before"), t("digit"), t("probability"))
         self.bars_after.set_labels(t("eq_bars_after"), t("digit"), t("probability"))
         self._render_compare()
@@ -381,7 +382,7 @@ class EquivarianceLab(View):
             parts = [t(f"eq_arch_{name}", n=n) for name, n in arch.items() if n]
             jump = self._last_jump(net, (1, *entry.input_shape))
             moved = "—" if jump is None else f"{fmt(self.dx / jump, 3)}"
-            names = entry.class_names
+            names = shown_names(entry, self.lang) if entry.input == "photo" else entry.class_names
             rows.append((entry.label(self.lang), ", ".join(parts), "—" if jump is None else jump,
                          moved, f"{names[target]} → {names[int(preds[k_dx])]}", f"{probs[k_dx]:.1%}",
                          f"{min(probs):.1%}"))

@@ -36,7 +36,7 @@ from ..components.grad_compute import (EPSILONS, conv_backward, conv_layers, fin
                                        weight_grad_terms, weighted_layers)
 from ..components.grad_plots import GradientGrid
 from ..components.grad_tables import number_grid
-from ..components.inside_photo import YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names
+from ..components.inside_photo import YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names, shown_names
 from ..components.lab_common import DigitSource, LayerName, MapPlot, UrlInteger, fmt, html_table
 from ..inference import prepare
 from ..theme import card_css
@@ -286,7 +286,7 @@ class GradientsLab(View):
         self.update_fd()
 
     def _target_options(self):
-        names = self.entry.class_names
+        names = shown_names(self.entry, self.lang)
         return {self.t("grad_target_pred"): -1, **{(f"{k} · {n}" if self.is_photo else n): k
                                                    for k, n in enumerate(names)}}
 
@@ -446,7 +446,7 @@ class GradientsLab(View):
             return
         probs, logits, t = s["probabilities"], s["logits"], s["target"]
         pred = int(np.argmax(probs))
-        names = self.entry.class_names
+        names = shown_names(self.entry, self.lang)
         smap = s["map"]
         r, c = np.unravel_index(int(np.argmax(smap)), smap.shape)
         check = float(np.abs(s["gradient"] - self.gradients["input"][0]).max()) if self.loss == "score" else None

@@ -32,7 +32,8 @@ from ..components.inside_explain import EXPLAIN_CSS, explanation_html, fmt, part
 from ..components.inside_network import (Snapshot, conv_layers, dependency_box, layer_kind_key,
                                          network_layers, normalise_input)
 from ..components.tooltip import set_description
-from ..components.inside_photo import YOURS, PhotoPicker, model_input, model_note, picture_names, probabilities_html
+from ..components.inside_photo import (YOURS, PhotoPicker, model_input, model_note, picture_names,
+                                      probabilities_html, shown_names)
 from ..components.inside_plots import TileMosaic, VectorCells, colour_range, mosaic_columns
 from ..theme import ACCENT, GREY, SIGNED, card_css, symmetric_range
 from .base import View
@@ -528,10 +529,10 @@ class InsideView(View):
         probs /= probs.sum()
         self.probabilities = probs
         if self.is_photo:
-            names = self.entry.class_names
-            best = names[int(np.argmax(probs))]
+            names, shown = self.entry.class_names, shown_names(self.entry, self.lang)
+            best = shown[int(np.argmax(probs))]
             self.prediction.object = self.t("photo_in_prediction", name=html.escape(best), p=float(probs.max()))
-            self.class_probs.object = probabilities_html(names, probs, self.lang, "inside-probabilities")
+            self.class_probs.object = probabilities_html(names, probs, self.lang, "inside-probabilities", shown)
             self.photo_note.object = html.escape(model_note(self.entry, self.lang))
         else:
             self.prediction.object = self.t("inside_prediction", digit=int(np.argmax(probs)), p=float(probs.max()))

@@ -105,5 +105,6 @@ def test_url_keeps_the_photo_and_chinese_works(registry):
     view.sync_url(location)
     assert (view.model, view.photo, view.lang) == ("photo_tiles", "grass", "zh")
     assert "模型认为是" in view.prediction.object and "纹理：草地" in view.input_status.object
+    assert "砾石 gravel" in view.class_probs.object and "data-class='gravel'" in view.class_probs.object
     view.photo = "brick"
     assert "photo=brick" in location.search
