@@ -7,6 +7,15 @@ is always offered too, built by the zoo if it exists and from ``cnncore.nn``
 layers otherwise. Models trained in a session are added with
 :meth:`ModelRegistry.register` and become selectable in that session's views.
 
+Every entry says what its model takes (:attr:`ModelEntry.input`): ``"digit"`` models take a
+``(1, 28, 28)`` grey digit and answer one of the ten digits; ``"photo"`` models take a
+``(3, 32, 32)`` colour picture and answer one of their named classes (``ModelEntry.classes``):
+the pretrained ``photo_tiles`` (which shipped picture a patch comes from) and the networks
+trained in the "Your classes" view. ``keys`` lists only the digit models, so the views made for
+digits (Draw, Train, Pooling, ...) never see a photo model; ``photo_keys`` lists the photo
+models, and :meth:`ModelRegistry.keys_for` / :meth:`ModelRegistry.options` give both to the
+views that take either (Inside the network, Gradients, Equivariance).
+
 Models are built lazily and cached *in the registry instance*; the app makes
 one registry per session, so two students training at once never share a
 model object.
@@ -16,12 +25,21 @@ from typing import Callable
 
 import param
 
-from .i18n import t
+from .i18n import add_strings, t
 
-__all__ = ["ModelEntry", "ModelRegistry", "UNTRAINED_KEY", "build_untrained_lenet5", "zoo_entries"]
+__all__ = ["ModelEntry", "ModelRegistry", "UNTRAINED_KEY", "INPUTS", "build_untrained_lenet5", "zoo_entries",
+           "photo_entries", "DIGIT_CLASSES"]
 
 UNTRAINED_KEY = "lenet5_untrained"
 # Zoo constructors to look for when cnncore.models has no DIGIT_MODELS table.
+add_strings({
+    "model_photo_tiles": {"en": "Photo-patch CNN (7 shipped pictures)", "zh": "图片块 CNN（7 张内置图片）"},
+    "model_classes_cnn": {"en": "Your classes CNN", "zh": "你的类别 CNN"},
+    "model_photo_tag": {"en": "colour 32 × 32", "zh": "彩色 32 × 32"},
+})
+
+INPUTS = {"digit": (1, 28, 28), "photo": (3, 32, 32)}   # what a model takes, (C, H, W) of one example
+DIGIT_CLASSES = tuple(str(d) for d in range(10))
 ZOO_NAMES = ("lenet5", "tiny_vgg", "resnet_small", "plain_net", "nin_small", "convnetjs_mnist")
 
 
@@ -37,6 +55,9 @@ class ModelEntry:
         session: trained in this browser session: its number (1, 2, ...), else 0.
         note: a text key said with the name, e.g. ``"model_note_diverged"`` for a model whose
             training diverged (its weights are from before the blow-up); ``""`` for none.
+        input: what it takes: ``"digit"`` (``(1, 28, 28)``, 0-1) or ``"photo"`` (``(3, 32, 32)``,
+            an RGB picture through ``cnncore.models.photo_tiles.to_input``).
+        classes: the names of its outputs; ``()`` for a digit model (the digits 0-9).
     """
 
     key: str
@@ -45,6 +66,18 @@ class ModelEntry:
     pretrained: bool
     session: int = 0
     note: str = ""
+    input: str = "digit"
+    classes: tuple = ()
+
+    @property
+    def input_shape(self):
+        """``(C, H, W)`` of one example: ``(1, 28, 28)`` or ``(3, 32, 32)``."""
+        return INPUTS[self.input]
+
+    @property
+    def class_names(self):
+        """The names of the outputs, in order (``"0"`` ... ``"9"`` for a digit model)."""
+        return tuple(self.classes) or DIGIT_CLASSES
 
     def label(self, lang):
         """The name shown in the picker, e.g. ``"LeNet-5 (untrained)"``."""
@@ -112,6 +145,19 @@ def zoo_entries():
     return entries
 
 
+def photo_entries():
+    """The pretrained photo model (``photo_tiles``) if its weights ship, else nothing."""
+    try:
+        from cnncore.models import photo_tiles as tiles
+        from cnncore.models.pretrained import available
+    except Exception:
+        return []
+    if not available(tiles.NAME):
+        return []
+    return [ModelEntry(tiles.NAME, _pretrained_builder(tiles.photo_tiles), tiles.NAME, True, input="photo",
+                       classes=tiles.PHOTO_CLASSES)]
+
+
 class ModelRegistry(param.Parameterized):
     """The models of one browser session: the pretrained zoo, an untrained LeNet-5, and
     whatever was trained in this session.
@@ -121,7 +167,8 @@ class ModelRegistry(param.Parameterized):
     that looks at "the current digit" sees what was drawn in Draw & predict.
     """
 
-    keys = param.List(default=[], doc="Model keys in picker order.")
+    keys = param.List(default=[], doc="Keys of the digit models, in picker order.")
+    photo_keys = param.List(default=[], doc="Keys of the photo models, in picker order.")
     drawing = param.Array(default=None, allow_None=True,
                           doc="The current drawing as the model sees it (28x28 in [0, 1]), None when blank.")
 
@@ -129,8 +176,11 @@ class ModelRegistry(param.Parameterized):
         super().__init__(**params)
         self._entries = {e.key: e for e in zoo_entries()}
         self._entries[UNTRAINED_KEY] = ModelEntry(UNTRAINED_KEY, build_untrained_lenet5, "lenet5", False)
+        photos = photo_entries()
+        self._entries.update({e.key: e for e in photos})
         self._models = {}
-        self.keys = list(self._entries)
+        self.keys = [k for k, e in self._entries.items() if e.input == "digit"]
+        self.photo_keys = [e.key for e in photos]
 
     @property
     def default(self):
@@ -143,9 +193,20 @@ class ModelRegistry(param.Parameterized):
             raise KeyError(f"unknown model {key!r}; choose one of {', '.join(self.keys)}")
         return self._entries[key]
 
-    def options(self, lang):
-        """``{label: key}`` for a picker widget, in ``lang``."""
-        return {self._entries[k].label(lang): k for k in self.keys}
+    def keys_for(self, inputs=("digit",)):
+        """The keys of the models that take one of ``inputs`` (``"digit"``, ``"photo"``): digit
+        models first, then photo models."""
+        return (list(self.keys) if "digit" in inputs else []) + (list(self.photo_keys) if "photo" in inputs else [])
+
+    def options(self, lang, inputs=("digit",)):
+        """``{label: key}`` for a picker widget, in ``lang``: the digit models unless ``inputs``
+        names others (``("digit", "photo")`` for a view that takes both)."""
+        return {self._label(k, lang): k for k in self.keys_for(inputs)}
+
+    def _label(self, key, lang):
+        entry = self._entries[key]
+        label = entry.label(lang)
+        return f"{label} · {t('model_photo_tag', lang)}" if entry.input == "photo" else label
 
     def get(self, key):
         """The model for ``key``, built on first use and then kept (per registry)."""
@@ -153,13 +214,21 @@ class ModelRegistry(param.Parameterized):
             self._models[key] = self.entry(key).build()
         return self._models[key]
 
-    def register(self, name, model, arch="lenet5", note=""):
+    def register(self, name, model, arch="lenet5", note="", input="digit", classes=()):
         """Add a model trained in this session; returns its key (``"mine_1"``, ...).
 
-        ``note`` (a text key) is said with its name in every picker (see :class:`ModelEntry`)."""
+        ``note`` (a text key) is said with its name in every picker (see :class:`ModelEntry`).
+        ``input="photo"`` with its ``classes`` (names) adds it to ``photo_keys``, so only the
+        views that take photos offer it."""
+        if input not in INPUTS:
+            raise ValueError(f"input must be one of {', '.join(INPUTS)}, got {input!r}")
         number = sum(bool(e.session) for e in self._entries.values()) + 1
         key = f"{name}_{number}"
-        self._entries[key] = ModelEntry(key, lambda: model, arch, True, session=number, note=note)
+        self._entries[key] = ModelEntry(key, lambda: model, arch, True, session=number, note=note, input=input,
+                                        classes=tuple(str(c) for c in classes))
         self._models[key] = model
-        self.keys = self.keys + [key]
+        if input == "photo":
+            self.photo_keys = self.photo_keys + [key]
+        else:
+            self.keys = self.keys + [key]
         return key

@@ -187,12 +187,13 @@ class FDResult:
 
 
 def finite_difference(model, x, target=None, loss="score", kind="weight", layer=None, index=0, pixel=(0, 0),
-                      epsilons=EPSILONS):
+                      epsilons=EPSILONS, channel=0):
     """Check one gradient by central differences, in float64 on a copy of ``model``.
 
     Args:
         kind: ``'weight'`` (element ``index`` of ``layer``'s weight, counted
-            flat in PyTorch's layout) or ``'pixel'`` (input pixel ``(row, col)``).
+            flat in PyTorch's layout) or ``'pixel'`` (input pixel ``(row, col)`` of input
+            channel ``channel``: 0 for a grey digit; 0, 1, 2 = R, G, B for a colour picture).
         target: a class index, or None for the predicted class.
         loss: ``'score'`` (the logit ``z_t``) or ``'cross_entropy'``.
 
@@ -206,8 +207,8 @@ def finite_difference(model, x, target=None, loss="score", kind="weight", layer=
     grad_loss = None if loss == "score" else loss
     if kind == "pixel":
         logits, dx, t = input_gradient(net, x64, target, grad_loss)
-        r, c = int(pixel[0]), int(pixel[1])
-        analytic, value = float(dx[0, 0, r, c]), float(x64[0, 0, r, c])
+        k, r, c = int(channel), int(pixel[0]), int(pixel[1])
+        analytic, value = float(dx[0, k, r, c]), float(x64[0, k, r, c])
     elif kind == "weight":
         param = weighted_layers(net)[layer].weight
         index = int(index)
@@ -228,7 +229,7 @@ def finite_difference(model, x, target=None, loss="score", kind="weight", layer=
         for sign in (1.0, -1.0):
             if kind == "pixel":
                 nudged = x64.copy()
-                nudged[0, 0, r, c] += sign * eps
+                nudged[0, k, r, c] += sign * eps
                 sides.append(loss_value(net(nudged), t, loss))
             else:
                 param.data.flat[index] = value + sign * eps

@@ -113,15 +113,17 @@ class Snapshot:
     """One forward pass of ``model`` on ``x``: every drawn layer's output for that image.
 
     Attributes:
-        x: the input, ``(1, 1, 28, 28)``.
-        output: the model's logits ``(1, 10)``.
+        x: the input, ``(1, 1, 28, 28)`` (a digit) or ``(1, 3, 32, 32)`` (a photo model's picture).
+        output: the model's logits ``(1, classes)``.
         activations: ``{layer name: (C, H, W) or (n,)}`` for the layers of ``layers``.
     """
 
     def __init__(self, model, x, layers):
         from cnncore.inspect import capture
 
-        self.x = normalise_input(x)
+        x = np.asarray(x, dtype=np.float32)
+        # a colour picture (1, 3, H, W) is taken as it is; a digit in any form is made (1, 1, 28, 28)
+        self.x = x if x.ndim == 4 and x.shape[1] != 1 else normalise_input(x)
         output, captured = capture(model, self.x)
         self.output = np.asarray(output)
         self.activations = {info.name: np.asarray(captured[info.name])[0] for info in layers}  # drop N

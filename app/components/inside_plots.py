@@ -102,6 +102,11 @@ class TileMosaic:
         self.figure.image(image="image", x="x", y="y", dw=1, dh=1, source=self.source,
                           color_mapper=self.mapper, origin="bottom_left", anchor="bottom_left")
         self.erf_source = None
+        self.picture_source = None
+        if overlay:      # an optional colour picture over tile 0 (a photo model's input)
+            self.picture_source = ColumnDataSource(dict(image=[], x=[], y=[]))
+            self.figure.image_rgba(image="image", x="x", y="y", dw=1, dh=1, source=self.picture_source,
+                                   origin="bottom_left", anchor="bottom_left")
         if overlay:      # an optional heatmap over the tiles (the effective receptive field)
             self.erf_mapper = LinearColorMapper(palette=ERF_PALETTE, low=0.04, high=1.0,
                                                 low_color="rgba(0,0,0,0)", nan_color="rgba(0,0,0,0)")
@@ -185,6 +190,18 @@ class TileMosaic:
             return
         x0, y0 = self.origin(k)
         self.erf_source.data = dict(image=[np.asarray(heat, np.float32)], x=[x0], y=[y0])
+
+    def show_picture(self, image=None, k=0):
+        """Show a colour picture ``(h, w, 3)`` uint8 on tile ``k`` (over its heatmap); None hides it.
+
+        Only for a mosaic made with ``overlay=True``.
+        """
+        if image is None:
+            self.picture_source.data = dict(image=[], x=[], y=[])
+            return
+        from .inside_photo import rgba
+        x0, y0 = self.origin(k)
+        self.picture_source.data = dict(image=[rgba(image)], x=[x0], y=[y0])
 
     def on_click(self, callback):
         """``callback(tile, i, j)`` when a cell is clicked or tapped."""

@@ -420,8 +420,20 @@ class ClassesView(View):
             elif event.kind == "finished":
                 self._stop_loop()
                 self.status = "diverged" if event.reason == "diverged" else "finished"
+                self.registered_key = self._register()
         self.steps = self.session.steps_done
         self.export_button.disabled = self.steps == 0
+
+    registered_key = None   # the session registry's key of the last finished run ("classes_2"), for other views
+
+    def _register(self):
+        """Offer a copy of the finished network to the photo views (Inside, Gradients, Shift), with its
+        class names; a run that diverged is not offered."""
+        from cnncore import io as model_io
+        if self.status == "diverged":
+            return None
+        copy = model_io.load(model_io.to_bytes(self.model)).eval()
+        return self.registry.register("classes", copy, arch="classes_cnn", input="photo", classes=self._run_names)
 
     def _flush(self):
         if self._pending:

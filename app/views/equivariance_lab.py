@@ -11,6 +11,12 @@ prediction before and after (invariance), and the confidence of several
 networks (max-pooling LeNet-5, global-average-pooling NiN, a strided
 all-convolutional net, as far as pretrained weights ship) over shifts -8..8.
 
+With a photo model (``ModelEntry.input == "photo"``: the pretrained ``photo_tiles`` or a
+network trained in Your classes) the input is a colour picture (``photo``: a shipped one, a
+file or a camera frame) as the model sees it, 3 x 32 x 32; it moves inside its frame like the
+digit (the uncovered edge is 0 after normalisation: mid-grey), and the maps, the table, the
+prediction (by class name) and the sweep are the same experiment on three channels.
+
 Page hooks for tests: ``data-testid`` ``eq-expected``, ``eq-measured``,
 ``eq-error`` (the chosen layer), ``eq-layer-table``, ``eq-pred-before``,
 ``eq-pred-after``, ``eq-compare-table``.
@@ -22,6 +28,8 @@ import panel as pn
 import param
 
 from . import equivariance_lab_strings  # noqa: F401  (registers the texts)
+from ..components.inside_photo import (YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names,
+                                      probabilities_html, shown_names)
 from ..components.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, MapPlot, fmt, html_table, spatial_layers
 from ..components.plots import ImagePlot, ProbabilityBars
 from ..theme import card_css
@@ -121,13 +129,18 @@ class EquivarianceLab(View):
     angle = UrlInteger(default=0, bounds=(-45, 45), doc="Rotation, degrees counter-clockwise.")
     layer = LayerName(default="", doc="Layer whose maps are shown ('' = the first).")
     channel = UrlInteger(default=0, bounds=(0, None))
+    photo = param.Selector(default="chelsea", objects=picture_names(), doc="The picture a photo model sees.")
 
-    url_params = ("model", "digit", "dx", "dy", "angle", "layer", "channel")
+    url_params = ("model", "digit", "dx", "dy", "angle", "layer", "channel", "photo")
 
     def __init__(self, registry=None, **params):
         wanted = params.pop("model", None)
         super().__init__(registry=registry, **params)
-        self._start_with_model(wanted)
+        self.param.model.objects = self._model_keys()
+        with param.parameterized.discard_events(self):
+            self.model = wanted if wanted in self.param.model.objects else self.registry.default
+        self.picker = PhotoPicker(self)
+        self.picker.card.visible = False
         self.report, self._x, self._sweeps, self._sweep_key, self._layers = None, None, {}, None, {}
         self.source = DigitSource(self)
         w = pn.widgets
@@ -145,6 +158,18 @@ class EquivarianceLab(View):
         self.map_diff = MapPlot(size=200, signed=True)
         self.bars_before = ProbabilityBars(width=330, height=220)
         self.bars_after = ProbabilityBars(width=330, height=220)
+        # a photo model: the pictures in colour, the probabilities by class name
+        self.rgb_before, self.rgb_after = RgbPlot(size=150), RgbPlot(size=150)
+        self.probs_before = pn.pane.HTML("", width=330, margin=(4, 10))
+        self.probs_after = pn.pane.HTML("", width=330, margin=(4, 10))
+        self.photo_note = pn.pane.HTML("", width=260, margin=(4, 10), styles={"color": "#52606D", "font-size": "14px"})
+        self.digit_box = self.source.panel()
+        self.photo_box = pn.Column(self.picker.select, self.picker.credit, self.photo_note, margin=0, visible=False)
+        self.digit_panes = [pn.pane.Bokeh(p.figure) for p in (self.before_plot, self.after_plot, self.bars_before,
+                                                              self.bars_after)]
+        self.photo_panes = [pn.pane.Bokeh(self.rgb_before.figure, visible=False),
+                            pn.pane.Bokeh(self.rgb_after.figure, visible=False)]
+        self.photo_probs = pn.Row(self.probs_before, self.probs_after, visible=False)
         self.sweep_plot = CurvePlot(width=560, height=330, max_lines=len(COMPARE) + 1, y_range=(-0.02, 1.05),
                                     legend_place="below")
         self.layer_plot = CurvePlot(width=560, height=300, max_lines=2)
@@ -163,20 +188,59 @@ class EquivarianceLab(View):
         self.angle_slider.param.watch(lambda e: setattr(self, "angle", e.new), "value")
         self.layer_select.param.watch(lambda e: e.new and setattr(self, "layer", e.new), "value")
         self.channel_slider.param.watch(lambda e: setattr(self, "channel", e.new), "value")
-        self.registry.param.watch(lambda e: self._refresh_models(), "keys")
+        self.registry.param.watch(lambda e: self._refresh_models(), ["keys", "photo_keys"])
 
         self.relabel()
         self.update()
 
+    # -- models and input ----------------------------------------------------------
+    @property
+    def entry(self):
+        """The chosen model's :class:`~app.model_registry.ModelEntry`."""
+        return self.registry.entry(self.model)
+
+    @property
+    def is_photo(self):
+        """Does the chosen model take a colour picture (3 x 32 x 32)?"""
+        return self.entry.input == "photo"
+
+    def _model_keys(self):
+        return self.registry.keys_for(("digit", "photo"))
+
+    def _refresh_models(self):
+        self.param.model.objects = self._model_keys()
+        self.model_select.options = self.registry.options(self.lang, ("digit", "photo"))
+        self.model_select.value = self.model
+
+    def _input(self):
+        """``(1, 1, 28, 28)`` (a digit), ``(1, 3, 32, 32)`` (a photo model's picture) or None (no drawing)."""
+        if self.is_photo:
+            return model_input(self.picker.picture())[1]
+        return self.source.image(self.digit)
+
+    def _show_input_kind(self):
+        """Digit controls and plots for a digit model, the picture's for a photo model (only on a change)."""
+        photo = self.is_photo
+        shows = [(self.digit_box, not photo), (self.photo_box, photo), (self.photo_probs, photo),
+                 (self.picker.card, photo and self.photo == YOURS)]
+        shows += [(pane, not photo) for pane in self.digit_panes] + [(pane, photo) for pane in self.photo_panes]
+        for widget, show in shows:
+            if widget.visible != show:
+                widget.visible = show
+        if photo:
+            self.picker.sync()
+            self.photo_note.object = html.escape(model_note(self.entry, self.lang) + " " + self.t("eq_photo_edge"))
+
     # -- reactions ---------------------------------------------------------------
-    @param.depends("model", "digit", "dx", "dy", "angle", "layer", "channel", watch=True)
+    @param.depends("model", "digit", "dx", "dy", "angle", "layer", "channel", "photo", watch=True)
     def update(self):
         """Re-run the experiment and redraw (the sweep only when the digit, dy, angle or model change)."""
         with self.guard():
             for widget, value in ((self.model_select, self.model), (self.dx_slider, self.dx),
                                   (self.dy_slider, self.dy), (self.angle_slider, self.angle)):
                 widget.value = value
-            x = self.source.image(self.digit)
+            self._show_input_kind()
+            x = self._input()
             if x is None:
                 self.report = None
                 raise ValueError(self.t("lab_draw_first"))
@@ -209,13 +273,20 @@ class EquivarianceLab(View):
             self.map_after.update(b, low, high)
             self.map_moved.update(moved_a, low, high)
             self.map_diff.update(b - moved_a)
-            self.before_plot.update(x[0, 0])
-            self.after_plot.update(moved[0, 0])
             from cnncore.inspect import class_probabilities
+            self._moved = moved
             self._p_before = class_probabilities(net, x)[0][0]
             self._p_after = class_probabilities(net, moved)[0][0]
-            self.bars_before.update(self._p_before)
-            self.bars_after.update(self._p_after)
+            if self.is_photo:
+                from cnncore.images import to_image
+                from cnncore.models.photo_tiles import MEAN, STD
+                self.rgb_before.update(to_image(x[0], MEAN, STD))          # (3, 32, 32) -> (32, 32, 3) bytes
+                self.rgb_after.update(to_image(moved[0], MEAN, STD))
+            else:
+                self.before_plot.update(x[0, 0])
+                self.after_plot.update(moved[0, 0])
+                self.bars_before.update(self._p_before)
+                self.bars_after.update(self._p_after)
             self._update_sweep()
             self._render()
 
@@ -226,6 +297,8 @@ class EquivarianceLab(View):
         raise ValueError(f"layer {name!r} has no row in the translation experiment")
 
     def _compare_keys(self):
+        if self.is_photo:                  # the digit networks cannot read a picture: this one alone
+            return [self.model]
         keys = [k for k in COMPARE if k in self.registry.keys]
         if self.model not in keys:
             keys.insert(0, self.model)
@@ -233,7 +306,7 @@ class EquivarianceLab(View):
 
     def _update_sweep(self):
         key = (tuple(self._compare_keys()), self.digit, self.dy, self.angle, self.source.canvas.image
-               if self.digit < 0 else "")
+               if self.digit < 0 else "", self._x.tobytes() if self.is_photo else "")
         if key != self._sweep_key:
             self._sweeps = {}
             for k in key[0]:
@@ -278,11 +351,18 @@ class EquivarianceLab(View):
         # Prediction before / after.
         kb, ka = int(np.argmax(self._p_before)), int(np.argmax(self._p_after))
         same = "eq_same" if ka == kb else "eq_changed"
+        shown = shown_names(self.entry, self.lang)
+        names = [html.escape(n) for n in shown]
         self.prediction.object = (
-            t("eq_pred_before") + f" <b data-testid='eq-pred-before'>{kb}</b> ({self._p_before[kb]:.0%}) → "
-            + t("eq_pred_after") + f" <b data-testid='eq-pred-after'>{ka}</b> ({self._p_after[ka]:.0%}); "
-            + t("eq_p_original", k=kb) + f" <b data-testid='eq-p-original'>{self._p_after[kb]:.1%}</b>. "
+            t("eq_pred_before") + f" <b data-testid='eq-pred-before'>{names[kb]}</b> ({self._p_before[kb]:.0%}) → "
+            + t("eq_pred_after") + f" <b data-testid='eq-pred-after'>{names[ka]}</b> ({self._p_after[ka]:.0%}); "
+            + t("eq_p_original", k=names[kb]) + f" <b data-testid='eq-p-original'>{self._p_after[kb]:.1%}</b>. "
             + t(same))
+        if self.is_photo:
+            self.probs_before.object = probabilities_html(self.entry.class_names, self._p_before, self.lang,
+                                                          "eq-probs-before", shown)
+            self.probs_after.object = probabilities_html(self.entry.class_names, self._p_after, self.lang,
+                                                         "eq-probs-after", shown)
         self.bars_before.set_labels(t("eq_bars_before"), t("digit"), t("probability"))
         self.bars_after.set_labels(t("eq_bars_after"), t("digit"), t("probability"))
         self._render_compare()
@@ -297,28 +377,32 @@ class EquivarianceLab(View):
         rows = []
         k_dx = SHIFTS.index(self.dx)
         for key, (target, probs, preds) in self._sweeps.items():
-            net = self.registry.get(key)
+            net, entry = self.registry.get(key), self.registry.entry(key)
             arch = architecture(net)
             parts = [t(f"eq_arch_{name}", n=n) for name, n in arch.items() if n]
-            jump = self._last_jump(net)
+            jump = self._last_jump(net, (1, *entry.input_shape))
             moved = "—" if jump is None else f"{fmt(self.dx / jump, 3)}"
-            rows.append((self.registry.entry(key).label(self.lang), ", ".join(parts), "—" if jump is None else jump,
-                         moved, f"{target} → {int(preds[k_dx])}", f"{probs[k_dx]:.1%}",
+            names = shown_names(entry, self.lang) if entry.input == "photo" else entry.class_names
+            rows.append((entry.label(self.lang), ", ".join(parts), "—" if jump is None else jump,
+                         moved, f"{names[target]} → {names[int(preds[k_dx])]}", f"{probs[k_dx]:.1%}",
                          f"{min(probs):.1%}"))
         self.compare_table.object = html_table(
             [t(k) for k in ("eq_cmp_net", "eq_cmp_arch", "eq_cmp_jump", "eq_cmp_moved", "eq_cmp_pred",
                             "eq_cmp_p", "eq_cmp_min")], rows, t("eq_cmp_caption", dx=self.dx),
             testid="eq-compare-table")
         missing = [k for k in COMPARE if k not in self.registry.keys]
-        self.compare_note.object = html.escape(t("eq_cmp_missing", names=", ".join(missing))) if missing else ""
+        if self.is_photo:
+            self.compare_note.object = html.escape(t("eq_cmp_photo"))
+        else:
+            self.compare_note.object = html.escape(t("eq_cmp_missing", names=", ".join(missing))) if missing else ""
         self.sweep_plot.set_labels(t("eq_sweep_title"), t("eq_sweep_x"), t("eq_sweep_y"))
 
     @staticmethod
-    def _last_jump(net):
+    def _last_jump(net, input_shape=(1, 1, 28, 28)):
         """The cumulative stride of the last feature maps (before global pooling / flattening)."""
         from cnncore.inspect import receptive_fields
         try:
-            rows = receptive_fields(net, (1, 1, 28, 28))
+            rows = receptive_fields(net, input_shape)
         except Exception:
             return None
         jumps = [row.j[1] for row in rows if row.j is not None and row.type != "AdaptiveAvgPool2d"]
@@ -327,8 +411,11 @@ class EquivarianceLab(View):
     def relabel(self):
         t = self.t
         self.model_select.label = t("model")
-        self.model_select.options = self.registry.options(self.lang)
+        self.model_select.options = self.registry.options(self.lang, ("digit", "photo"))
         self.model_select.value = self.model
+        self.picker.relabel()
+        if self.is_photo:
+            self.photo_note.object = html.escape(model_note(self.entry, self.lang) + " " + self.t("eq_photo_edge"))
         self.dx_slider.label = t("eq_dx")
         self.dy_slider.label = t("eq_dy")
         self.angle_slider.label = t("eq_angle")
@@ -352,9 +439,9 @@ class EquivarianceLab(View):
     # -- layout --------------------------------------------------------------------
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
-        pick = pn.Column(self.model_select, self.source.panel(), **card)
-        inputs = pn.Row(pn.Column(self.titles["before"], pn.pane.Bokeh(self.before_plot.figure)),
-                        pn.Column(self.titles["after"], pn.pane.Bokeh(self.after_plot.figure)))
+        pick = pn.Column(self.model_select, self.digit_box, self.photo_box, **card)
+        inputs = pn.Row(pn.Column(self.titles["before"], self.digit_panes[0], self.photo_panes[0]),
+                        pn.Column(self.titles["after"], self.digit_panes[1], self.photo_panes[1]))
         move = pn.Column(self.headings["move"], pn.Row(self.dx_slider, self.dy_slider), self.angle_slider,
                          inputs, pn.Row(self.layer_select, self.channel_slider),
                          pn.Row(pn.pane.Bokeh(self.map_before.figure), pn.pane.Bokeh(self.map_after.figure)),
@@ -364,11 +451,11 @@ class EquivarianceLab(View):
         layers = pn.Column(self.headings["layers"], pn.pane.Bokeh(self.layer_plot.figure), self.layer_table,
                            **card)
         predict = pn.Column(self.headings["predict"], self.prediction,
-                            pn.Row(pn.pane.Bokeh(self.bars_before.figure), pn.pane.Bokeh(self.bars_after.figure)),
+                            pn.Row(self.digit_panes[2], self.digit_panes[3]), self.photo_probs,
                             **card)
         compare = pn.Column(self.headings["compare"], pn.pane.Bokeh(self.sweep_plot.figure), self.compare_table,
                             self.compare_note, **card)
         return pn.Column(self._error,
-                         pn.FlexBox(pick, move, explain, flex_wrap="wrap", align_items="flex-start"),
+                         pn.FlexBox(pick, self.picker.card, move, explain, flex_wrap="wrap", align_items="flex-start"),
                          pn.FlexBox(layers, predict, compare, flex_wrap="wrap", align_items="flex-start"),
                          sizing_mode="stretch_width")

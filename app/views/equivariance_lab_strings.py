@@ -51,6 +51,12 @@ STRINGS = {
     "eq_same": {"en": "The prediction did not change (invariance).", "zh": "预测没有改变（不变性）。"},
     "eq_changed": {"en": "The prediction changed: the network is not invariant to this move.",
                    "zh": "预测改变了：网络对这种移动并不具有不变性。"},
+    "eq_cmp_photo": {"en": ("Only this network is compared: the digit networks read 28 × 28 grey digits, "
+                            "not colour pictures."),
+                     "zh": "只比较这个网络：数字网络读的是 28 × 28 的灰度数字，不是彩色图片。"},
+    "eq_photo_edge": {"en": ("The picture moves inside its 32 × 32 frame; the edge it uncovers is 0 after "
+                             "normalisation (mid-grey), as the digit's is black."),
+                      "zh": "图片在它的 32 × 32 画框里移动；露出的边缘归一化后为 0（中灰色），就像数字露出的边缘是黑色。"},
     "eq_bars_before": {"en": "Before the move", "zh": "移动前"},
     "eq_bars_after": {"en": "After the move", "zh": "移动后"},
     "eq_sweep_title": {"en": "Probability of the original class as the digit slides sideways",

@@ -1,9 +1,12 @@
 """Gradients lab: where the gradient goes, layer by layer, and a check anyone can run.
 
-For a test digit (or a drawing) and a model of the session:
+For a test digit (or a drawing) and a model of the session, or, with a photo model
+(``ModelEntry.input == "photo"``: the pretrained ``photo_tiles`` or a network trained in Your
+classes), a colour picture (``photo``: a shipped one, a file or a camera frame), 3 x 32 x 32:
 
 * **Saliency** — ``cnncore.inspect.saliency``: ``|∂z_t/∂x|`` for the predicted
-  class or any class ``t``, and the signed gradient.
+  class or any class ``t`` (the largest over R, G, B for a picture), and the signed
+  gradient (one map per colour channel for a picture).
 * **Every layer** — ``cnncore.inspect.capture_gradients``: the gradient
   arriving at each layer's output (first entry: the input), as signed heatmaps
   with their sizes in a table.
@@ -33,6 +36,7 @@ from ..components.grad_compute import (EPSILONS, conv_backward, conv_layers, fin
                                        weight_grad_terms, weighted_layers)
 from ..components.grad_plots import GradientGrid
 from ..components.grad_tables import number_grid
+from ..components.inside_photo import YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names, shown_names
 from ..components.lab_common import DigitSource, LayerName, MapPlot, UrlInteger, fmt, html_table
 from ..inference import prepare
 from ..theme import card_css
@@ -83,21 +87,30 @@ class GradientsLab(View):
     fd_kind = param.Selector(default="weight", objects=["weight", "pixel"])
     fd_layer = LayerName(default="", doc="Layer of the checked weight ('' = the first conv layer).")
     fd_index = UrlInteger(default=-1, bounds=(-1, None), doc="Flat weight index; -1: the largest gradient.")
-    fd_row = UrlInteger(default=14, bounds=(0, 27))
-    fd_col = UrlInteger(default=14, bounds=(0, 27))
+    fd_row = UrlInteger(default=14, bounds=(0, 31))
+    fd_col = UrlInteger(default=14, bounds=(0, 31))
+    fd_channel = UrlInteger(default=0, bounds=(0, 2), doc="Input channel of the checked pixel (R, G, B for a picture).")
+    photo = param.Selector(default="chelsea", objects=picture_names(), doc="The picture a photo model sees.")
     fd_exp = UrlInteger(default=3, bounds=(1, 6), doc="ε = 10^-fd_exp.")
 
     url_params = ("model", "digit", "target", "loss", "layer", "out_ch", "in_ch", "cell_u", "cell_v",
-                  "fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp")
+                  "fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp", "fd_channel", "photo")
 
     def __init__(self, registry=None, **params):
         wanted = params.pop("model", None)
         super().__init__(registry=registry, **params)
-        self._start_with_model(wanted)
+        self.param.model.objects = self._model_keys()
+        with param.parameterized.discard_events(self):
+            self.model = wanted if wanted in self.param.model.objects else self.registry.default
+        self.picker = PhotoPicker(self)
+        self.picker.card.visible = False
+        self._small = None               # the picture as a photo model sees it, (32, 32, 3) uint8
         self.saliency = self.gradients = self.conv = self.fd = None
         self._image = self._external = None
         self._busy = False
         self.source = DigitSource(self)
+        self.digit_box = self.source.panel()
+        self.photo_box = pn.Column(self.picker.select, self.picker.credit, margin=0, visible=False)
         w = pn.widgets
         self.model_select = w.Select(width=235)
         self.target_select = w.Select(options={"": -1}, value=self.target, width=235)
@@ -115,12 +128,23 @@ class GradientsLab(View):
         self.fd_largest = w.Button(width=190, margin=(22, 10, 4, 10), color="light")
         self.fd_row_slider = w.IntSlider(start=0, end=27, value=self.fd_row, width=180)
         self.fd_col_slider = w.IntSlider(start=0, end=27, value=self.fd_col, width=180)
+        self.fd_channel_select = w.RadioButtonGroup(options={"R": 0, "G": 1, "B": 2}, value=self.fd_channel,
+                                                    color="primary", variant="outline", margin=(22, 10, 4, 10),
+                                                    visible=False)
         self.eps_slider = w.DiscreteSlider(options={f"{e:.0e}": k for k, e in enumerate(EPSILONS, 1)},
                                            value=self.fd_exp, width=300)
 
         self.input_plot = MapPlot(size=130)
         self.sal_plot = MapPlot(size=160)
         self.signed_plot = MapPlot(size=160, signed=True)
+        # a photo model: the picture in colour, and the signed gradient of G and B beside R's
+        self.rgb_plot = RgbPlot(size=190)
+        self.signed_more = [MapPlot(size=160, signed=True), MapPlot(size=160, signed=True)]
+        self.digit_panes = [pn.pane.Bokeh(self.input_plot.figure)]
+        self.photo_panes = [pn.pane.Bokeh(self.rgb_plot.figure, visible=False)] + [
+            pn.pane.Bokeh(p.figure, visible=False) for p in self.signed_more]
+        self.photo_note = pn.pane.HTML("", width=235, margin=(4, 10), visible=False,
+                                       styles={"color": "#52606D", "font-size": "14px"})
         self.x_plot = MapPlot(size=150)
         self.g_plot = MapPlot(size=150, signed=True)
         self.partial_plot = MapPlot(size=150, signed=True)
@@ -151,7 +175,7 @@ class GradientsLab(View):
         for widget, name in ((self.out_slider, "out_ch"), (self.in_slider, "in_ch"), (self.u_slider, "cell_u"),
                              (self.v_slider, "cell_v"), (self.fd_row_slider, "fd_row"),
                              (self.fd_col_slider, "fd_col"), (self.eps_slider, "fd_exp"),
-                             (self.fd_kind_buttons, "fd_kind")):
+                             (self.fd_kind_buttons, "fd_kind"), (self.fd_channel_select, "fd_channel")):
             widget.param.watch(lambda e, name=name: setattr(self, name, e.new), "value")
         self.fd_layer_select.param.watch(lambda e: e.new and setattr(self, "fd_layer", e.new), "value")
         self.fd_index_input.param.watch(lambda e: e.new is not None and setattr(self, "fd_index", int(e.new)),
@@ -160,9 +184,13 @@ class GradientsLab(View):
         self.sal_plot.on_click(self._pixel_clicked)
         self.signed_plot.on_click(self._pixel_clicked)
         self.input_plot.on_click(self._pixel_clicked)
-        self.registry.param.watch(lambda e: self._refresh_models(), "keys")
+        self.rgb_plot.on_click(self._pixel_clicked)
+        for plot in self.signed_more:
+            plot.on_click(self._pixel_clicked)
+        self.registry.param.watch(lambda e: self._refresh_models(), ["keys", "photo_keys"])
         self.param.watch(self._changed, ["model", "digit", "target", "loss", "layer", "out_ch", "in_ch", "cell_u",
-                                         "cell_v", "fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp"])
+                                         "cell_v", "fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp",
+                                         "fd_channel", "photo"])
         self.relabel()
         self.refresh()
 
@@ -183,8 +211,29 @@ class GradientsLab(View):
             else:
                 self.digit = -1
 
+    @property
+    def entry(self):
+        """The chosen model's :class:`~app.model_registry.ModelEntry`."""
+        return self.registry.entry(self.model)
+
+    @property
+    def is_photo(self):
+        """Does the chosen model take a colour picture (3 x 32 x 32)?"""
+        return self.entry.input == "photo"
+
+    def _model_keys(self):
+        return self.registry.keys_for(("digit", "photo"))
+
+    def _refresh_models(self):
+        self.param.model.objects = self._model_keys()
+        self.model_select.options = self.registry.options(self.lang, ("digit", "photo"))
+        self.model_select.value = self.model
+
     def _input(self):
-        """The model input ``(1, 1, 28, 28)``, or None for an empty drawing."""
+        """The model input ``(1, 1, 28, 28)`` (``(1, 3, 32, 32)`` for a photo model), or None for an empty drawing."""
+        if self.is_photo:
+            self._small, x = model_input(self.picker.picture())
+            return x
         if self.digit == -1 and self._external is not None and self.source.canvas.strokes == 0:
             return self._external[None, None].copy()
         if self.digit == -1 and not self.source.canvas.is_blank:
@@ -197,20 +246,25 @@ class GradientsLab(View):
         if self._busy:
             return
         names = {e.name for e in events}
-        if names & {"model", "digit", "target", "loss"}:
+        if names & {"model", "digit", "target", "loss", "photo"}:
             self.refresh()
             return
         if names & {"layer", "out_ch", "in_ch", "cell_u", "cell_v"}:
             self.update_conv()
         if "fd_layer" in names and "fd_index" not in names:
             self._quiet(fd_index=-1)            # another layer: start from its largest gradient
-        if names & {"fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp"}:
+        if names & {"fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp", "fd_channel"}:
             self.update_fd(recompute=bool(names - {"fd_exp"}))
 
     def refresh(self):
         """Forward and backward passes for the current model, digit, class and loss; redraw everything."""
         with self.guard():
             self.model_select.value = self.model
+            self._show_input_kind()
+            classes = len(self.entry.class_names)
+            if self.target >= classes:                 # a class this model does not have: its prediction
+                self._quiet(target=-1)
+            self.target_select.options = self._target_options()
             self.target_select.value = self.target
             self.loss_buttons.value = self.loss
             self._image = self._input()
@@ -231,11 +285,43 @@ class GradientsLab(View):
         self.update_conv()
         self.update_fd()
 
+    def _target_options(self):
+        names = shown_names(self.entry, self.lang)
+        return {self.t("grad_target_pred"): -1, **{(f"{k} · {n}" if self.is_photo else n): k
+                                                   for k, n in enumerate(names)}}
+
+    def _show_input_kind(self):
+        """Digit controls for a digit model, the picture's for a photo model (whole boxes, only on a change)."""
+        photo = self.is_photo
+        shows = [(self.digit_box, not photo), (self.photo_box, photo), (self.photo_note, photo),
+                 (self.picker.card, photo and self.photo == YOURS), (self.fd_channel_select,
+                                                                      photo and self.fd_kind == "pixel")]
+        shows += [(pane, not photo) for pane in self.digit_panes] + [(pane, photo) for pane in self.photo_panes]
+        for widget, show in shows:
+            if widget.visible != show:
+                widget.visible = show
+        if photo:
+            self.picker.sync()
+            self.photo_note.object = html.escape(model_note(self.entry, self.lang))
+        size = self.entry.input_shape[1]
+        for slider in (self.fd_row_slider, self.fd_col_slider):
+            slider.end = size - 1
+        if max(self.fd_row, self.fd_col) >= size or (self.fd_channel and not photo):
+            self._quiet(fd_row=min(self.fd_row, size - 1), fd_col=min(self.fd_col, size - 1),
+                        fd_channel=self.fd_channel if photo else 0)
+
     def _update_saliency(self):
         s = self.saliency
-        self.input_plot.update(self._image[0, 0], 0.0, 1.0)
+        if self.is_photo:                # the picture in colour; the signed gradient of R, G and B, one range
+            self.rgb_plot.update(self._small)
+            reach = float(np.abs(s["gradient"]).max()) or 1.0
+            self.signed_plot.update(s["gradient"][0], -reach, reach)
+            for plot, channel in zip(self.signed_more, s["gradient"][1:]):
+                plot.update(channel, -reach, reach)
+        else:
+            self.input_plot.update(self._image[0, 0], 0.0, 1.0)
+            self.signed_plot.update(s["gradient"][0])
         self.sal_plot.update(s["map"])
-        self.signed_plot.update(s["gradient"][0])
         self._mark_pixel()
         self._render_saliency()
 
@@ -310,10 +396,13 @@ class GradientsLab(View):
                 widget.visible = not pixel_mode
             for widget in (self.fd_row_slider, self.fd_col_slider):
                 widget.visible = pixel_mode
+            self.fd_channel_select.value = self.fd_channel
+            if self.fd_channel_select.visible != (pixel_mode and self.is_photo):
+                self.fd_channel_select.visible = pixel_mode and self.is_photo
             if recompute or self.fd is None:
                 target = self.saliency["target"]
                 self.fd = finite_difference(net, self._image, target, self.loss, self.fd_kind, self.fd_layer,
-                                            self.fd_index, (self.fd_row, self.fd_col))
+                                            self.fd_index, (self.fd_row, self.fd_col), channel=self.fd_channel)
             self._mark_pixel()
             self._render_fd()
 
@@ -345,8 +434,10 @@ class GradientsLab(View):
 
     def _mark_pixel(self):
         cells = [(self.fd_row, self.fd_col)] if self.fd_kind == "pixel" else []
-        for plot in (self.sal_plot, self.signed_plot, self.input_plot):
+        for plot in (self.sal_plot, self.signed_plot, self.input_plot, *self.signed_more):
             plot.mark(cells)
+        r, c = self.fd_row, self.fd_col
+        self.rgb_plot.mark((r, c, r + 1, c + 1) if cells else None)
 
     # -- texts ----------------------------------------------------------------------------
     def _render_saliency(self):
@@ -355,19 +446,25 @@ class GradientsLab(View):
             return
         probs, logits, t = s["probabilities"], s["logits"], s["target"]
         pred = int(np.argmax(probs))
+        names = shown_names(self.entry, self.lang)
         smap = s["map"]
         r, c = np.unravel_index(int(np.argmax(smap)), smap.shape)
         check = float(np.abs(s["gradient"] - self.gradients["input"][0]).max()) if self.loss == "score" else None
-        text = self.t("grad_sal_summary", pred=f"<b data-testid='grad-pred'>{pred}</b>", p=f"{probs[pred]:.1%}",
-                      t=t, z=fmt(logits[t]), pt=f"{probs[t]:.1%}",
+        text = self.t("grad_sal_summary", pred=f"<b data-testid='grad-pred'>{html.escape(names[pred])}</b>",
+                      p=f"{probs[pred]:.1%}", t=f"{t} ({html.escape(names[t])})" if self.is_photo else t,
+                      z=fmt(logits[t]), pt=f"{probs[t]:.1%}",
                       m=f"<b data-testid='grad-sal-max'>{fmt(smap.max(), 4)}</b>", r=r, c=c)
         if check is not None:
             text += (f"<br><span style='font-size:14px;color:#52606D'>{html.escape(self.t('grad_sal_check'))} "
                      f"<code data-testid='grad-sal-check'>{fmt(check)}</code></span>")
         self.sal_summary.object = text
         self.input_plot.set_title(self.t("grad_input_title"))
+        self.rgb_plot.set_title(self.t("grad_input_title"))
         self.sal_plot.set_title(self.t("grad_sal_title"))
-        self.signed_plot.set_title(self.t("grad_signed_title"))
+        for plot, colour in zip(self.signed_more, "GB"):      # titled before they are first shown
+            plot.set_title(self.t("grad_signed_channel_title", c=colour))
+        self.signed_plot.set_title(self.t("grad_signed_channel_title", c="R") if self.is_photo
+                                   else self.t("grad_signed_title"))
 
     def _render_layers(self):
         if self.gradients is None:
@@ -440,7 +537,10 @@ class GradientsLab(View):
             return
         t = self.t
         chosen = self.fd[self.fd_exp - 1]
-        if self.fd_kind == "pixel":
+        if self.fd_kind == "pixel" and self.is_photo:
+            which = t("grad_fd_which_pixel_rgb", k=self.fd_channel, colour="RGB"[self.fd_channel], r=self.fd_row,
+                      c=self.fd_col, value=fmt(chosen.value, 4))
+        elif self.fd_kind == "pixel":
             which = t("grad_fd_which_pixel", r=self.fd_row, c=self.fd_col, value=fmt(chosen.value, 4))
         else:
             weight = weighted_layers(self.registry.get(self.model))[self.fd_layer].weight
@@ -469,10 +569,14 @@ class GradientsLab(View):
     def relabel(self):
         t = self.t
         self.model_select.label = t("model")
-        self.model_select.options = self.registry.options(self.lang)
+        self.model_select.options = self.registry.options(self.lang, ("digit", "photo"))
         self.model_select.value = self.model
+        self.picker.relabel()
+        self.fd_channel_select.name = t("grad_fd_channel")
+        if self.is_photo:
+            self.photo_note.object = html.escape(model_note(self.entry, self.lang))
         self.target_select.label = t("grad_target")
-        self.target_select.options = {t("grad_target_pred"): -1, **{str(d): d for d in range(10)}}
+        self.target_select.options = self._target_options()
         self.target_select.value = self.target
         self.loss_buttons.options = {t(f"grad_loss_{k}"): k for k in LOSSES}
         self.loss_buttons.value = self.loss
@@ -513,11 +617,11 @@ class GradientsLab(View):
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
         flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
-        pick = pn.Column(self.model_select, self.target_select, self.labels["loss"],
-                         self.loss_buttons, self.source.panel(), width=260, **card)
+        pick = pn.Column(self.model_select, self.photo_note, self.target_select, self.labels["loss"],
+                         self.loss_buttons, self.digit_box, self.photo_box, width=260, **card)
         sal = pn.Column(self.headings["sal"],
-                        pn.Row(pn.pane.Bokeh(self.input_plot.figure), pn.pane.Bokeh(self.sal_plot.figure),
-                               pn.pane.Bokeh(self.signed_plot.figure)),
+                        pn.FlexBox(*self.digit_panes, self.photo_panes[0], pn.pane.Bokeh(self.sal_plot.figure),
+                                   pn.pane.Bokeh(self.signed_plot.figure), *self.photo_panes[1:], flex_wrap="wrap"),
                         self.sal_summary, **card)
         layers = pn.Column(self.headings["layers"], self.layers_note,
                            pn.FlexBox(pn.pane.Bokeh(self.layer_grid.figure), self.layer_table, flex_wrap="wrap"),
@@ -529,11 +633,11 @@ class GradientsLab(View):
                          width=910, **card)
         fd = pn.Column(self.headings["fd"], self.labels["fd_kind"], self.fd_kind_buttons,
                        pn.Row(self.fd_layer_select, self.fd_index_input, self.fd_largest,
-                              self.fd_row_slider, self.fd_col_slider),
+                              self.fd_channel_select, self.fd_row_slider, self.fd_col_slider),
                        self.eps_slider, self.fd_which, self.fd_summary, self.fd_table, width=910, **card)
         return pn.Column(
             self._error,
-            pn.FlexBox(pick, sal, pn.Column(self.explain_top, **card), **flex),
+            pn.FlexBox(pick, self.picker.card, sal, pn.Column(self.explain_top, **card), **flex),
             pn.FlexBox(layers, **flex),
             pn.FlexBox(conv, pn.Column(self.explain_conv, **card), **flex),
             pn.FlexBox(fd, pn.Column(self.explain_fd, **card), **flex),

@@ -1,7 +1,11 @@
 """Inside the network: every layer's feature maps, the learned kernels, and one unit taken apart.
 
 The input is a sample digit from the test set or, inside the playground,
-the student's drawing (``set_input(x)`` or the ``image`` param). One
+the student's drawing (``set_input(x)`` or the ``image`` param); for a photo model
+(``ModelEntry.input == "photo"``: the pretrained ``photo_tiles`` or a network trained in
+Your classes) it is a picture (``photo``: a shipped one or the student's file or camera
+frame, :mod:`app.components.inside_photo`), shown in colour and as its R, G and B
+channels, 32 x 32, with every class's probability by name. One
 forward pass (``cnncore.inspect.capture``) gives every layer's output; the
 overview draws each layer's channels side by side. Clicking a pixel of any
 map (or choosing layer, channel, row and column with the controls) selects
@@ -28,6 +32,8 @@ from ..components.inside_explain import EXPLAIN_CSS, explanation_html, fmt, part
 from ..components.inside_network import (Snapshot, conv_layers, dependency_box, layer_kind_key,
                                          network_layers, normalise_input)
 from ..components.tooltip import set_description
+from ..components.inside_photo import (YOURS, PhotoPicker, model_input, model_note, picture_names,
+                                      probabilities_html, shown_names)
 from ..components.inside_plots import TileMosaic, VectorCells, colour_range, mosaic_columns
 from ..theme import ACCENT, GREY, SIGNED, card_css, symmetric_range
 from .base import View
@@ -68,8 +74,9 @@ def _html(css_class="", **kwargs):
 class InsideView(View):
     """Feature maps, kernels, receptive fields and the arithmetic of one clicked unit.
 
-    State (kept in the URL): ``model``, ``layer``, ``channel``, ``i``, ``j``, ``sample`` and ``lang``.
+    State (kept in the URL): ``model``, ``layer``, ``channel``, ``i``, ``j``, ``sample``, ``photo`` and ``lang``.
     Input: ``image`` (a 28x28 drawing, or None for the sample digit); ``set_input(x)`` sets it.
+    A photo model reads ``photo`` instead (a shipped picture, or ``"yours"``: ``picker.source``).
     Outputs for tests and other views: ``snapshot`` (every layer's activation), ``explanation``
     (a ``cnncore.inspect.UnitExplanation``), ``rf_box`` (the input window), ``erf`` (the effective
     receptive field, ``(28, 28)``) and ``depends`` (``{layer: box}`` on earlier layers).
@@ -82,17 +89,23 @@ class InsideView(View):
     i = param.Integer(default=14, bounds=(0, None), doc="Row of the chosen unit.")
     j = param.Integer(default=14, bounds=(0, None), doc="Column of the chosen unit.")
     sample = param.Integer(default=3, bounds=(0, 9), doc="The sample digit used as input.")
+    photo = param.Selector(default="chelsea", objects=picture_names(),
+                           doc="The picture a photo model sees: a shipped one or 'yours'.")
     image = param.Array(default=None, allow_None=True, doc="A drawing (28x28, 0-1) used as input instead.")
     use_drawing = param.Boolean(default=False, doc="Read ``image`` (True) or the sample digit (False).")
     show_erf = param.Boolean(default=True, doc="Overlay the effective receptive field.")
     in_channel = param.Integer(default=-1, doc="Input channel shown in a convolution's detail (-1: largest sum).")
 
-    url_params = ("model", "layer", "channel", "i", "j", "sample")
+    url_params = ("model", "layer", "channel", "i", "j", "sample", "photo")
 
     def __init__(self, registry=None, **params):
         wanted = params.pop("model", None)
         super().__init__(registry=registry, **params)
-        self._start_with_model(wanted)
+        self.param.model.objects = self._model_keys()
+        with param.parameterized.discard_events(self):
+            self.model = wanted if wanted in self.param.model.objects else self.registry.default
+        self.picker = PhotoPicker(self)
+        self.small = None            # the picture as a photo model sees it, (32, 32, 3) uint8
         if self.image is not None:
             self.image = normalise_input(self.image)[0, 0]
             self.use_drawing = True
@@ -116,6 +129,10 @@ class InsideView(View):
         self.input_status = _html("ins-status", width=260, margin=(4, 10))
         self.prediction = _html("ins-status", width=260, margin=(0, 10))
         self.keyboard_hint = _html("ins-note", width=260, margin=(0, 10))
+        self.samples_title = _html("ins-note", width=480, margin=(0, 10))
+        self.digit_box = pn.Column(self.samples_title, pn.Row(*self.sample_buttons, margin=(0, 8)),
+                                   self.drawing_button, margin=0)
+        self.photo_box = pn.Column(self.picker.select, self.picker.credit, margin=0, visible=False)
 
         # -- texts -------------------------------------------------------------
         self.titles = {key: _html(margin=(0, 10)) for key in
@@ -134,6 +151,10 @@ class InsideView(View):
         self.explain_title = _html(margin=(0, 10))
         self.explanation_text = pn.pane.Markdown("", width=360, margin=(0, 10))
         self.untrained_note = pn.pane.Alert("", alert_type="info", width=260, margin=(4, 10))
+        self.photo_note = pn.pane.HTML("", width=300, margin=(4, 10), visible=False,
+                                       styles={"color": "#52606D", "font-size": "14px"})
+        self.class_probs = pn.pane.HTML("", width=320, margin=(4, 10), visible=False)
+        self.picker.card.visible = False
 
         # -- plots (the model-specific ones are made in _load_model) -----------
         self.input_big = TileMosaic(1, (28, 28), 1, 252, overlay=True)
@@ -156,9 +177,9 @@ class InsideView(View):
         self.col_slider.param.watch(self._from_widget(lambda v: setattr(self, "j", v)), "value")
         self.erf_toggle.param.watch(self._from_widget(lambda v: setattr(self, "show_erf", v)), "value")
         self.in_channel_select.param.watch(self._from_widget(lambda v: setattr(self, "in_channel", v)), "value")
-        self.registry.param.watch(lambda e: self._refresh_models(), "keys")
+        self.registry.param.watch(lambda e: self._refresh_models(), ["keys", "photo_keys"])
         self.param.watch(self._on_change, ["model", "layer", "channel", "i", "j", "sample", "image",
-                                           "use_drawing", "show_erf", "in_channel"])
+                                           "use_drawing", "show_erf", "in_channel", "photo"])
 
         with self.guard():
             bad = self._load_model()
@@ -187,8 +208,26 @@ class InsideView(View):
         return self._info(self.layer)
 
     @property
+    def entry(self):
+        """The chosen model's :class:`~app.model_registry.ModelEntry`."""
+        return self.registry.entry(self.model)
+
+    @property
+    def is_photo(self):
+        """Does the chosen model take a colour picture (3 x 32 x 32)?"""
+        return self.entry.input == "photo"
+
+    @property
+    def input_hw(self):
+        """``(H, W)`` of the model's input: 28 x 28 for a digit, 32 x 32 for a photo."""
+        return tuple(self.entry.input_shape[1:])
+
+    @property
     def input(self):
-        """The current input, ``(1, 1, 28, 28)``."""
+        """The current input, ``(1, 1, 28, 28)`` (a digit) or ``(1, 3, 32, 32)`` (a photo model's picture)."""
+        if self.is_photo:
+            self.small, x = model_input(self.picker.picture())
+            return x
         if self.use_drawing and self.image is not None:
             return normalise_input(self.image)
         return normalise_input(self._samples[self.sample])
@@ -210,7 +249,7 @@ class InsideView(View):
                 missing = self._load_model()
                 bad = missing if "layer" in names else None   # a link's bad layer is reported; a model
                 self._show_untrained_note()                      # switch just starts at the first map
-            if names & {"model", "sample", "image", "use_drawing"}:
+            if names & {"model", "sample", "image", "use_drawing", "photo"}:
                 self._compute()
             if not any(info.name == self.layer for info in self.layers):
                 bad, self.layer = self.layer, self._default_layer()   # re-enters and renders
@@ -240,9 +279,12 @@ class InsideView(View):
             self.param.update(layer=name, channel=min(self.channel, info.channels - 1),
                               i=h // 2, j=w // 2, in_channel=-1)
 
+    def _model_keys(self):
+        return self.registry.keys_for(("digit", "photo"))
+
     def _refresh_models(self):
-        self.param.model.objects = list(self.registry.keys)
-        self.model_select.options = self.registry.options(self.lang)
+        self.param.model.objects = self._model_keys()
+        self.model_select.options = self.registry.options(self.lang, ("digit", "photo"))
         self.model_select.value = self.model
 
     def _info(self, name):
@@ -254,7 +296,7 @@ class InsideView(View):
     def layer_label(self, info):
         """``'Conv 3'``: the kind of layer in the current language and its module name."""
         if info is None:
-            return self.t("inside_input_layer")
+            return self.t("inside_input_layer_rgb" if self.is_photo else "inside_input_layer")
         key = layer_kind_key(info.type)
         return f"{self.t(key) if key else info.type} {info.name}"
 
@@ -270,8 +312,12 @@ class InsideView(View):
         net = self.registry.get(self.model)
         net.eval()
         self.net = net
-        self.layers = network_layers(net)
-        self.rows = receptive_fields(net, (1, 1, 28, 28))
+        shape = (1, *self.entry.input_shape)             # (1, 1, 28, 28) or (1, 3, 32, 32)
+        self.layers = network_layers(net, shape)
+        self.rows = receptive_fields(net, shape)
+        channels, hw = shape[1], shape[2:]
+        self.input_small = TileMosaic(channels, hw, 1, 84)
+        self.input_big.h, self.input_big.w = hw           # one tile: cells are 1/h by 1/w of it
         self.layer_plots, self.layer_heads = {}, {}
         columns = [pn.Column(self._head_pane("input", 100), pn.pane.Bokeh(self.input_small.figure, margin=(0, 4)),
                              margin=(0, 6))]
@@ -330,9 +376,16 @@ class InsideView(View):
     def _compute(self):
         """One forward pass on the current input; every layer's plot gets its new maps."""
         self.snapshot = Snapshot(self.net, self.input, self.layers)
-        x = self.snapshot.x[0, 0]
-        self.input_small.update(x[None], (GREY, 0.0, 1.0))
-        self.input_big.update(x[None], (GREY, 0.0, 1.0))
+        if self.is_photo:                       # the R, G, B channels as 0-1 greys, the picture in colour
+            channels = self.small.transpose(2, 0, 1) / 255.0          # (32, 32, 3) -> (3, 32, 32)
+            self.input_small.update(channels, (GREY, 0.0, 1.0))
+            self.input_big.update(channels[:1], (GREY, 0.0, 1.0))
+            self.input_big.show_picture(self.small)
+        else:
+            x = self.snapshot.x[0, 0]
+            self.input_small.update(x[None], (GREY, 0.0, 1.0))
+            self.input_big.update(x[None], (GREY, 0.0, 1.0))
+            self.input_big.show_picture(None)
         for info in self.layers:
             values = self.snapshot.activations[info.name]
             self.layer_plots[info.name].update(values, colour_range(values))
@@ -353,12 +406,12 @@ class InsideView(View):
             self.param.update(**valid)                    # re-enters _on_change with valid values
             return
         info, c, i, j = self.info, self.channel, self.i, self.j
-        x = self.snapshot.x
+        x, (height, width) = self.snapshot.x, self.input_hw
         if info.is_map:
-            self.rf_box = input_window(self.rows, info.name, i, j, (28, 28))
+            self.rf_box = input_window(self.rows, info.name, i, j, (height, width))
             self.erf = effective_receptive_field(self.net, x, info.name, (i, j), channel=c)
         else:
-            self.rf_box, self.erf = (0, 0, 28, 28), None
+            self.rf_box, self.erf = (0, 0, height, width), None
         self.depends = {}
         for earlier in self.layers[:info.index]:
             self.depends[earlier.name] = dependency_box(self.rows, info, i, j, earlier)
@@ -382,7 +435,7 @@ class InsideView(View):
             else:
                 plot.show_unit(None)
         top, left, bottom, right = self.rf_box
-        whole = self.rf_box == (0, 0, 28, 28) and not info.is_map
+        whole = self.rf_box == (0, 0, height, width) and not info.is_map
         for plot in (self.input_small, self.input_big):
             plot.show_region(None if whole else (top, left, bottom, right))
         self.input_big.show_overlay(self.erf if (self.show_erf and self.erf is not None) else None)
@@ -414,6 +467,7 @@ class InsideView(View):
         info = self.info
         self._rendering = True
         try:
+            self.model_select.value = self.model          # a link's model (URL sync) shows in the picker too
             options = {self._layer_option(other): other.name for other in self.layers}
             if self.layer_select.options != options:
                 self.layer_select.options = options
@@ -438,8 +492,16 @@ class InsideView(View):
                 self.in_channel_select.visible = len(sums) > 1
             else:
                 self.in_channel_select.visible = False
+            photo = self.is_photo
             for digit, button in enumerate(self.sample_buttons):
                 button.button_type = "primary" if (digit == self.sample and not self.use_drawing) else "light"
+            # Whole boxes shown or hidden, and only on a change: toggling many widgets one by one
+            # makes the browser lay the toolbar out again and again.
+            for box, show in ((self.digit_box, not photo), (self.photo_box, photo), (self.photo_note, photo),
+                              (self.class_probs, photo), (self.picker.card, photo and self.photo == YOURS)):
+                if box.visible != show:
+                    box.visible = show
+            self.picker.sync()
             self.drawing_button.visible = self.image is not None
             self.drawing_button.button_type = "primary" if self.use_drawing else "light"
         finally:
@@ -456,13 +518,24 @@ class InsideView(View):
             return
         for name, pane in self.layer_heads.items():
             pane.object = self._head_html(None if name == "input" else self._info(name))
-        source = (self.t("inside_source_drawing") if self.use_drawing and self.image is not None
-                  else self.t("inside_source_sample", digit=self.sample))
+        if self.is_photo:
+            source = self.t(f"photo_in_{self.photo}")
+        else:
+            source = (self.t("inside_source_drawing") if self.use_drawing and self.image is not None
+                      else self.t("inside_source_sample", digit=self.sample))
         self.input_status.object = f"<b>{html.escape(self.t('inside_input_title'))}:</b> {html.escape(source)}"
         logits = snap.output.reshape(-1).astype(np.float64)
         probs = np.exp(logits - logits.max())
         probs /= probs.sum()
-        self.prediction.object = self.t("inside_prediction", digit=int(np.argmax(probs)), p=float(probs.max()))
+        self.probabilities = probs
+        if self.is_photo:
+            names, shown = self.entry.class_names, shown_names(self.entry, self.lang)
+            best = shown[int(np.argmax(probs))]
+            self.prediction.object = self.t("photo_in_prediction", name=html.escape(best), p=float(probs.max()))
+            self.class_probs.object = probabilities_html(names, probs, self.lang, "inside-probabilities", shown)
+            self.photo_note.object = html.escape(model_note(self.entry, self.lang))
+        else:
+            self.prediction.object = self.t("inside_prediction", digit=int(np.argmax(probs)), p=float(probs.max()))
         label = self.layer_label(info)
         title = (self.t("inside_unit_title", layer=label, channel=self.channel, i=self.i, j=self.j) if info.is_map
                  else self.t("inside_unit_title_vector", layer=label, channel=self.channel))
@@ -506,8 +579,10 @@ class InsideView(View):
 
     def _head_html(self, info):
         if info is None:
-            return (f'<div class="ins-head"><b>{html.escape(self.t("inside_input_layer"))}</b><br>'
-                    f'<span class="shape">1 × 28 × 28</span></div>')
+            shape = " × ".join(str(s) for s in self.entry.input_shape)
+            rgb = f'<br><span class="range">{html.escape(self.t("inside_input_rgb"))}</span>' if self.is_photo else ""
+            return (f'<div class="ins-head" data-testid="inside-layer-input"><b>'
+                    f'{html.escape(self.t("inside_input_layer"))}</b><br><span class="shape">{shape}</span>{rgb}</div>')
         low, high = self.snapshot.value_range(info)
         shape = " × ".join(str(s) for s in info.shape)
         label = self.layer_label(info)
@@ -520,8 +595,10 @@ class InsideView(View):
 
     def relabel(self):
         self.model_select.name = self.t("model")
-        self.model_select.options = self.registry.options(self.lang)
+        self.model_select.options = self.registry.options(self.lang, ("digit", "photo"))
         self.model_select.value = self.model
+        self.picker.relabel()
+        self.samples_title.object = html.escape(self.t("inside_samples"))
         self.layer_select.name = self.t("inside_layer")
         info = self.info if self.layers else None
         self.channel_slider.name = self.t("inside_channel" if info is None or info.is_map else "inside_unit")
@@ -552,11 +629,11 @@ class InsideView(View):
     # -- layout ----------------------------------------------------------------------------------
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
-        samples = pn.Column(self.titles["input"], pn.Row(*self.sample_buttons, margin=(0, 8)),
-                            self.drawing_button)
-        status = pn.Column(self.input_status, self.prediction, margin=(22, 0, 0, 0))
-        toolbar = pn.FlexBox(pn.Column(self.model_select, self.untrained_note), samples, status,
-                             flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width", **card)
+        samples = pn.Column(self.titles["input"], self.digit_box, self.photo_box)
+        status = pn.Column(self.input_status, self.prediction, self.class_probs, margin=(22, 0, 0, 0))
+        toolbar = pn.FlexBox(pn.Column(self.model_select, self.untrained_note, self.photo_note), samples, status,
+                             self.picker.card, flex_wrap="wrap", align_items="flex-start",
+                             sizing_mode="stretch_width", **card)
         overview = pn.Column(self.titles["overview"], self.overview_hint, self.overview, self.legend,
                              sizing_mode="stretch_width", **card)
         choose = pn.Column(self.titles["choose"], self.layer_select, self.channel_slider, self.row_slider,
