@@ -255,7 +255,7 @@ class LessonView(View):
         if self._previous is not None:
             previous, self._previous = self._previous, None
             self.replace(previous, keep_previous=False)
-            self._say(None)
+            self._say(None, None)
 
     def _changed(self, structure=True):
         """The lesson changed: its code (the URL), the steps list, the share and play parts."""
