@@ -568,7 +568,7 @@ class LessonView(View):
         self.play_presenter.object = self.presenter_link.object = self._presenter_html()
         if not total:
             self.note.object = f"<div class='ls-note' data-testid='lesson-note'>{html.escape(self.t('lesson_empty_play'))}</div>"
-            self.pres_now.object = self.note.object
+            self.pres_now.object = f"<div class='ls-note'>{html.escape(self.t('lesson_empty_play'))}</div>"
             self.pres_next.object = ""
             return
         step = steps[n - 1]
