@@ -514,7 +514,7 @@ class LessonView(View):
             return f"<div class='ls-len'>{html.escape(self.t('lesson_presenter_no_link'))}</div>"
         return (f"<div class='ls-link'><a data-testid='lesson-presenter-link' href='{html.escape(url, quote=True)}' "
                 f"target='cnn-lesson-presenter' rel='noopener' title='{html.escape(self.t('lesson_presenter_tip'), quote=True)}'>"
-                f"🗒 {html.escape(self.t('lesson_presenter'))} ↗</a></div>")
+                f"{html.escape(self.t('lesson_presenter'))} ↗</a></div>")
 
     # -- playing ----------------------------------------------------------------------------------
     def start(self, step=1):
@@ -522,6 +522,7 @@ class LessonView(View):
         if not self.model.steps:
             return
         self.step = min(max(1, step), len(self.model.steps))
+        self._say(None, None)          # the builder's last message does not go on the screen
         self.play = True
 
     def go(self, step):
@@ -655,6 +656,8 @@ class LessonView(View):
         self.upload_w.label = t("lesson_open_file")
         self.examples_w.name = t("lesson_examples")
         self.examples_w.options = {EXAMPLES[k]["title"]: k for k in EXAMPLES}
+        if self.examples_w.value not in EXAMPLES:
+            self.examples_w.value = next(iter(EXAMPLES))
         self.example_w.name = t("lesson_open_example")
         self.restore_w.name = t("lesson_restore")
         self.new_w.name = t("lesson_new")

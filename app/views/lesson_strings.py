@@ -82,7 +82,7 @@ STRINGS = {
     "lesson_prev": {"en": "◀ Previous", "zh": "◀ 上一步"},
     "lesson_next": {"en": "Next ▶", "zh": "下一步 ▶"},
     "lesson_projector": {"en": "Projector theme", "zh": "投影仪主题"},
-    "lesson_fullscreen": {"en": "⛶ Full screen", "zh": "⛶ 全屏"},
+    "lesson_fullscreen": {"en": "Full screen", "zh": "全屏"},
     "lesson_exit": {"en": "✕ Back to editing", "zh": "✕ 返回编辑"},
     "lesson_keys": {"en": "Keys: → PageDown Space next · ← PageUp previous · Home End first, last "
                           "(a presentation clicker works too)",
