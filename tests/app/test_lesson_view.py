@@ -184,3 +184,26 @@ def test_both_languages():
     view.lang = "en"
     assert "Step 2 of 6" in rendered(view.counter) and "larger kernel" in rendered(view.note)
     assert view._stage[1][1].lang == "en"
+
+
+def test_every_string_the_view_shows_exists(monkeypatch):
+    """As tests/app/test_shared.py does for the other views: no key shows as itself."""
+    from app import i18n
+    missing = set()
+
+    class Recording(dict):
+        def get(self, name, default=None):
+            if name not in self:
+                missing.add(name)
+            return super().get(name, default)
+
+    monkeypatch.setattr(i18n, "STRINGS", Recording(i18n.STRINGS))
+    view = shown()
+    view.open_example("convolution")
+    view.add_link("nowhere")
+    view.start(1)
+    view.presenter = True
+    view.lang = "zh"
+    view.presenter = False
+    view.play = False
+    assert not missing, missing
