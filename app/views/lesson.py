@@ -93,6 +93,11 @@ def build_step_view(key, query, registry, lang):
     return view, location
 
 
+def _row(*objects):
+    """A row that wraps (a FlexBox: on a phone its items go on several lines, never widen the page)."""
+    return pn.FlexBox(*objects, flex_wrap="wrap", align_items="center", sizing_mode="stretch_width")
+
+
 def _settings_text(query, lang, t):
     if not query:
         return t("lesson_defaults")
@@ -136,14 +141,15 @@ class LessonView(View):
         # -- building ------------------------------------------------------------------
         self.heading = pn.pane.HTML("", sizing_mode="stretch_width", **pane)
         self.intro = pn.pane.HTML("", sizing_mode="stretch_width", **pane)
-        self.title_w = pn.widgets.TextInput(max_length=MAX_TITLE, width=520, margin=(4, 10))
+        self.title_w = pn.widgets.TextInput(max_length=MAX_TITLE, sizing_mode="stretch_width", max_width=520, margin=(4, 10))
         self.title_w.param.watch(self._on_title, "value")
         self.view_w = pn.widgets.Select(width=300, margin=(4, 10))
         self.view_w.param.watch(lambda e: self._show_preview(e.new), "value")
         self.add_w = pn.widgets.Button(button_type="primary", width=320, margin=(24, 10, 4, 10))
         self.add_w.on_click(lambda e: self.add_current())
         self.add_hint = pn.pane.HTML("", sizing_mode="stretch_width", **pane)
-        self.link_w = pn.widgets.TextInput(max_length=4000, width=520, margin=(4, 10))
+        self.link_w = pn.widgets.TextInput(max_length=4000, sizing_mode="stretch_width", max_width=520, min_width=240,
+                                          margin=(4, 10))
         self.add_link_w = pn.widgets.Button(button_type="default", width=320, margin=(24, 10, 4, 10))
         self.add_link_w.on_click(lambda e: self.add_link(self.link_w.value_input or self.link_w.value))
         self.add_heading = pn.pane.HTML("", **pane)
@@ -156,12 +162,12 @@ class LessonView(View):
         self.play_w.on_click(lambda e: self.start(1))
         self.presenter_link = pn.pane.HTML("", **pane)
         self.share_title = pn.pane.HTML("", **pane)
-        self.share_w = pn.widgets.TextAreaInput(value="", rows=3, width=440, max_length=MAX_CODE_CHARS + 2000,
+        self.share_w = pn.widgets.TextAreaInput(value="", rows=3, sizing_mode="stretch_width", max_width=440, max_length=MAX_CODE_CHARS + 2000,
                                                 css_classes=["cnn-lesson-share"], margin=(4, 10))
         self.copy_w = pn.widgets.Button(button_type="default", width=200, margin=(4, 10))
         self.copy_w.js_on_click(args={"area": self.share_w}, code="""
             if (navigator.clipboard) { navigator.clipboard.writeText(area.value).catch(() => {}) }""")
-        self.share_len = pn.pane.HTML("", width=440, **pane)
+        self.share_len = pn.pane.HTML("", sizing_mode="stretch_width", max_width=440, **pane)
         self.download_w = pn.widgets.FileDownload(callback=self._file, filename="lesson.json", button_type="default",
                                                   width=300, margin=(6, 10))
         self.upload_title = pn.pane.HTML("", **pane)
@@ -181,11 +187,11 @@ class LessonView(View):
             pn.FlexBox(pn.Column(self.steps_heading, self.steps_list, width=720, **card),
                        pn.Column(self.share_heading, self.play_w, self.presenter_link, self.share_title,
                                  self.share_w, self.copy_w, self.share_len, self.download_w, self.upload_title,
-                                 self.upload_w, pn.Row(self.examples_w, self.example_w), self.restore_w, self.new_w,
+                                 self.upload_w, _row(self.examples_w, self.example_w), self.restore_w, self.new_w,
                                  width=480, **card),
                        flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width"),
-            pn.Column(self.add_heading, self.add_hint, pn.Row(self.view_w, self.add_w),
-                      pn.Row(self.link_w, self.add_link_w), sizing_mode="stretch_width", **card),
+            pn.Column(self.add_heading, self.add_hint, _row(self.view_w, self.add_w),
+                      _row(self.link_w, self.add_link_w), sizing_mode="stretch_width", **card),
             self.preview, sizing_mode="stretch_width")
 
         # -- playing -----------------------------------------------------------------------
@@ -207,8 +213,8 @@ class LessonView(View):
         self.note = pn.pane.HTML("", sizing_mode="stretch_width", **pane)
         self.stage = pn.Column(sizing_mode="stretch_width", margin=0)
         self.player = pn.Column(
-            pn.Row(self.play_title, self.counter, self.prev_w, self.next_w, self.projector_w, self.fullscreen_w,
-                   self.play_presenter, self.exit_w, sizing_mode="stretch_width", align="center"),
+            _row(self.play_title, self.counter, self.prev_w, self.next_w, self.projector_w, self.fullscreen_w,
+                 self.play_presenter, self.exit_w),
             pn.Column(self.note, sizing_mode="stretch_width", **card),
             self.stage, self.keys_hint, sizing_mode="stretch_width", visible=False)
 
@@ -222,7 +228,7 @@ class LessonView(View):
         self.pres_next_w.on_click(lambda e: self.go(self.step + 1))
         self.pres_help = pn.pane.HTML("", sizing_mode="stretch_width", **pane)
         self.presenter_view = pn.Column(
-            self.pres_heading, pn.Row(self.pres_prev_w, self.pres_next_w),
+            self.pres_heading, _row(self.pres_prev_w, self.pres_next_w),
             pn.Column(self.pres_now, sizing_mode="stretch_width", **card),
             pn.Column(self.pres_next, sizing_mode="stretch_width", **card), self.pres_help,
             sizing_mode="stretch_width", visible=False)
@@ -433,7 +439,7 @@ class LessonView(View):
                 placeholder=self.t("lesson_note_placeholder"), sizing_mode="stretch_width", margin=(2, 10))
             area.param.watch(lambda e, i=i, lang=lang: self.set_note(i, lang, e.new), "value")
             notes.append(area)
-        return pn.Column(head, pn.Row(up, down, show, replace, play, delete), *notes, sizing_mode="stretch_width",
+        return pn.Column(head, _row(up, down, show, replace, play, delete), *notes, sizing_mode="stretch_width",
                          styles={"border-top": "1px solid #D9E2EC"}, margin=(4, 0))
 
     # -- files and links -------------------------------------------------------------------------

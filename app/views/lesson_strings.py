@@ -27,7 +27,7 @@ STRINGS = {
                         "zh": "把下面视图的设置调成你想让学生看到的样子，然后添加。"},
     "lesson_link": {"en": "…or paste a link of a view", "zh": "……或粘贴一个视图的链接"},
     "lesson_link_placeholder": {"en": "e.g. http://localhost:5006/conv?kernel=5&stride=2",
-                                "zh": "例如 http://localhost:5006/conv?kernel=5&stride=2"},
+                                "zh": "例如 …/conv?kernel=5&stride=2"},
     "lesson_add_link": {"en": "＋ Add the link's view", "zh": "＋ 添加链接中的视图"},
     "lesson_added": {"en": "Added step {n}: {view}.", "zh": "已添加第 {n} 步：{view}。"},
     "lesson_preview_loading": {"en": "Loading the view…", "zh": "正在加载视图……"},
