@@ -240,6 +240,11 @@ class LessonView(View):
         self.relabel()
         self._on_state()
 
+    def sync_url(self, location=None, prefix="", lang=True, drop_defaults=True):
+        """As :meth:`View.sync_url`, leaving out what is at its default (the address bar then
+        holds just ``?lesson=...``: the link to share)."""
+        super().sync_url(location, prefix=prefix, lang=lang, drop_defaults=drop_defaults)
+
     # -- the lesson ---------------------------------------------------------------------------
     def replace(self, lesson, keep_previous=True):
         """Make ``lesson`` the lesson here (the one before can be brought back once)."""

@@ -119,3 +119,41 @@ def test_an_example_plays_from_its_link_and_a_bad_link_says_why(panel_app, app_p
     page.goto(_url(panel_app, lesson="eNo-damaged"))
     expect(page.get_by_text("The lesson in this link could not be opened")).to_be_visible(timeout=SLOW)
     expect(page.get_by_role("button", name="Open the example")).to_be_visible(timeout=SLOW)
+
+
+def test_hostile_lesson_files_and_fields_show_as_text(panel_app, app_page, _servers):
+    """A lesson file named with markup, and a lesson whose title, notes and settings hold it: the
+    page names and shows them as the characters typed; nothing runs; the server logs no traceback."""
+    from pathlib import Path
+
+    from app import lesson_format as lf
+    from app.lesson_format import Lesson, Step
+    from app.text import shorten
+    from tests.hostile import PAYLOADS, probe
+    clean = {"found": [], "ran": None}
+    page = app_page
+    page.goto(_url(panel_app))
+    server = _servers[(Path(__file__).resolve().parents[2] / "app/pages/lesson.py").resolve()]
+    start = server.log.stat().st_size
+    picker = page.locator("input[type=file][accept^=\".json\"]")   # (the Convolution lab's picture picker is another)
+    expect(picker).to_be_attached(timeout=SLOW)
+    for payload in PAYLOADS:
+        name = payload.replace("/", "") + ".json"
+        picker.set_input_files(files=[{"name": name, "mimeType": "application/json", "buffer": b"{not json"}])
+        expect(page.get_by_text(f"The file {shorten(name, 60)} could not be opened")).to_be_visible(timeout=SLOW)
+        page.wait_for_timeout(500)
+        assert probe(page) == clean
+        hostile = Lesson(payload[:lf.MAX_TITLE], [Step("conv", {"weights": payload}, payload, payload),
+                                                   Step("conv", {}, "second", "二")])
+        picker.set_input_files(files=[{"name": "fields.json", "mimeType": "application/json",
+                                       "buffer": hostile.to_file()}])
+        expect(page.get_by_text("Opened the lesson file fields.json")).to_be_visible(timeout=SLOW)
+        expect(page.get_by_test_id("lesson-step").first).to_contain_text("weights=" + payload[:40], timeout=SLOW)
+        page.get_by_role("button", name="▶ Play full screen").click()
+        expect(page.get_by_test_id("lesson-note")).to_have_text(payload, timeout=SLOW)
+        page.wait_for_timeout(500)
+        assert probe(page) == clean
+        page.get_by_role("button", name="✕ Back to editing").click()
+        expect(picker).to_be_attached(timeout=SLOW)
+    log = server.log.read_bytes()[start:].decode("utf-8", "replace")
+    assert "Traceback" not in log, log[-3000:]
