@@ -11,7 +11,9 @@
 
 Always: the windows of one lesson (the lesson and its presenter window, in the same browser)
 keep the same ``step`` through a ``BroadcastChannel`` named ``channel``: a step taken in one is
-taken in the other. A window that opens asks the others where they are and follows them. This
+taken in the other. A window that opens asks the others where they are and follows them.
+With ``clock`` (a label) it shows the time since the window opened (the presenter window's
+clock; a click starts it again); otherwise it takes no room. This
 runs in the browser only, so it works the same with ``panel serve`` and in the static site.
 """
 import param
@@ -28,6 +30,8 @@ class LessonRemote(JSComponent):
     channel = param.String(default="", doc="The BroadcastChannel of this lesson ('' = no sync).")
     active = param.Boolean(default=False, doc="Keys move through the steps (the lesson is playing).")
     page_classes = param.List(default=[], item_type=str, doc="Classes of <html> while active.")
+    clock = param.String(default="", doc="Shows the time since the window opened after this label ('' = hidden); "
+                                         "a click starts it again.")
 
     _esm = r"""
 const NEXT = new Set(["ArrowRight", "PageDown"]);
@@ -35,7 +39,22 @@ const PREV = new Set(["ArrowLeft", "PageUp"]);
 const SKIP = 'input, textarea, select, [role="slider"], [role="listbox"], [contenteditable="true"], .noUi-handle';
 
 export function render({ model, el }) {
-  el.style.display = "none";
+  const clock = document.createElement("button");
+  clock.type = "button";
+  clock.setAttribute("data-testid", "lesson-clock");
+  clock.style.cssText = "font: inherit; font-size: 20px; font-variant-numeric: tabular-nums; border: 0; " +
+    "background: transparent; color: #1F2933; cursor: pointer; padding: 2px 10px;";
+  el.appendChild(clock);
+  let started = Date.now();
+  const tick = () => {
+    const s = Math.floor((Date.now() - started) / 1000);
+    clock.textContent = `${model.clock} ${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  };
+  const show = () => { el.style.display = model.clock ? "" : "none"; tick(); };
+  const timer = setInterval(tick, 1000);
+  clock.addEventListener("click", () => { started = Date.now(); tick(); });
+  show();
+  model.on("clock", show);
   const me = Math.random().toString(36).slice(2);
   let channel = null;
   let heard = null;              // the step another window just told us (not sent back)
@@ -54,10 +73,9 @@ export function render({ model, el }) {
       const msg = event.data || {};
       if (msg.from === me) return;
       if (msg.type === "hello") channel.postMessage({ type: "step", step: model.step, from: me });
-      else if (msg.type === "step" && Number.isInteger(msg.step)) {
-        heard = msg.step;
+      else if (msg.type === "step" && Number.isInteger(msg.step) && msg.step !== model.step) {
+        heard = msg.step;          // not sent back when the change arrives (it may arrive later)
         go(msg.step);
-        if (model.step === heard) heard = null;
       }
     };
     channel.postMessage({ type: "hello", from: me });
@@ -103,6 +121,7 @@ export function render({ model, el }) {
   classes();
   model.on(["active", "page_classes"], classes);
   model.on("remove", () => {
+    clearInterval(timer);
     window.removeEventListener("keydown", onKey, true);
     if (channel) channel.close();
     for (const c of added) document.documentElement.classList.remove(c);

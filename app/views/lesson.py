@@ -240,11 +240,6 @@ class LessonView(View):
         self.relabel()
         self._on_state()
 
-    def sync_url(self, location=None, prefix="", lang=True, drop_defaults=True):
-        """As :meth:`View.sync_url`, leaving out what is at its default (the address bar then
-        holds just ``?lesson=...``: the link to share)."""
-        super().sync_url(location, prefix=prefix, lang=lang, drop_defaults=drop_defaults)
-
     # -- the lesson ---------------------------------------------------------------------------
     def replace(self, lesson, keep_previous=True):
         """Make ``lesson`` the lesson here (the one before can be brought back once)."""
@@ -563,7 +558,8 @@ class LessonView(View):
         self.player.visible = playing
         self.presenter_view.visible = self.presenter
         classes = ["cnn-embed"] + (["cnn-projector"] if self.projector_w.value else [])
-        self.remote.param.update(active=bool(self.play or self.presenter), page_classes=classes if playing else [])
+        self.remote.param.update(active=bool(self.play or self.presenter), page_classes=classes if playing else [],
+                                 clock=self.t("lesson_clock") if self.presenter else "")
         if self._shown and self.builder.visible and not self.preview.objects:
             self._show_preview(self.view_w.value)
         self._refresh_play()
@@ -686,7 +682,7 @@ class LessonView(View):
             view.lang = self.lang
         self._fill_steps()
         self._fill_share()
-        self._refresh_play()
+        self._refresh_mode()
         if self._message is not None:
             kind, key, error, fields = self._message
             self._say(kind, key, error=error, **fields)

@@ -33,8 +33,8 @@ STRINGS = {
     "lesson_preview_loading": {"en": "Loading the view…", "zh": "正在加载视图……"},
     # the steps
     "lesson_steps_heading": {"en": "Steps", "zh": "步骤"},
-    "lesson_no_steps": {"en": "No step yet: add a view above, or open an example lesson.",
-                        "zh": "还没有步骤：在上面添加一个视图，或打开一个示例课程。"},
+    "lesson_no_steps": {"en": "No step yet: add a view below, or open an example lesson.",
+                        "zh": "还没有步骤：在下面添加一个视图，或打开一个示例课程。"},
     "lesson_step_label": {"en": "Step {n}", "zh": "第 {n} 步"},
     "lesson_defaults": {"en": "its default settings", "zh": "默认设置"},
     "lesson_note_en": {"en": "Note in English", "zh": "英文备注"},
@@ -96,6 +96,7 @@ STRINGS = {
     "lesson_presenter_help": {"en": "This window follows the lesson window (and leads it: its buttons and keys "
                                     "move both). Put it on your own screen.",
                               "zh": "这个窗口跟随课程窗口翻页（它的按钮和按键也会让两边一起翻页）。把它放在你自己的屏幕上。"},
+    "lesson_clock": {"en": "Time since you started:", "zh": "已用时间："},
     "lesson_no_note": {"en": "(no note)", "zh": "（无备注）"},
     "lesson_presenter_no_link": {"en": "A presenter window needs the lesson in its link; this lesson is too long "
                                        "for one.",

@@ -139,8 +139,9 @@ def test_presenter_window_shows_this_and_the_next_note():
     assert "first" in rendered(view.pres_now) and "second" in rendered(view.pres_next)
     view.remote.step = 1
     assert "second" in rendered(view.pres_now) and "last step" in rendered(view.pres_next)
+    assert view.remote.clock == "Time since you started:"
     view.lang = "zh"
-    assert "二" in rendered(view.pres_now) and "最后一步" in rendered(view.pres_next)
+    assert "二" in rendered(view.pres_now) and "最后一步" in rendered(view.pres_next) and view.remote.clock == "已用时间："
     # the lesson window's presenter link opens this window, on the same channel
     main = shown(lesson=lf.to_code(lesson))
     assert "presenter=true" in rendered(main.presenter_link) and main.remote.channel == view.remote.channel != ""

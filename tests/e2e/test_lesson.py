@@ -19,6 +19,12 @@ def _url(panel_app, **query):
         return panel_app("app/pages/lesson.py", **query)
 
 
+def _playing(page):
+    """Until the page plays: the lesson's keys work once <html> has the play mode's classes."""
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcnn-embed\b"), timeout=SLOW)
+    expect(page.get_by_test_id("lesson-counter")).to_be_visible(timeout=SLOW)
+
+
 def _counter(page, step, total):
     expect(page.get_by_test_id("lesson-counter")).to_have_attribute("data-step", str(step), timeout=SLOW)
     expect(page.get_by_test_id("lesson-counter")).to_have_attribute("data-total", str(total), timeout=SLOW)
@@ -55,6 +61,7 @@ def test_build_play_present_and_reopen_a_lesson(panel_app, app_page, screenshot)
 
     # play: the step's view with its settings, the note, the keys of a clicker
     page.get_by_role("button", name="▶ Play full screen").click()
+    _playing(page)
     _counter(page, 1, 2)
     expect(page.get_by_test_id("lesson-note")).to_have_text("A 5 × 5 kernel, stride 2.", timeout=SLOW)
     expect(page.locator("#header")).to_be_hidden(timeout=SLOW)                 # the stage takes the page
@@ -79,6 +86,9 @@ def test_build_play_present_and_reopen_a_lesson(panel_app, app_page, screenshot)
         page.locator("[data-testid=lesson-presenter-link]:visible").click()
     presenter = opened.value
     expect(presenter.get_by_test_id("lesson-presenter-now")).to_have_attribute("data-step", "2", timeout=SLOW)
+    expect(presenter.get_by_test_id("lesson-clock")).to_have_text(re.compile(r"Time since you started: \d+:\d\d"),
+                                                                 timeout=SLOW)
+    expect(page.get_by_test_id("lesson-clock")).to_be_hidden()            # only the presenter has a clock
     presenter.get_by_role("button", name="◀ Previous").click()
     _counter(page, 1, 2)
     expect(presenter.get_by_test_id("lesson-presenter-now")).to_contain_text("A 5 × 5 kernel", timeout=SLOW)
@@ -97,6 +107,7 @@ def test_build_play_present_and_reopen_a_lesson(panel_app, app_page, screenshot)
     expect(again.get_by_role("textbox", name="英文备注 (第 1 步)")).to_have_value("A 5 × 5 kernel, stride 2.",
                                                                               timeout=SLOW)
     again.get_by_role("button", name="▶ 全屏放映").click()
+    _playing(again)
     _counter(again, 1, 2)
     again.locator("body").click(position={"x": 5, "y": 5})
     again.keyboard.press("PageDown")
@@ -109,6 +120,7 @@ def test_an_example_plays_from_its_link_and_a_bad_link_says_why(panel_app, app_p
     from app.lesson_examples import example
     page = app_page
     page.goto(_url(panel_app, lesson=lf.to_code(example("convolution")), step=6, play="true"))
+    _playing(page)
     _counter(page, 6, 6)
     expect(page.get_by_test_id("lesson-note")).to_contain_text("Sobel", timeout=SLOW)
     page.locator("body").click(position={"x": 5, "y": 5})

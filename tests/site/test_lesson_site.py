@@ -27,6 +27,7 @@ def test_a_lesson_link_opens_plays_and_presents_in_the_static_site(numpy_site, s
         re.compile(r"^http://127\.0\.0\.1:\d+/lesson\.html\?lesson=" + re.escape(lf.to_code(lesson)) + "$"), timeout=SLOW)
 
     page.get_by_role("button", name="▶ Play full screen").click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bcnn-embed\b"), timeout=SLOW)   # playing: keys work
     counter = page.get_by_test_id("lesson-counter")
     expect(counter).to_have_attribute("data-step", "1", timeout=SLOW)
     expect(page.get_by_test_id("lesson-note")).to_have_text("Five by five.", timeout=SLOW)
