@@ -197,8 +197,9 @@ class LessonView(View):
         # -- playing -----------------------------------------------------------------------
         self.play_title = pn.pane.HTML("", **pane)
         self.counter = pn.pane.HTML("", **pane)
-        self.prev_w = pn.widgets.Button(button_type="default", width=160, margin=(4, 6))
-        self.next_w = pn.widgets.Button(button_type="primary", width=160, margin=(4, 6))
+        big = [".bk-btn { font-size: 18px; min-height: 40px; }"]     # read and hit from a lectern
+        self.prev_w = pn.widgets.Button(button_type="default", width=160, margin=(4, 6), stylesheets=big)
+        self.next_w = pn.widgets.Button(button_type="primary", width=160, margin=(4, 6), stylesheets=big)
         self.prev_w.on_click(lambda e: self.go(self.step - 1))
         self.next_w.on_click(lambda e: self.go(self.step + 1))
         self.projector_w = pn.widgets.Checkbox(value=True, margin=(14, 10))
@@ -222,8 +223,8 @@ class LessonView(View):
         self.pres_heading = pn.pane.HTML("", sizing_mode="stretch_width", **pane)
         self.pres_now = pn.pane.HTML("", sizing_mode="stretch_width", **pane)
         self.pres_next = pn.pane.HTML("", sizing_mode="stretch_width", **pane)
-        self.pres_prev_w = pn.widgets.Button(button_type="default", width=180, margin=(4, 6))
-        self.pres_next_w = pn.widgets.Button(button_type="primary", width=180, margin=(4, 6))
+        self.pres_prev_w = pn.widgets.Button(button_type="default", width=180, margin=(4, 6), stylesheets=big)
+        self.pres_next_w = pn.widgets.Button(button_type="primary", width=180, margin=(4, 6), stylesheets=big)
         self.pres_prev_w.on_click(lambda e: self.go(self.step - 1))
         self.pres_next_w.on_click(lambda e: self.go(self.step + 1))
         self.pres_help = pn.pane.HTML("", sizing_mode="stretch_width", **pane)
