@@ -162,7 +162,8 @@ class LessonView(View):
         self.play_w.on_click(lambda e: self.start(1))
         self.presenter_link = pn.pane.HTML("", **pane)
         self.share_title = pn.pane.HTML("", **pane)
-        self.share_w = pn.widgets.TextAreaInput(value="", rows=3, sizing_mode="stretch_width", max_width=440, max_length=MAX_CODE_CHARS + 2000,
+        self.share_w = pn.widgets.TextAreaInput(value="", rows=3, sizing_mode="stretch_width", max_width=440,
+                                                max_length=MAX_CODE_CHARS + 2000,
                                                 css_classes=["cnn-lesson-share"], margin=(4, 10))
         self.copy_w = pn.widgets.Button(button_type="default", width=200, margin=(4, 10))
         self.copy_w.js_on_click(args={"area": self.share_w}, code="""
@@ -502,11 +503,12 @@ class LessonView(View):
         size = len(self._full_code)
         if self._full_code and not self._code:
             self.share_w.value = ""
-            self.share_len.object = f"<div class='ls-len'>{html.escape(self.t('lesson_link_too_long', size=size, limit=MAX_CODE_CHARS))}</div>"
+            text = self.t("lesson_link_too_long", size=size, limit=MAX_CODE_CHARS)
+            self.share_len.object = f"<div class='ls-len'>{html.escape(text)}</div>"
         else:
             self.share_w.value = self.lesson_url()
-            self.share_len.object = (f"<div class='ls-len'>{html.escape(self.t('lesson_link_length', size=size, limit=MAX_CODE_CHARS))}</div>"
-                                     if self._code else "")
+            text = self.t("lesson_link_length", size=size, limit=MAX_CODE_CHARS)
+            self.share_len.object = f"<div class='ls-len'>{html.escape(text)}</div>" if self._code else ""
         self.play_w.disabled = not self.model.steps
         self.download_w.disabled = not self.model.steps
         link = self._presenter_html()
@@ -570,8 +572,9 @@ class LessonView(View):
         total = len(steps)
         title = self.model.title or self.t("lesson_untitled")
         self.play_title.object = f"<div class='ls-title'>{plain_html(shorten(title, 60))}</div>"
-        self.counter.object = (f"<div class='ls-counter' data-testid='lesson-counter' data-step='{n if total else 0}' "
-                               f"data-total='{total}'>{html.escape(self.t('lesson_counter', n=n if total else 0, total=total))}</div>")
+        shown = n if total else 0
+        self.counter.object = (f"<div class='ls-counter' data-testid='lesson-counter' data-step='{shown}' "
+                               f"data-total='{total}'>{html.escape(self.t('lesson_counter', n=shown, total=total))}</div>")
         self.prev_w.disabled = self.pres_prev_w.disabled = n <= 1
         self.next_w.disabled = self.pres_next_w.disabled = n >= total
         self.play_presenter.object = self.presenter_link.object = self._presenter_html()
