@@ -7,6 +7,7 @@ already existed then ("could not resolve type ..." in the browser otherwise).
 """
 from .canvas import *  # noqa: F401,F403
 from .conv_widgets import KernelGrid, KeyShortcuts  # noqa: F401
+from .lesson_remote import LessonRemote  # noqa: F401
 from .plots import *  # noqa: F401,F403
 from .upload import FileUpload  # noqa: F401
 from .webcam import Webcam  # noqa: F401

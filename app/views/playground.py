@@ -4,7 +4,7 @@ Every view sits behind a navigation button; they share this session's models
 (a model trained in the Train view can be picked in the others) and the language.
 A view is built the first time it is shown, then kept (hidden, never re-created),
 so a drawing or a training run survives switching views and languages.
-URL query: ``?lang=zh|en&view=<key>`` (``draw``, ``inside``, ``conv``, ``train``, ``classes`` or a lab:
+URL query: ``?lang=zh|en&view=<key>`` (``draw``, ``inside``, ``conv``, ``train``, ``classes``, ``lesson`` or a lab:
 ``pooling``, ``equivariance``, ``batchnorm``, ``residual``, ``architectures``, ``gradients``,
 ``svd``, ``conv1d``) plus each view's own
 settings prefixed with its name (``draw_model``, ``draw_brush``, ``train_lr``, ...).
@@ -23,6 +23,7 @@ from ..components.responsive import fit_layout
 from ..i18n import LANGUAGES, t
 from ..model_registry import ModelRegistry
 from ..url_check import sync_checked
+from . import lesson_strings  # noqa: F401  (the Lesson button's label)
 from .base import ComingSoon
 
 log = logging.getLogger("cnn_playground")
@@ -34,6 +35,7 @@ VIEWS = {
     "conv": ("view_conv", "app.views.conv_lab", "ConvLabView"),
     "train": ("view_train", "app.views.train", "TrainView"),
     "classes": ("nav_classes", "app.views.classes", "ClassesView"),
+    "lesson": ("nav_lesson", "app.views.lesson", "LessonView"),
 }
 # The concept labs, on a second row.
 LABS = {
