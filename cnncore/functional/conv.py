@@ -304,8 +304,9 @@ def conv1d_forward(x, weight, bias=None, stride=1, padding=0, dilation=1, groups
     ``(N, C, 1, L)`` view. ``geometry``: the :func:`conv1d_geometry`, if the caller has it."""
     geo = geometry or conv1d_geometry(x.shape, weight.shape, stride, padding, dilation, groups,
                                       padding_mode, layer)
-    y, cache = conv2d_forward(as_image(x), as_image(weight), bias, geometry=geo)  # weight (O, C/G, k) -> (O, C/G, 1, k)
-    return as_signal(y), cache
+    # x (N, C, L) -> (N, C, 1, L) and weight (O, C/G, k) -> (O, C/G, 1, k), views
+    y, cache = conv2d_forward(as_image(x), as_image(weight), bias, geometry=geo)
+    return as_signal(y), cache                                   # (N, O, 1, L_out) -> (N, O, L_out)
 
 
 def conv1d_backward(grad_out, cache, need_input_grad=True):
@@ -316,7 +317,8 @@ def conv1d_backward(grad_out, cache, need_input_grad=True):
         - dx: ``(N, C, L)``; dweight: ``(O, C/groups, k)``; dbias: ``(O,)``
     """
     dx, dweight, dbias = conv2d_backward(as_image(grad_out), cache, need_input_grad)
-    return None if dx is None else as_signal(dx), as_signal(dweight), dbias  # dweight (O, C/G, 1, k) -> (O, C/G, k)
+    # dx (N, C, 1, L) -> (N, C, L) and dweight (O, C/G, 1, k) -> (O, C/G, k), views
+    return None if dx is None else as_signal(dx), as_signal(dweight), dbias
 
 
 def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):

@@ -142,7 +142,7 @@ def pool2d_geometry(x_shape, kernel_size, stride=None, padding=0, dilation=1, ce
     args = check_pool_args(kernel_size, stride, padding, dilation, layer)
     if len(x_shape) != 4:
         raise ShapeError(f"{layer}: expected a 4-D input (N, C, H, W), got shape {tuple(x_shape)}")
-    return _geometry(tuple(x_shape), *args, ceil_mode, layer, ("height", "width"))
+    return _window_geometry(tuple(x_shape), *args, ceil_mode, layer, ("height", "width"))
 
 
 def pool1d_geometry(x_shape, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -151,10 +151,10 @@ def pool1d_geometry(x_shape, kernel_size, stride=None, padding=0, dilation=1, ce
     (the messages speak of lengths); its ``out_hw`` is ``(1, L_out)``."""
     args = check_pool_args(kernel_size, stride, padding, dilation, layer, dims=1)
     n, c, length = check_signal_shape(x_shape, layer)
-    return _geometry((n, c, 1, length), *args, ceil_mode, layer, ("height", "length"))
+    return _window_geometry((n, c, 1, length), *args, ceil_mode, layer, ("height", "length"))
 
 
-def _geometry(x_shape, k, s, p, d, ceil_mode, layer, axes):
+def _window_geometry(x_shape, k, s, p, d, ceil_mode, layer, axes):
     """The :class:`PoolGeometry` of checked ``(kernel, stride, padding, dilation)`` pairs."""
     h, w = x_shape[2:]
     oh = pool_output_size(h, k[0], s[0], p[0], d[0], ceil_mode, layer, axes[0])
@@ -717,8 +717,8 @@ def max_pool1d_forward(x, kernel_size, stride=None, padding=0, dilation=1, ceil_
                        layer="MaxPool1d", geometry=None):
     """1-D max pooling, ``(out, cache)``: :func:`max_pool2d_forward` of the ``(N, C, 1, L)`` view."""
     geo = geometry or pool1d_geometry(x.shape, kernel_size, stride, padding, dilation, ceil_mode, layer)
-    out, cache = max_pool2d_forward(as_image(x), geo.kernel_size, geometry=geo)
-    return as_signal(out), cache
+    out, cache = max_pool2d_forward(as_image(x), geo.kernel_size, geometry=geo)  # x (N, C, L) -> (N, C, 1, L)
+    return as_signal(out), cache                                 # (N, C, 1, L_out) -> (N, C, L_out)
 
 
 def max_pool1d_backward(grad_out, cache):
@@ -728,7 +728,7 @@ def max_pool1d_backward(grad_out, cache):
         - grad_out: ``(N, C, L_out)``
         - Output: ``(N, C, L)``
     """
-    return as_signal(max_pool2d_backward(as_image(grad_out), cache))
+    return as_signal(max_pool2d_backward(as_image(grad_out), cache))   # via (N, C, 1, L_out) -> (N, C, 1, L)
 
 
 def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -753,8 +753,8 @@ def avg_pool1d_forward(x, kernel_size, stride=None, padding=0, ceil_mode=False,
     """1-D average pooling, ``(out, cache)``: :func:`avg_pool2d_forward` of the ``(N, C, 1, L)`` view."""
     geo = geometry or pool1d_geometry(x.shape, kernel_size, stride, padding, 1, ceil_mode, layer)
     out, cache = avg_pool2d_forward(as_image(x), geo.kernel_size, count_include_pad=count_include_pad,
-                                    layer=layer, geometry=geo)
-    return as_signal(out), cache
+                                    layer=layer, geometry=geo)   # x (N, C, L) -> (N, C, 1, L)
+    return as_signal(out), cache                                 # (N, C, 1, L_out) -> (N, C, L_out)
 
 
 def avg_pool1d_backward(grad_out, cache):
@@ -764,7 +764,7 @@ def avg_pool1d_backward(grad_out, cache):
         - grad_out: ``(N, C, L_out)``
         - Output: ``(N, C, L)``
     """
-    return as_signal(avg_pool2d_backward(as_image(grad_out), cache))
+    return as_signal(avg_pool2d_backward(as_image(grad_out), cache))   # via (N, C, 1, L_out) -> (N, C, 1, L)
 
 
 def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
@@ -792,8 +792,8 @@ def adaptive_output_size1d(x_shape, output_size, layer="AdaptiveAvgPool1d"):
 def adaptive_avg_pool1d_forward(x, output_size, layer="AdaptiveAvgPool1d"):
     """1-D adaptive average pooling, ``(out, cache)``: the 2-D one of the ``(N, C, 1, L)`` view."""
     (size,) = adaptive_output_size1d(x.shape, output_size, layer)
-    out, cache = adaptive_avg_pool2d_forward(as_image(x), (1, size), layer)
-    return as_signal(out), cache
+    out, cache = adaptive_avg_pool2d_forward(as_image(x), (1, size), layer)  # x (N, C, L) -> (N, C, 1, L)
+    return as_signal(out), cache                                 # (N, C, 1, L_out) -> (N, C, L_out)
 
 
 def adaptive_avg_pool1d_backward(grad_out, cache):
@@ -803,7 +803,7 @@ def adaptive_avg_pool1d_backward(grad_out, cache):
         - grad_out: ``(N, C, L_out)``
         - Output: ``(N, C, L)``
     """
-    return as_signal(adaptive_avg_pool2d_backward(as_image(grad_out), cache))
+    return as_signal(adaptive_avg_pool2d_backward(as_image(grad_out), cache))  # via (N, C, 1, L_out) -> (N, C, 1, L)
 
 
 def adaptive_avg_pool1d(x, output_size):

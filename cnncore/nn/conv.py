@@ -38,9 +38,10 @@ class _ConvNd(Module):
                  dilation=1, groups=1, bias=True, padding_mode="zeros", dtype=np.float32):
         super().__init__()
         self.in_channels, self.out_channels = int(in_channels), int(out_channels)
-        self.kernel_size, self.stride = self._ntuple(kernel_size, "kernel_size"), self._ntuple(stride, "stride")
+        self.kernel_size = self._ntuple(kernel_size, "kernel_size")
+        self.stride, self.dilation = self._ntuple(stride, "stride"), self._ntuple(dilation, "dilation")
         self.padding = padding if isinstance(padding, str) else self._ntuple(padding, "padding")
-        self.dilation, self.groups, self.padding_mode = self._ntuple(dilation, "dilation"), int(groups), padding_mode
+        self.groups, self.padding_mode = int(groups), padding_mode
         self._check_args()
         fan_in = self.in_channels // self.groups * math.prod(self.kernel_size)
         shape = (self.out_channels, self.in_channels // self.groups, *self.kernel_size)

@@ -174,7 +174,10 @@ class _AvgPoolNd(_PoolNd):
         check_pool_args(kernel_size, self.stride, padding, 1, type(self).__name__, self.dims)
 
     def last_divisor(self):
-        """What each window's sum was divided by in the last forward pass, shape ``(H_out, W_out)``."""
+        """What each window's sum was divided by in the last forward pass.
+
+        Shape ``(H_out, W_out)``; ``(1, L_out)`` for a 1-D layer.
+        """
         return self._last().divisor
 
 
