@@ -1,4 +1,4 @@
-"""1-D layers (Conv1d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d) against torch, by finite
+"""1-D layers (Conv1d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d) and their functional ops against torch, by finite
 differences, state_dict compatibility, and their 1-D error messages."""
 import numpy as np
 import pytest
