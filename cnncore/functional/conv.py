@@ -21,6 +21,9 @@ Backward, with ``g`` the upstream gradient ``dL/dy``:
   form: ``w^T @ g`` gives each window's share, and *col2im* adds the shares
   back onto the pixels they came from. :func:`conv2d_input_grad_full` does
   the literal rotated-kernel computation, for teaching and for tests.
+
+The 1-D convolution is this one on the signal viewed as an image of height
+1 (:mod:`cnncore.functional.signal1d`).
 """
 from typing import NamedTuple
 
@@ -31,8 +34,10 @@ from .. import backend
 from ..errors import ShapeError
 from ..shapes import conv_output_size, pair, resolve_padding2d
 from .padding import pad2d, pad2d_backward
+from .signal1d import as_image, as_signal, check_signal_shape, single
 
-__all__ = ['ConvGeometry', 'ConvCache', 'conv2d_geometry', 'im2col', 'col2im', 'conv2d_forward', 'conv2d_backward', 'conv2d', 'conv2d_input_grad_full']
+__all__ = ['ConvGeometry', 'ConvCache', 'conv2d_geometry', 'im2col', 'col2im', 'conv2d_forward', 'conv2d_backward', 'conv2d', 'conv2d_input_grad_full',
+           'conv1d_geometry', 'conv1d_forward', 'conv1d_backward', 'conv1d']
 
 
 class ConvGeometry(NamedTuple):
@@ -81,8 +86,10 @@ def batch_slices(geo):
 
 
 def conv2d_geometry(x_shape, weight_shape, stride=1, padding=0, dilation=1, groups=1,
-                    padding_mode="zeros", layer="Conv2d"):
+                    padding_mode="zeros", layer="Conv2d", axes=("height", "width")):
     """Check a convolution's configuration and work out its output size.
+
+    ``axes``: the names of the two spatial axes in the error messages.
 
     Raises:
         ShapeError: wrong input rank, channels that do not match the weight
@@ -101,8 +108,8 @@ def conv2d_geometry(x_shape, weight_shape, stride=1, padding=0, dilation=1, grou
                          f"(input shape {tuple(x_shape)})")
     stride, dilation = pair(stride, "stride"), pair(dilation, "dilation")
     pads = resolve_padding2d(padding, (kh, kw), dilation, stride, layer)
-    oh = conv_output_size(h, kh, stride[0], pads[0:2], dilation[0], layer=layer, axis="height")
-    ow = conv_output_size(w, kw, stride[1], pads[2:4], dilation[1], layer=layer, axis="width")
+    oh = conv_output_size(h, kh, stride[0], pads[0:2], dilation[0], layer=layer, axis=axes[0])
+    ow = conv_output_size(w, kw, stride[1], pads[2:4], dilation[1], layer=layer, axis=axes[1])
     return ConvGeometry(tuple(x_shape), tuple(weight_shape), stride, pads, dilation, groups,
                         padding_mode, (oh, ow))
 
@@ -176,7 +183,7 @@ def conv2d_forward(x, weight, bias=None, stride=1, padding=0, dilation=1, groups
                                       padding_mode, layer)
     n = x.shape[0]
     o = weight.shape[0]
-    (oh, ow), g = geo.out_hw, groups
+    (oh, ow), g = geo.out_hw, geo.groups
     wmat = weight.reshape(g, o // g, -1)                      # (G, O/G, C/G*kh*kw)
     y = np.empty((o, n, oh, ow), dtype=np.result_type(x.dtype, weight.dtype))  # channels-first
     slices = batch_slices(geo)
@@ -262,3 +269,64 @@ def conv2d_input_grad_full(grad_out, weight, x_shape, stride=1, padding=0, dilat
     padded = np.zeros((n, c, h + top + bottom, w + left + right), dtype=grad_out.dtype)
     padded[:, :, :full.shape[2], :full.shape[3]] = full
     return padded[:, :, top:top + h, left:left + w]
+
+
+# -- 1-D: the 2-D convolution of the (N, C, 1, L) view --------------------------
+
+def conv1d_geometry(x_shape, weight_shape, stride=1, padding=0, dilation=1, groups=1,
+                    padding_mode="zeros", layer="Conv1d"):
+    """Check a 1-D convolution (the messages speak of lengths) and work out its output length.
+
+    Returns the :func:`conv2d_geometry` of the input viewed as ``(N, C, 1, L)``
+    and the kernel as ``(1, k)``; its ``out_hw`` is ``(1, L_out)``.
+    """
+    n, c, length = check_signal_shape(x_shape, layer)
+    o, cg, k = weight_shape
+    if c != cg * groups:
+        raise ShapeError(f"{layer}: expected {cg * groups} input channels, got {c} "
+                         f"(input shape {tuple(x_shape)})")
+    stride, dilation = (1, single(stride, "stride")), (1, single(dilation, "dilation"))
+    padding = padding if isinstance(padding, str) else (0, single(padding, "padding"))
+    before, after = resolve_padding2d(padding, (1, k), dilation, stride, layer)[2:]
+    if padding_mode == "reflect" and max(before, after) >= length:
+        raise ShapeError(f"{layer}: reflect padding {max(before, after)} must be smaller than "
+                         f"the input length {length}")
+    if padding_mode == "circular" and max(before, after) > length:
+        raise ShapeError(f"{layer}: circular padding {max(before, after)} cannot exceed "
+                         f"the input length {length}")
+    return conv2d_geometry((n, c, 1, length), (o, cg, 1, k), stride, padding, dilation, groups,
+                           padding_mode, layer, axes=("height", "length"))
+
+
+def conv1d_forward(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1,
+                   padding_mode="zeros", layer="Conv1d", geometry=None):
+    """1-D convolution forward pass: ``(y, cache)``, as :func:`conv2d_forward` of the
+    ``(N, C, 1, L)`` view. ``geometry``: the :func:`conv1d_geometry`, if the caller has it."""
+    geo = geometry or conv1d_geometry(x.shape, weight.shape, stride, padding, dilation, groups,
+                                      padding_mode, layer)
+    # x (N, C, L) -> (N, C, 1, L) and weight (O, C/G, k) -> (O, C/G, 1, k), views
+    y, cache = conv2d_forward(as_image(x), as_image(weight), bias, geometry=geo)
+    return as_signal(y), cache                                   # (N, O, 1, L_out) -> (N, O, L_out)
+
+
+def conv1d_backward(grad_out, cache, need_input_grad=True):
+    """Gradients of a 1-D convolution: ``(dx, dweight, dbias)``, as :func:`conv2d_backward`.
+
+    Shape:
+        - grad_out: ``(N, O, L_out)``
+        - dx: ``(N, C, L)``; dweight: ``(O, C/groups, k)``; dbias: ``(O,)``
+    """
+    dx, dweight, dbias = conv2d_backward(as_image(grad_out), cache, need_input_grad)
+    # dx (N, C, 1, L) -> (N, C, L) and dweight (O, C/G, 1, k) -> (O, C/G, k), views
+    return None if dx is None else as_signal(dx), as_signal(dweight), dbias
+
+
+def conv1d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """Applies a 1-D convolution, with the signature of ``torch.nn.functional.conv1d``.
+
+    Shape:
+        - x: ``(N, C_in, L)``
+        - weight: ``(C_out, C_in/groups, k)``; bias: ``(C_out,)``
+        - Output: ``(N, C_out, L_out)`` with ``L_out = floor((L + 2p - d(k-1) - 1) / s) + 1``
+    """
+    return conv1d_forward(x, weight, bias, stride, padding, dilation, groups)[0]

@@ -27,6 +27,9 @@ no Python loop runs over positions. The backward passes build the
 gradient of every window element the same shape and then *fold* it back
 onto the input (:func:`fold_windows`): one strided slice-add per kernel
 offset, pixels shared by overlapping windows collecting the sum.
+
+The 1-D poolings are the 2-D ones on the signal viewed as an image of
+height 1 (:mod:`cnncore.functional.signal1d`).
 """
 from typing import NamedTuple
 
@@ -37,6 +40,7 @@ from .. import backend, random
 from ..errors import ShapeError
 from ..shapes import conv_output_size, pair
 from .padding import pad2d
+from .signal1d import as_image, as_signal, check_signal_shape, single
 
 __all__ = [
     'PoolGeometry', 'pool_output_size', 'check_pool_args', 'pool2d_geometry', 'window_view',
@@ -48,6 +52,9 @@ __all__ = [
     'stochastic_pool2d_forward', 'stochastic_pool2d_backward', 'stochastic_pool2d',
     'adaptive_bins', 'adaptive_pool_matrix', 'adaptive_output_size',
     'adaptive_avg_pool2d_forward', 'adaptive_avg_pool2d_backward', 'adaptive_avg_pool2d',
+    'pool1d_geometry', 'max_pool1d_forward', 'max_pool1d_backward', 'max_pool1d',
+    'avg_pool1d_forward', 'avg_pool1d_backward', 'avg_pool1d', 'adaptive_output_size1d',
+    'adaptive_avg_pool1d_forward', 'adaptive_avg_pool1d_backward', 'adaptive_avg_pool1d',
 ]
 
 
@@ -93,13 +100,18 @@ def check_pool_args(kernel_size, stride, padding, dilation=1, layer="MaxPool2d",
     """Check a pooling configuration before any input is seen.
 
     Returns ``(kernel_size, stride, padding, dilation)`` as pairs; ``stride``
-    ``None`` becomes the kernel size.
+    ``None`` becomes the kernel size. ``dims=1``: the arguments of a 1-D layer
+    (ints or 1-tuples), returned as the pairs of its ``(N, C, 1, L)`` view.
 
     Raises:
         ShapeError: kernel, stride or dilation below 1, negative padding, or
             padding more than half the kernel size (PyTorch's rule, whatever
             the dilation: beyond it a window could see nothing but padding).
     """
+    if dims == 1:
+        kernel_size, padding = (1, single(kernel_size, "kernel_size")), (0, single(padding, "padding"))
+        stride = None if stride is None else (1, single(stride, "stride"))
+        dilation = (1, single(dilation, "dilation"))
     k = pair(kernel_size, "kernel_size")
     s = k if stride is None else pair(stride, "stride")
     p, d = pair(padding, "padding"), pair(dilation, "dilation")
@@ -120,24 +132,37 @@ def check_pool_args(kernel_size, stride, padding, dilation=1, layer="MaxPool2d",
 
 
 def pool2d_geometry(x_shape, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-                    layer="MaxPool2d", axes=("height", "width")):
+                    layer="MaxPool2d"):
     """Check a pooling configuration against an input shape and work out the output size.
 
     Raises:
         ShapeError: see :func:`check_pool_args`; also a wrong input rank or a
             window larger than the padded input.
     """
-    k, s, p, d = check_pool_args(kernel_size, stride, padding, dilation, layer,
-                                 dims=1 if axes[1] == "length" else 2)
+    args = check_pool_args(kernel_size, stride, padding, dilation, layer)
     if len(x_shape) != 4:
         raise ShapeError(f"{layer}: expected a 4-D input (N, C, H, W), got shape {tuple(x_shape)}")
+    return _window_geometry(tuple(x_shape), *args, ceil_mode, layer, ("height", "width"))
+
+
+def pool1d_geometry(x_shape, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                    layer="MaxPool1d"):
+    """:func:`pool2d_geometry` of the ``(N, C, 1, L)`` view with a ``(1, k)`` window
+    (the messages speak of lengths); its ``out_hw`` is ``(1, L_out)``."""
+    args = check_pool_args(kernel_size, stride, padding, dilation, layer, dims=1)
+    n, c, length = check_signal_shape(x_shape, layer)
+    return _window_geometry((n, c, 1, length), *args, ceil_mode, layer, ("height", "length"))
+
+
+def _window_geometry(x_shape, k, s, p, d, ceil_mode, layer, axes):
+    """The :class:`PoolGeometry` of checked ``(kernel, stride, padding, dilation)`` pairs."""
     h, w = x_shape[2:]
     oh = pool_output_size(h, k[0], s[0], p[0], d[0], ceil_mode, layer, axes[0])
     ow = pool_output_size(w, k[1], s[1], p[1], d[1], ceil_mode, layer, axes[1])
     # With ceil_mode the last window may reach past the right padding: pad that too.
     overhang = tuple(max(0, (o - 1) * ss + dd * (kk - 1) + 1 - (n + 2 * pp))
                      for o, ss, dd, kk, n, pp in zip((oh, ow), s, d, k, (h, w), p))
-    return PoolGeometry(tuple(x_shape), k, s, p, d, bool(ceil_mode), (oh, ow), overhang)
+    return PoolGeometry(x_shape, k, s, p, d, bool(ceil_mode), (oh, ow), overhang)
 
 
 def _pad(x, geo, value):
@@ -415,16 +440,17 @@ def _avg_divisor(geo, count_include_pad, divisor_override, dtype):
 
 
 def avg_pool2d_forward(x, kernel_size, stride=None, padding=0, ceil_mode=False,
-                       count_include_pad=True, divisor_override=None, layer="AvgPool2d"):
+                       count_include_pad=True, divisor_override=None, layer="AvgPool2d", geometry=None):
     """Average pooling that also returns what backward needs: ``(out, cache)``.
 
     Each window's sum is divided by the number of pixels it covers:
     padding included with ``count_include_pad`` (padding counts as zeros),
-    excluded otherwise; ``divisor_override`` replaces the count.
+    excluded otherwise; ``divisor_override`` replaces the count. ``geometry``:
+    the :func:`pool2d_geometry` of this configuration, if the caller has it.
     """
     if divisor_override is not None and divisor_override == 0:
         raise ShapeError(f"{layer}: divisor_override must not be zero")
-    geo = pool2d_geometry(x.shape, kernel_size, stride, padding, 1, ceil_mode, layer)
+    geo = geometry or pool2d_geometry(x.shape, kernel_size, stride, padding, 1, ceil_mode, layer)
     sums = window_view(_pad(x, geo, 0), geo).sum(axis=(-2, -1))     # (N, C, OH, OW)
     divisor = _avg_divisor(geo, count_include_pad, divisor_override, x.dtype)
     return sums / divisor, AvgCache(geo, divisor)
@@ -683,3 +709,110 @@ def adaptive_avg_pool2d(x, output_size):
         - Output: ``(N, C, OH, OW)`` = ``output_size``
     """
     return adaptive_avg_pool2d_forward(x, output_size)[0]
+
+
+# -- 1-D: the 2-D poolings of the (N, C, 1, L) view -----------------------------
+
+def max_pool1d_forward(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                       layer="MaxPool1d", geometry=None):
+    """1-D max pooling, ``(out, cache)``: :func:`max_pool2d_forward` of the ``(N, C, 1, L)`` view."""
+    geo = geometry or pool1d_geometry(x.shape, kernel_size, stride, padding, dilation, ceil_mode, layer)
+    out, cache = max_pool2d_forward(as_image(x), geo.kernel_size, geometry=geo)  # x (N, C, L) -> (N, C, 1, L)
+    return as_signal(out), cache                                 # (N, C, 1, L_out) -> (N, C, L_out)
+
+
+def max_pool1d_backward(grad_out, cache):
+    """Gradient of 1-D max pooling: each window's gradient goes to its maximum.
+
+    Shape:
+        - grad_out: ``(N, C, L_out)``
+        - Output: ``(N, C, L)``
+    """
+    return as_signal(max_pool2d_backward(as_image(grad_out), cache))   # via (N, C, 1, L_out) -> (N, C, 1, L)
+
+
+def max_pool1d(x, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """1-D max pooling, with the signature of ``torch.nn.functional.max_pool1d``.
+
+    With ``return_indices`` returns ``(out, indices)``: the index into ``L`` of each maximum.
+
+    Shape:
+        - x: ``(N, C, L)``
+        - Output: ``(N, C, L_out)`` with ``L_out = floor((L + 2p - d(k-1) - 1) / s) + 1``
+          (``ceil`` with ``ceil_mode``)
+    """
+    out, cache = max_pool1d_forward(x, kernel_size, stride, padding, dilation, ceil_mode)
+    if not return_indices:
+        return out
+    return out, as_signal(window_flat_index(cache.k_index, cache.geometry))  # row 0: index = column
+
+
+def avg_pool1d_forward(x, kernel_size, stride=None, padding=0, ceil_mode=False,
+                       count_include_pad=True, layer="AvgPool1d", geometry=None):
+    """1-D average pooling, ``(out, cache)``: :func:`avg_pool2d_forward` of the ``(N, C, 1, L)`` view."""
+    geo = geometry or pool1d_geometry(x.shape, kernel_size, stride, padding, 1, ceil_mode, layer)
+    out, cache = avg_pool2d_forward(as_image(x), geo.kernel_size, count_include_pad=count_include_pad,
+                                    layer=layer, geometry=geo)   # x (N, C, L) -> (N, C, 1, L)
+    return as_signal(out), cache                                 # (N, C, 1, L_out) -> (N, C, L_out)
+
+
+def avg_pool1d_backward(grad_out, cache):
+    """Gradient of 1-D average pooling: each window spreads its gradient evenly.
+
+    Shape:
+        - grad_out: ``(N, C, L_out)``
+        - Output: ``(N, C, L)``
+    """
+    return as_signal(avg_pool2d_backward(as_image(grad_out), cache))   # via (N, C, 1, L_out) -> (N, C, 1, L)
+
+
+def avg_pool1d(x, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """1-D average pooling, with the signature of ``torch.nn.functional.avg_pool1d``.
+
+    Shape:
+        - x: ``(N, C, L)``
+        - Output: ``(N, C, L_out)`` with ``L_out = floor((L + 2p - k) / s) + 1``
+          (``ceil`` with ``ceil_mode``)
+    """
+    return avg_pool1d_forward(x, kernel_size, stride, padding, ceil_mode, count_include_pad)[0]
+
+
+def adaptive_output_size1d(x_shape, output_size, layer="AdaptiveAvgPool1d"):
+    """``(L_out,)`` from ``output_size`` (an int or a 1-tuple), checked against ``x_shape``."""
+    check_signal_shape(x_shape, layer)
+    if output_size is None:
+        raise ShapeError(f"{layer}: output_size must be an int, got None")
+    size = single(output_size, "output_size")
+    if size < 1:
+        raise ShapeError(f"{layer}: output_size must be at least 1, got {output_size!r}")
+    return (size,)
+
+
+def adaptive_avg_pool1d_forward(x, output_size, layer="AdaptiveAvgPool1d"):
+    """1-D adaptive average pooling, ``(out, cache)``: the 2-D one of the ``(N, C, 1, L)`` view."""
+    (size,) = adaptive_output_size1d(x.shape, output_size, layer)
+    out, cache = adaptive_avg_pool2d_forward(as_image(x), (1, size), layer)  # x (N, C, L) -> (N, C, 1, L)
+    return as_signal(out), cache                                 # (N, C, 1, L_out) -> (N, C, L_out)
+
+
+def adaptive_avg_pool1d_backward(grad_out, cache):
+    """Gradient of 1-D adaptive average pooling: each bin spreads its gradient evenly.
+
+    Shape:
+        - grad_out: ``(N, C, L_out)``
+        - Output: ``(N, C, L)``
+    """
+    return as_signal(adaptive_avg_pool2d_backward(as_image(grad_out), cache))  # via (N, C, 1, L_out) -> (N, C, 1, L)
+
+
+def adaptive_avg_pool1d(x, output_size):
+    """1-D adaptive average pooling, as ``torch.nn.functional.adaptive_avg_pool1d``.
+
+    Output ``i`` averages ``floor(i*L/L_out) <= j < ceil((i+1)*L/L_out)``.
+
+    Shape:
+        - x: ``(N, C, L)``
+        - Output: ``(N, C, L_out)`` with ``L_out = output_size``
+    """
+    return adaptive_avg_pool1d_forward(x, output_size)[0]

@@ -10,6 +10,5 @@ from .module import *  # noqa: F401,F403
 from .normalization import *  # noqa: F401,F403
 from .pooling import *  # noqa: F401,F403
 from .residual import *  # noqa: F401,F403
-from .sequence import *  # noqa: F401,F403
 from .attention_pool import *  # noqa: F401,F403
 from .bilinear_pool import *  # noqa: F401,F403

@@ -6,19 +6,31 @@ playground's "which input won" view: ``MaxPool2d.last_argmax()``,
 ``last_probabilities()``, ``AvgPool2d.last_divisor()``,
 ``LPPool2d.last_shares()`` and ``AdaptiveAvgPool2d.bins(input_shape)``.
 Every layer has ``output_shape(input_shape)`` (shape arithmetic only).
+
+``MaxPool1d``, ``AvgPool1d`` and ``AdaptiveAvgPool1d`` are their 2-D twins
+with ``dims = 1``: the same layer, run by the 1-D functional ops (the 2-D
+ops on the input viewed as ``(N, C, 1, L)``).
 """
 import numpy as np
 
 from .. import functional as F
-from ..functional.pooling import check_pool_args, pool2d_geometry
+from ..functional.pooling import check_pool_args
+from ..functional.signal1d import as_signal
 from .module import Module
 
-__all__ = ['MaxPool2d', 'AvgPool2d', 'LPPool2d', 'MinPool2d', 'StochasticPool2d', 'AdaptiveAvgPool2d']
+__all__ = ['MaxPool1d', 'MaxPool2d', 'AvgPool1d', 'AvgPool2d', 'LPPool2d', 'MinPool2d', 'StochasticPool2d',
+           'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d']
 
 
-class _Pool2d(Module):
-    """Shared bookkeeping: the cache of the last forward pass and the output shape."""
+class _PoolNd(Module):
+    """Shared bookkeeping: the cache of the last forward pass and the output shape.
 
+    ``dims``: the number of spatial axes (1: ``(N, C, L)``, 2: ``(N, C, H, W)``),
+    and the functional ops of that dimensionality.
+    """
+
+    dims = 2
+    _geometry_op = staticmethod(F.pool2d_geometry)
     _padding, _dilation, _ceil_mode = 0, 1, False
 
     def _last(self):
@@ -27,25 +39,78 @@ class _Pool2d(Module):
             raise RuntimeError(f"{type(self).__name__}: no forward pass yet")
         return cache
 
-    def _geometry(self, input_shape, padding, dilation, ceil_mode):
+    def _geometry(self, input_shape):
         """The checked geometry for this input shape, worked out once and reused
         while the input shape and the layer's settings stay the same."""
-        key = (tuple(input_shape), self.kernel_size, self.stride, padding, dilation, ceil_mode,
-               type(self).__name__)
+        key = (tuple(input_shape), self.kernel_size, self.stride, self._padding, self._dilation,
+               self._ceil_mode, type(self).__name__)
         if getattr(self, "_geometry_key", None) != key:
-            self._geometry_value = pool2d_geometry(*key)        # raises ShapeError if it does not fit
+            self._geometry_value = self._geometry_op(*key)      # raises ShapeError if it does not fit
             self._geometry_key = key
         return self._geometry_value
 
     def output_shape(self, input_shape):
-        geo = self._geometry(input_shape, self._padding, self._dilation, self._ceil_mode)
-        return (*tuple(input_shape)[:2], *geo.out_hw)
+        return (*tuple(input_shape)[:2], *self._geometry(input_shape).out_hw[-self.dims:])
+
+    def backward(self, grad_out):
+        return self._backward_op(grad_out, self._last())
 
     def extra_repr(self):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self._padding}"
 
 
-class MaxPool2d(_Pool2d):
+class _MaxPoolNd(_PoolNd):
+    """Max pooling of any dimensionality, as PyTorch's ``_MaxPoolNd``."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
+                 ceil_mode=False):
+        super().__init__()
+        self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
+        self.stride = kernel_size if stride is None else stride
+        self.return_indices, self.ceil_mode = bool(return_indices), bool(ceil_mode)
+        self._padding, self._dilation, self._ceil_mode = padding, dilation, self.ceil_mode
+        check_pool_args(kernel_size, self.stride, padding, dilation, type(self).__name__, self.dims)
+
+    def forward(self, x):
+        out, self._cache = self._forward_op(x, self.kernel_size, self.stride, self.padding, self.dilation,
+                                            self.ceil_mode, geometry=self._geometry(x.shape))
+        return (out, self.last_argmax()) if self.return_indices else out
+
+    def last_argmax(self):
+        """Where each maximum of the last forward pass came from.
+
+        Flat indices ``row * W + col`` into each input plane, shape
+        ``(N, C, H_out, W_out)``: PyTorch's ``return_indices`` format (what
+        ``MaxUnpool2d`` takes). In 1-D: indices into ``L``, shape ``(N, C, L_out)``.
+        """
+        cache = self._last()
+        index = F.window_flat_index(cache.k_index, cache.geometry)
+        return index if self.dims == 2 else as_signal(index)    # row 0: the flat index is the column
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool1d(_MaxPoolNd):
+    """1-D max pooling, as ``torch.nn.MaxPool1d``: the largest value of each window.
+
+    Arguments as :class:`MaxPool2d`, ints (or 1-tuples). Computed by
+    :func:`cnncore.functional.max_pool2d` with a ``(1, k)`` window.
+
+    Shape:
+        - Input: ``(N, C, L)``
+        - Output: ``(N, C, L_out)`` with ``L_out = floor((L + 2p - d(k-1) - 1) / s) + 1``
+          (``ceil`` with ``ceil_mode``)
+    """
+
+    dims = 1
+    _geometry_op = staticmethod(F.pool1d_geometry)
+    _forward_op = staticmethod(F.max_pool1d_forward)
+    _backward_op = staticmethod(F.max_pool1d_backward)
+
+
+class MaxPool2d(_MaxPoolNd):
     """2-D max pooling, as ``torch.nn.MaxPool2d``: the largest value of each window.
 
     Args:
@@ -62,41 +127,11 @@ class MaxPool2d(_Pool2d):
           ``H_out = floor((H + 2p - d(kH-1) - 1) / s) + 1`` (likewise ``W_out``)
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False,
-                 ceil_mode=False):
-        super().__init__()
-        self.kernel_size, self.padding, self.dilation = kernel_size, padding, dilation
-        self.stride = kernel_size if stride is None else stride
-        self.return_indices, self.ceil_mode = bool(return_indices), bool(ceil_mode)
-        self._padding, self._dilation, self._ceil_mode = padding, dilation, self.ceil_mode
-        check_pool_args(kernel_size, self.stride, padding, dilation, "MaxPool2d")
-
-    def forward(self, x):
-        out, self._cache = F.max_pool2d_forward(x, self.kernel_size, self.stride, self.padding,
-                                                self.dilation, self.ceil_mode,
-                                                geometry=self._geometry(x.shape, self.padding,
-                                                                        self.dilation, self.ceil_mode))
-        return (out, self.last_argmax()) if self.return_indices else out
-
-    def backward(self, grad_out):
-        return F.max_pool2d_backward(grad_out, self._last())
-
-    def last_argmax(self):
-        """Where each maximum of the last forward pass came from.
-
-        Flat indices ``row * W + col`` into each input plane, shape
-        ``(N, C, H_out, W_out)``: PyTorch's ``return_indices`` format (what
-        ``MaxUnpool2d`` takes).
-        """
-        cache = self._last()
-        return F.window_flat_index(cache.k_index, cache.geometry)
-
-    def extra_repr(self):
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+    _forward_op = staticmethod(F.max_pool2d_forward)
+    _backward_op = staticmethod(F.max_pool2d_backward)
 
 
-class MinPool2d(_Pool2d):
+class MinPool2d(_PoolNd):
     """2-D min pooling: the smallest value of each window, ``-MaxPool2d(-x)``.
 
     PyTorch has no such layer; it is here to show that pooling is just a
@@ -119,8 +154,7 @@ class MinPool2d(_Pool2d):
         out, self._cache = F.min_pool2d_forward(x, self.kernel_size, self.stride, self.padding)
         return out
 
-    def backward(self, grad_out):
-        return F.min_pool2d_backward(grad_out, self._last())
+    _backward_op = staticmethod(F.min_pool2d_backward)
 
     def last_argmin(self):
         """Where each minimum of the last forward pass came from (format of :meth:`MaxPool2d.last_argmax`)."""
@@ -128,7 +162,48 @@ class MinPool2d(_Pool2d):
         return F.window_flat_index(cache.k_index, cache.geometry)
 
 
-class AvgPool2d(_Pool2d):
+class _AvgPoolNd(_PoolNd):
+    """Average pooling of any dimensionality: the arguments PyTorch's ``AvgPool1d`` and ``AvgPool2d`` share."""
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+        super().__init__()
+        self.kernel_size, self.padding = kernel_size, padding
+        self.stride = kernel_size if stride is None else stride
+        self.ceil_mode, self.count_include_pad = bool(ceil_mode), bool(count_include_pad)
+        self._padding, self._ceil_mode = padding, self.ceil_mode
+        check_pool_args(kernel_size, self.stride, padding, 1, type(self).__name__, self.dims)
+
+    def last_divisor(self):
+        """What each window's sum was divided by in the last forward pass.
+
+        Shape ``(H_out, W_out)``; ``(1, L_out)`` for a 1-D layer.
+        """
+        return self._last().divisor
+
+
+class AvgPool1d(_AvgPoolNd):
+    """1-D average pooling, as ``torch.nn.AvgPool1d``.
+
+    Arguments as :class:`AvgPool2d`, ints (or 1-tuples). Computed by
+    :func:`cnncore.functional.avg_pool2d` with a ``(1, k)`` window.
+
+    Shape:
+        - Input: ``(N, C, L)``
+        - Output: ``(N, C, L_out)`` with ``L_out = floor((L + 2p - k) / s) + 1``
+    """
+
+    dims = 1
+    _geometry_op = staticmethod(F.pool1d_geometry)
+    _backward_op = staticmethod(F.avg_pool1d_backward)
+
+    def forward(self, x):
+        out, self._cache = F.avg_pool1d_forward(x, self.kernel_size, self.stride, self.padding,
+                                                self.ceil_mode, self.count_include_pad,
+                                                geometry=self._geometry(x.shape))
+        return out
+
+
+class AvgPool2d(_AvgPoolNd):
     """2-D average pooling, as ``torch.nn.AvgPool2d``.
 
     Args:
@@ -142,31 +217,21 @@ class AvgPool2d(_Pool2d):
         - Output: ``(N, C, H_out, W_out)`` with ``H_out = floor((H + 2p - kH) / s) + 1``
     """
 
+    _backward_op = staticmethod(F.avg_pool2d_backward)
+
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                  divisor_override=None):
-        super().__init__()
-        self.kernel_size, self.padding = kernel_size, padding
-        self.stride = kernel_size if stride is None else stride
-        self.ceil_mode, self.count_include_pad = bool(ceil_mode), bool(count_include_pad)
+        super().__init__(kernel_size, stride, padding, ceil_mode, count_include_pad)
         self.divisor_override = divisor_override
-        self._padding, self._ceil_mode = padding, self.ceil_mode
-        check_pool_args(kernel_size, self.stride, padding, 1, "AvgPool2d")
 
     def forward(self, x):
         out, self._cache = F.avg_pool2d_forward(x, self.kernel_size, self.stride, self.padding,
                                                 self.ceil_mode, self.count_include_pad,
-                                                self.divisor_override)
+                                                self.divisor_override, geometry=self._geometry(x.shape))
         return out
 
-    def backward(self, grad_out):
-        return F.avg_pool2d_backward(grad_out, self._last())
 
-    def last_divisor(self):
-        """What each window's sum was divided by in the last forward pass, shape ``(H_out, W_out)``."""
-        return self._last().divisor
-
-
-class LPPool2d(_Pool2d):
+class LPPool2d(_PoolNd):
     """2-D power-average pooling ``(sum x^p)^(1/p)``, as ``torch.nn.LPPool2d``.
 
     ``norm_type=1`` sums the window, ``2`` takes its Euclidean norm, large
@@ -189,8 +254,7 @@ class LPPool2d(_Pool2d):
                                                self.ceil_mode)
         return out
 
-    def backward(self, grad_out):
-        return F.lp_pool2d_backward(grad_out, self._last())
+    _backward_op = staticmethod(F.lp_pool2d_backward)
 
     def last_shares(self):
         """How much each window element counted in the last forward pass.
@@ -205,7 +269,7 @@ class LPPool2d(_Pool2d):
         return f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, stride={self.stride}"
 
 
-class StochasticPool2d(_Pool2d):
+class StochasticPool2d(_PoolNd):
     """Stochastic pooling (Zeiler & Fergus, 2013): a random element of each window.
 
     In training mode each window outputs one of its activations ``a_i``,
@@ -237,8 +301,7 @@ class StochasticPool2d(_Pool2d):
                                                        self.training, self._generator)
         return out
 
-    def backward(self, grad_out):
-        return F.stochastic_pool2d_backward(grad_out, self._last())
+    _backward_op = staticmethod(F.stochastic_pool2d_backward)
 
     def last_sample(self):
         """Which element each window drew in the last (training) forward pass.
@@ -264,7 +327,50 @@ class StochasticPool2d(_Pool2d):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, seed={self.seed}"
 
 
-class AdaptiveAvgPool2d(Module):
+class _AdaptiveAvgPoolNd(Module):
+    """Adaptive average pooling of any dimensionality: ``dims`` and the functional ops."""
+
+    dims = 2
+    _size_op = staticmethod(F.adaptive_output_size)
+    _forward_op = staticmethod(F.adaptive_avg_pool2d_forward)
+    _backward_op = staticmethod(F.adaptive_avg_pool2d_backward)
+
+    def __init__(self, output_size):
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, x):
+        out, self._cache = self._forward_op(x, self.output_size, type(self).__name__)
+        return out
+
+    def backward(self, grad_out):
+        return self._backward_op(grad_out, self._cache)
+
+    def output_shape(self, input_shape):
+        size = self._size_op(tuple(input_shape), self.output_size, type(self).__name__)
+        return (*tuple(input_shape)[:2], *size)
+
+    def extra_repr(self):
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+    """1-D adaptive average pooling, as ``torch.nn.AdaptiveAvgPool1d``.
+
+    Output ``i`` averages ``floor(i*L/L_out) <= j < ceil((i+1)*L/L_out)``.
+
+    Shape:
+        - Input: ``(N, C, L)``
+        - Output: ``(N, C, L_out)`` with ``L_out = output_size``
+    """
+
+    dims = 1
+    _size_op = staticmethod(F.adaptive_output_size1d)
+    _forward_op = staticmethod(F.adaptive_avg_pool1d_forward)
+    _backward_op = staticmethod(F.adaptive_avg_pool1d_backward)
+
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     """2-D adaptive average pooling, as ``torch.nn.AdaptiveAvgPool2d``.
 
     You choose the output size; the windows follow: output ``i`` averages
@@ -279,21 +385,6 @@ class AdaptiveAvgPool2d(Module):
         - Output: ``(N, C, OH, OW)``
     """
 
-    def __init__(self, output_size):
-        super().__init__()
-        self.output_size = output_size
-
-    def forward(self, x):
-        out, self._cache = F.adaptive_avg_pool2d_forward(x, self.output_size)
-        return out
-
-    def backward(self, grad_out):
-        return F.adaptive_avg_pool2d_backward(grad_out, self._cache)
-
-    def output_shape(self, input_shape):
-        oh, ow = F.adaptive_output_size(tuple(input_shape), self.output_size, "AdaptiveAvgPool2d")
-        return (*tuple(input_shape)[:2], oh, ow)
-
     def bins(self, input_shape):
         """The input region each output averages: ``((row_starts, row_ends), (col_starts, col_ends))``.
 
@@ -302,6 +393,3 @@ class AdaptiveAvgPool2d(Module):
         """
         _, _, oh, ow = self.output_shape(input_shape)
         return F.adaptive_bins(input_shape[2], oh), F.adaptive_bins(input_shape[3], ow)
-
-    def extra_repr(self):
-        return f"output_size={self.output_size}"

@@ -126,6 +126,8 @@ def test_impossible_input_is_explained(make, x_shape, words):
     (dict(in_channels=1, out_channels=4, kernel_size=3, stride=0), ["at least 1"]),
     (dict(in_channels=1, out_channels=4, kernel_size=3, stride=2, padding="same"), ["'same'", "stride 1"]),
     (dict(in_channels=1, out_channels=4, kernel_size=3, padding_mode="mirror"), ["padding_mode"]),
+    (dict(in_channels=1, out_channels=4, kernel_size=3, padding=(1, -1)), ["padding must not be negative, got (1, -1)"]),
+    (dict(in_channels=1, out_channels=4, kernel_size=3, padding="full"), ["an int, a pair, 'same' or 'valid'"]),
 ])
 def test_impossible_configuration_is_explained(kwargs, words):
     with pytest.raises(ShapeError) as info:

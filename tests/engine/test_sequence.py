@@ -1,12 +1,13 @@
-"""1-D layers (Conv1d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d) against torch, by finite
+"""1-D layers (Conv1d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d) and their functional ops against torch, by finite
 differences, state_dict compatibility, and their 1-D error messages."""
 import numpy as np
 import pytest
 import torch
 
+from cnncore import functional as F
 from cnncore import nn
 from cnncore.errors import ShapeError
-from tests.helpers import assert_close, check_module_gradients, compare_module
+from tests.helpers import assert_close, check_module_gradients, compare_module, numeric_grad
 
 
 def random_conv1d_cases(count, seed):
@@ -185,3 +186,123 @@ def test_impossible_configuration_is_explained(make, words):
         make()
     for word in words:
         assert word in str(info.value)
+
+
+# -- the 1-D functional ops (the 2-D ones on the (N, C, 1, L) view) against torch.nn.functional
+
+TF = torch.nn.functional
+
+
+def torch_grads(op, g, *arrays):
+    """``op(*tensors)`` and the gradients of ``sum(g * op(...))`` w.r.t. each array (float64)."""
+    tensors = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out = op(*tensors)
+    (out[0] if isinstance(out, tuple) else out).backward(torch.tensor(g))
+    return out, [t.grad for t in tensors]
+
+
+@pytest.mark.parametrize("case", random_conv1d_cases(16, seed=53), ids=lambda c: (
+    f"k{c['k']}s{c['stride']}p{c['padding']}d{c['dilation']}g{c['groups']}"))
+def test_functional_conv1d_matches_torch(case):
+    rng = np.random.default_rng(54)
+    x = rng.standard_normal((case["n"], case["cin"], case["length"]))
+    w = rng.standard_normal((case["cout"], case["cin"] // case["groups"], case["k"]))
+    b = rng.standard_normal(case["cout"])
+    args = (case["stride"], case["padding"], case["dilation"], case["groups"])
+    y, cache = F.conv1d_forward(x, w, b, *args)
+    g = rng.standard_normal(y.shape)
+    yt, (dxt, dwt, dbt) = torch_grads(lambda *t: TF.conv1d(*t, *args), g, x, w, b)
+    assert_close(F.conv1d(x, w, b, *args), yt)
+    for ours, theirs, what in zip(F.conv1d_backward(g, cache), (dxt, dwt, dbt), ("dx", "dw", "db")):
+        assert_close(ours, theirs, what=what)
+
+
+def pool1d_functional(c, lib):
+    """The functional twin of :func:`pool1d`: ``(forward, its arguments)``."""
+    if c["kind"] == "max":
+        return lib.max_pool1d, (c["k"], c["stride"], c["padding"], c["dilation"], c["ceil_mode"])
+    return lib.avg_pool1d, (c["k"], c["stride"], c["padding"], c["ceil_mode"], c["count_include_pad"])
+
+
+@pytest.mark.parametrize("case", random_pool1d_cases(16, seed=55), ids=lambda c: (
+    f"{c['kind']}k{c['k']}s{c['stride']}p{c['padding']}d{c['dilation']}{'C' if c['ceil_mode'] else ''}"))
+def test_functional_pool1d_matches_torch(case):
+    rng = np.random.default_rng(56)
+    x = rng.integers(0, 4, (case["n"], case["c"], case["length"])).astype(np.float64)  # ties too
+    op, args = pool1d_functional(case, F)
+    top, _ = pool1d_functional(case, TF)
+    if case["kind"] == "max":
+        y, cache = F.max_pool1d_forward(x, *args)
+        g = rng.standard_normal(y.shape)
+        (yt, index_t), (dxt,) = torch_grads(lambda t: top(t, *args, return_indices=True), g, x)
+        ours, index = op(x, *args, return_indices=True)
+        np.testing.assert_array_equal(index, index_t.numpy())
+        assert_close(ours, yt)
+        assert_close(F.max_pool1d_backward(g, cache), dxt)
+    else:
+        y, cache = F.avg_pool1d_forward(x, *args)
+        g = rng.standard_normal(y.shape)
+        yt, (dxt,) = torch_grads(lambda t: top(t, *args), g, x)
+        assert_close(op(x, *args), yt)
+        assert_close(F.avg_pool1d_backward(g, cache), dxt)
+
+
+@pytest.mark.parametrize("size,length", [(1, 9), (4, 9), (12, 7), (3, 6)])
+def test_functional_adaptive_avg_pool1d_matches_torch(size, length):
+    rng = np.random.default_rng(57)
+    x = rng.standard_normal((2, 3, length))
+    y, cache = F.adaptive_avg_pool1d_forward(x, size)
+    g = rng.standard_normal(y.shape)
+    yt, (dxt,) = torch_grads(lambda t: TF.adaptive_avg_pool1d(t, size), g, x)
+    assert_close(F.adaptive_avg_pool1d(x, size), yt)
+    assert_close(F.adaptive_avg_pool1d_backward(g, cache), dxt)
+
+
+@pytest.mark.parametrize("name,forward,backward", [
+    ("conv1d s2 p1 d2 g2", lambda x, w: F.conv1d_forward(x, w, None, 2, 1, 2, 2), F.conv1d_backward),
+    ("conv1d same circular", lambda x, w: F.conv1d_forward(x, w, None, 1, "same", 1, 2, "circular"),
+     F.conv1d_backward),
+    ("max_pool1d k3 s2 p1 d2 ceil", lambda x, w: F.max_pool1d_forward(x, 3, 2, 1, 2, True), F.max_pool1d_backward),
+    ("avg_pool1d k3 s2 p1 ceil excl", lambda x, w: F.avg_pool1d_forward(x, 3, 2, 1, True, False),
+     F.avg_pool1d_backward),
+    ("adaptive_avg_pool1d 4", lambda x, w: F.adaptive_avg_pool1d_forward(x, 4), F.adaptive_avg_pool1d_backward),
+])
+def test_functional_1d_ops_finite_differences(name, forward, backward):
+    rng = np.random.default_rng(58)
+    x = rng.permutation(2 * 4 * 11).reshape(2, 4, 11) * 0.01    # distinct values: no ties in max pooling
+    w = rng.standard_normal((4, 2, 3))
+    y, cache = forward(x, w)
+    g = rng.standard_normal(y.shape)
+    grads = backward(g, cache)
+    dx = grads[0] if isinstance(grads, tuple) else grads
+    loss = lambda: float((forward(x, w)[0] * g).sum())  # noqa: E731
+    np.testing.assert_allclose(dx, numeric_grad(loss, x), rtol=1e-6, atol=1e-8, err_msg="dL/dx")
+    if isinstance(grads, tuple):
+        np.testing.assert_allclose(grads[1], numeric_grad(loss, w), rtol=1e-6, atol=1e-8, err_msg="dL/dw")
+
+
+@pytest.mark.parametrize("call,words", [
+    (lambda: F.conv1d(np.zeros((1, 1, 4, 4)), np.zeros((2, 1, 3))), ["Conv1d", "3-D", "(N, C, L)"]),
+    (lambda: F.conv1d(np.zeros((1, 1, 4)), np.zeros((2, 1, 7))), ["Conv1d", "kernel length 7", "larger"]),
+    (lambda: F.conv1d_forward(np.zeros((1, 1, 3)), np.zeros((2, 1, 3)), padding=3, padding_mode="reflect"),
+     ["Conv1d", "reflect padding 3", "length 3"]),
+    (lambda: F.max_pool1d(np.zeros((1, 1, 3)), 4), ["MaxPool1d", "kernel length 4", "larger"]),
+    (lambda: F.avg_pool1d(np.zeros((1, 1, 5)), 3, padding=2), ["AvgPool1d", "padding 2", "half"]),
+    (lambda: F.adaptive_avg_pool1d(np.zeros((1, 1, 5)), 0), ["AdaptiveAvgPool1d", "at least 1"]),
+    (lambda: nn.Conv1d(1, 2, 3, padding=-1), ["Conv1d", "padding must not be negative, got -1"]),
+    (lambda: nn.Conv1d(1, 2, 3, padding="full"), ["Conv1d", "padding must be an int, 'same' or 'valid'"]),
+])
+def test_functional_1d_errors_speak_of_lengths(call, words):
+    with pytest.raises(ShapeError) as info:
+        call()
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_1d_layers_print_as_torch():
+    for ours, theirs in [(nn.Conv1d(2, 4, 3, 2, 1, 2, 2, False),
+                          torch.nn.Conv1d(2, 4, 3, 2, 1, 2, 2, False)),
+                         (nn.Conv1d(2, 4, 3), torch.nn.Conv1d(2, 4, 3)),
+                         (nn.MaxPool1d(3, 2, 1, 2, ceil_mode=True), torch.nn.MaxPool1d(3, 2, 1, 2, ceil_mode=True)),
+                         (nn.AdaptiveAvgPool1d(5), torch.nn.AdaptiveAvgPool1d(5))]:
+        assert repr(ours) == repr(theirs)
