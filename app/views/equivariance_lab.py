@@ -30,6 +30,7 @@ import param
 from . import equivariance_lab_strings  # noqa: F401  (registers the texts)
 from ..components.inside_photo import (YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names,
                                       probabilities_html, shown_names)
+from ..components.inside_url import int_range, watch_replaced
 from ..components.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, MapPlot, fmt, html_table, spatial_layers
 from ..components.plots import ImagePlot, ProbabilityBars
 from ..theme import card_css
@@ -190,6 +191,9 @@ class EquivarianceLab(View):
         self.channel_slider.param.watch(lambda e: setattr(self, "channel", e.new), "value")
         self.registry.param.watch(lambda e: self._refresh_models(), ["keys", "photo_keys"])
 
+        watch_replaced(self, dict(   # a link's layer or channel this model does not have (after update)
+            layer=lambda view: view.t("url_allowed_choice", choices=", ".join(view._layers.values())),
+            channel=lambda view: int_range(view, view.channel)))
         self.relabel()
         self.update()
 
@@ -230,6 +234,19 @@ class EquivarianceLab(View):
         if photo:
             self.picker.sync()
             self.photo_note.object = html.escape(model_note(self.entry, self.lang) + " " + self.t("eq_photo_edge"))
+        self._explain_input_kind()
+
+    def _explain_input_kind(self):
+        """The texts that name what moves: the digit, or the picture for a photo model."""
+        t, photo = self.t, self.is_photo
+        self.headings["move"].object = (f"<h2 style='margin:4px 0'>"
+                                        f"{html.escape(t('eq_heading_move_photo' if photo else 'eq_heading_move'))}</h2>")
+        self.explain.object = (f"### {t('explain_title')}\n\n{t('eq_explain')}\n\n"
+                               r"$$f(\mathrm{shift}(x, \Delta)) = \mathrm{shift}(f(x), \Delta / J)$$"
+                               f"\n\n{t('eq_explain_error')}\n\n"
+                               r"$$e = \frac{\lVert f(\mathrm{shift}(x)) - \mathrm{shift}(f(x)) \rVert}"
+                               r"{\lVert \mathrm{shift}(f(x)) \rVert}$$"
+                               f"\n\n{t('eq_explain_after_photo' if photo else 'eq_explain_after')}")
 
     # -- reactions ---------------------------------------------------------------
     @param.depends("model", "digit", "dx", "dy", "angle", "layer", "channel", "photo", watch=True)
@@ -395,7 +412,7 @@ class EquivarianceLab(View):
             self.compare_note.object = html.escape(t("eq_cmp_photo"))
         else:
             self.compare_note.object = html.escape(t("eq_cmp_missing", names=", ".join(missing))) if missing else ""
-        self.sweep_plot.set_labels(t("eq_sweep_title"), t("eq_sweep_x"), t("eq_sweep_y"))
+        self.sweep_plot.set_labels(t("eq_sweep_title_photo" if self.is_photo else "eq_sweep_title"), t("eq_sweep_x"), t("eq_sweep_y"))
 
     @staticmethod
     def _last_jump(net, input_shape=(1, 1, 28, 28)):
@@ -426,12 +443,7 @@ class EquivarianceLab(View):
         for key in self.headings:
             self.headings[key].object = f"<h2 style='margin:4px 0'>{html.escape(t('eq_heading_' + key))}</h2>"
         self.source.relabel(t)
-        self.explain.object = (f"### {t('explain_title')}\n\n{t('eq_explain')}\n\n"
-                               r"$$f(\mathrm{shift}(x, \Delta)) = \mathrm{shift}(f(x), \Delta / J)$$"
-                               f"\n\n{t('eq_explain_error')}\n\n"
-                               r"$$e = \frac{\lVert f(\mathrm{shift}(x)) - \mathrm{shift}(f(x)) \rVert}"
-                               r"{\lVert \mathrm{shift}(f(x)) \rVert}$$"
-                               f"\n\n{t('eq_explain_after')}")
+        self._explain_input_kind()
         if self.report is not None:
             self._update_sweep()
             self._render()
