@@ -412,7 +412,8 @@ class EquivarianceLab(View):
             self.compare_note.object = html.escape(t("eq_cmp_photo"))
         else:
             self.compare_note.object = html.escape(t("eq_cmp_missing", names=", ".join(missing))) if missing else ""
-        self.sweep_plot.set_labels(t("eq_sweep_title_photo" if self.is_photo else "eq_sweep_title"), t("eq_sweep_x"), t("eq_sweep_y"))
+        self.sweep_plot.set_labels(t("eq_sweep_title_photo" if self.is_photo else "eq_sweep_title"), t("eq_sweep_x"),
+                                   t("eq_sweep_y"))
 
     @staticmethod
     def _last_jump(net, input_shape=(1, 1, 28, 28)):
@@ -452,8 +453,10 @@ class EquivarianceLab(View):
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
         pick = pn.Column(self.model_select, self.digit_box, self.photo_box, **card)
-        inputs = pn.Row(pn.Column(self.titles["before"], self.digit_panes[0], self.photo_panes[0]),
-                        pn.Column(self.titles["after"], self.digit_panes[1], self.photo_panes[1]))
+        inputs = pn.Row(pn.Column(self.titles["before"], self.digit_panes[0], self.photo_panes[0],
+                                  css_classes=["eq-input-before"]),
+                        pn.Column(self.titles["after"], self.digit_panes[1], self.photo_panes[1],
+                                  css_classes=["eq-input-after"]))
         move = pn.Column(self.headings["move"], pn.Row(self.dx_slider, self.dy_slider), self.angle_slider,
                          inputs, pn.Row(self.layer_select, self.channel_slider),
                          pn.Row(pn.pane.Bokeh(self.map_before.figure), pn.pane.Bokeh(self.map_after.figure)),

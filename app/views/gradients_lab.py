@@ -646,7 +646,7 @@ class GradientsLab(View):
         pick = pn.Column(self.model_select, self.photo_note, self.target_select, self.labels["loss"],
                          self.loss_buttons, self.digit_box, self.photo_box, width=260, **card)
         sal = pn.Column(self.headings["sal"],
-                        pn.FlexBox(*self.digit_panes, self.photo_panes[0], pn.pane.Bokeh(self.sal_plot.figure),
+                        pn.FlexBox(*self.digit_panes, pn.Column(self.photo_panes[0], margin=0, css_classes=["grad-photo"]), pn.Column(pn.pane.Bokeh(self.sal_plot.figure), margin=0, css_classes=["grad-saliency"]),
                                    pn.pane.Bokeh(self.signed_plot.figure), *self.photo_panes[1:], flex_wrap="wrap"),
                         self.sal_summary, **card)
         layers = pn.Column(self.headings["layers"], self.layers_note,
