@@ -233,8 +233,12 @@ class EquivarianceLab(View):
                 widget.visible = show
         if photo:
             self.picker.sync()
-            self.photo_note.object = html.escape(model_note(self.entry, self.lang) + " " + self.t("eq_photo_edge"))
+            self.photo_note.object = self._photo_note()
         self._explain_input_kind()
+
+    def _photo_note(self):
+        """What the photo model is, and how the picture moves in its frame (no space between Chinese sentences)."""
+        return html.escape(model_note(self.entry, self.lang) + ("" if self.lang == "zh" else " ") + self.t("eq_photo_edge"))
 
     def _explain_input_kind(self):
         """The texts that name what moves: the digit, or the picture for a photo model."""
@@ -433,7 +437,7 @@ class EquivarianceLab(View):
         self.model_select.value = self.model
         self.picker.relabel()
         if self.is_photo:
-            self.photo_note.object = html.escape(model_note(self.entry, self.lang) + " " + self.t("eq_photo_edge"))
+            self.photo_note.object = self._photo_note()
         self.dx_slider.label = t("eq_dx")
         self.dy_slider.label = t("eq_dy")
         self.angle_slider.label = t("eq_angle")

@@ -114,7 +114,7 @@ class GradientsLab(View):
         self.digit_box = self.source.panel()
         self.photo_box = pn.Column(self.picker.select, self.picker.credit, margin=0, visible=False)
         w = pn.widgets
-        self.model_select = w.Select(width=235)
+        self.model_select = w.Select(width=245)
         self.target_select = w.Select(options={"": -1}, value=self.target, width=235)
         self.loss_buttons = w.RadioButtonGroup(options=list(LOSSES), value=self.loss, color="primary",
                                                variant="outline", margin=(4, 10), width=235)
@@ -140,12 +140,12 @@ class GradientsLab(View):
         self.sal_plot = MapPlot(size=160)
         self.signed_plot = MapPlot(size=160, signed=True)
         # a photo model: the picture in colour, and the signed gradient of G and B beside R's
-        self.rgb_plot = RgbPlot(size=190)
+        self.rgb_plot = RgbPlot(size=160)
         self.signed_more = [MapPlot(size=160, signed=True), MapPlot(size=160, signed=True)]
         self.digit_panes = [pn.pane.Bokeh(self.input_plot.figure)]
         self.photo_panes = [pn.pane.Bokeh(self.rgb_plot.figure, visible=False)] + [
             pn.pane.Bokeh(p.figure, visible=False) for p in self.signed_more]
-        self.photo_note = pn.pane.HTML("", width=235, margin=(4, 10), visible=False,
+        self.photo_note = pn.pane.HTML("", width=245, margin=(4, 10), visible=False,
                                        styles={"color": "#52606D", "font-size": "14px"})
         self.x_plot = MapPlot(size=150)
         self.g_plot = MapPlot(size=150, signed=True)
@@ -644,10 +644,12 @@ class GradientsLab(View):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
         flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
         pick = pn.Column(self.model_select, self.photo_note, self.target_select, self.labels["loss"],
-                         self.loss_buttons, self.digit_box, self.photo_box, width=260, **card)
+                         self.loss_buttons, self.digit_box, self.photo_box, width=280, **card)
         sal = pn.Column(self.headings["sal"],
-                        pn.FlexBox(*self.digit_panes, pn.Column(self.photo_panes[0], margin=0, css_classes=["grad-photo"]), pn.Column(pn.pane.Bokeh(self.sal_plot.figure), margin=0, css_classes=["grad-saliency"]),
-                                   pn.pane.Bokeh(self.signed_plot.figure), *self.photo_panes[1:], flex_wrap="wrap"),
+                        pn.Row(*self.digit_panes, pn.Column(self.photo_panes[0], margin=0, css_classes=["grad-photo"]),
+                               pn.Column(pn.pane.Bokeh(self.sal_plot.figure), margin=0, css_classes=["grad-saliency"]),
+                               pn.pane.Bokeh(self.signed_plot.figure)),
+                        pn.Row(*self.photo_panes[1:]),       # a picture's G and B maps below its R map
                         self.sal_summary, **card)
         layers = pn.Column(self.headings["layers"], self.layers_note,
                            pn.FlexBox(pn.pane.Bokeh(self.layer_grid.figure), self.layer_table, flex_wrap="wrap"),

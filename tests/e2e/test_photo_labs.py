@@ -52,11 +52,13 @@ def test_gradients_of_a_photo(open_page, panel_app, screenshot, photo_model):
     expect(page.locator(".grad-saliency canvas").first).to_be_visible()
     expect(page.locator(".grad-photo canvas").first).to_be_visible()
     page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, "gradients-photo-en")
+    screenshot(page, "gradients-photo-en", full_page=True)
+    page.get_by_test_id("grad-fd-table").scroll_into_view_if_needed()
+    screenshot(page, "gradients-photo-check-en")
     page.get_by_role("button", name="中文", exact=True).click()
     expect(page.get_by_test_id("grad-pred")).to_have_text(_name(best, "zh"), timeout=SLOW)
     expect(page.get_by_text(t("grad_explain_sal_photo", "zh")[:20])).to_be_visible()
-    screenshot(page, "gradients-photo-zh")
+    screenshot(page, "gradients-photo-zh", full_page=True)
 
 
 def test_shift_and_rotate_a_photo(open_page, panel_app, screenshot, photo_model):
@@ -78,11 +80,13 @@ def test_shift_and_rotate_a_photo(open_page, panel_app, screenshot, photo_model)
     expect(page.locator(".eq-input-after canvas:visible").first).to_be_visible()
     expect(page.get_by_test_id("eq-error")).to_have_text(re.compile(r"\d"))
     page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, "equivariance-photo-en")
+    screenshot(page, "equivariance-photo-en", full_page=True)
+    page.get_by_test_id("eq-compare-table").scroll_into_view_if_needed()
+    screenshot(page, "equivariance-photo-predict-en")
     page.get_by_role("button", name="中文", exact=True).click()
     expect(page.get_by_text(t("eq_heading_move_photo", "zh"), exact=True)).to_be_visible(timeout=SLOW)
     expect(page.get_by_test_id("eq-pred-after")).to_have_text(_name(int(after.argmax()), "zh"))
-    screenshot(page, "equivariance-photo-zh")
+    screenshot(page, "equivariance-photo-zh", full_page=True)
 
 
 @pytest.mark.parametrize("path, shown", [("app/pages/inside.py", "inside-probabilities"),
