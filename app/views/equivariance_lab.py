@@ -19,7 +19,8 @@ prediction (by class name) and the sweep are the same experiment on three channe
 
 Page hooks for tests: ``data-testid`` ``eq-expected``, ``eq-measured``,
 ``eq-error`` (the chosen layer), ``eq-layer-table``, ``eq-pred-before``,
-``eq-pred-after``, ``eq-compare-table``.
+``eq-pred-after``, ``eq-compare-table``, ``eq-probs-before``, ``eq-probs-after`` (a photo model's
+classes); CSS classes ``eq-input-before``, ``eq-input-after`` around the input plots.
 """
 import html
 

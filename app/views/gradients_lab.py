@@ -24,7 +24,10 @@ classes), a colour picture (``photo``: a shipped one, a file or a camera frame),
 All numbers come from ``cnncore`` via :mod:`app.components.grad_compute`.
 Page hooks for tests (``data-testid``): ``grad-pred``, ``grad-sal-max``,
 ``grad-sal-check``, ``grad-conv-agree``, ``grad-wcell``, ``grad-wcell-engine``,
-``grad-fd-numeric``, ``grad-fd-analytic``, ``grad-fd-rel``, ``grad-fd-table``.
+``grad-fd-numeric``, ``grad-fd-analytic``, ``grad-fd-rel``, ``grad-fd-table``; the plots of the
+saliency map and of the picture sit in the CSS classes ``grad-saliency`` and ``grad-photo``.
+A link's class (``?target=``), layer or channel the chosen model does not have is replaced and
+listed with the ignored settings (:func:`app.components.inside_url.watch_replaced`).
 """
 import html
 
