@@ -144,10 +144,10 @@ class PhotoPicker(param.Parameterized):
     def __init__(self, owner, **params):
         super().__init__(**params)
         self.owner = owner
-        self.select = pn.widgets.Select(width=250, margin=(4, 10))
+        self.select = pn.widgets.Select(width=240, margin=(4, 10))
         self.source = PictureSource(lang=owner.lang)
         self.card = self.source.__panel__()
-        self.credit = pn.pane.HTML("", width=260, margin=(0, 10), styles={"color": "#52606D", "font-size": "13px",
+        self.credit = pn.pane.HTML("", width=240, margin=(0, 10), styles={"color": "#52606D", "font-size": "13px",
                                                                           "overflow-wrap": "anywhere"})
         self.select.param.watch(lambda e: e.new and setattr(owner, "photo", e.new), "value")
         self.source.param.watch(self._taken, "image")

@@ -19,7 +19,8 @@ prediction (by class name) and the sweep are the same experiment on three channe
 
 Page hooks for tests: ``data-testid`` ``eq-expected``, ``eq-measured``,
 ``eq-error`` (the chosen layer), ``eq-layer-table``, ``eq-pred-before``,
-``eq-pred-after``, ``eq-compare-table``.
+``eq-pred-after``, ``eq-compare-table``, ``eq-probs-before``, ``eq-probs-after`` (a photo model's
+classes); CSS classes ``eq-input-before``, ``eq-input-after`` around the input plots.
 """
 import html
 
@@ -30,6 +31,7 @@ import param
 from . import equivariance_lab_strings  # noqa: F401  (registers the texts)
 from ..components.inside_photo import (YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names,
                                       probabilities_html, shown_names)
+from ..components.inside_url import int_range, watch_replaced
 from ..components.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, MapPlot, fmt, html_table, spatial_layers
 from ..components.plots import ImagePlot, ProbabilityBars
 from ..theme import card_css
@@ -190,6 +192,9 @@ class EquivarianceLab(View):
         self.channel_slider.param.watch(lambda e: setattr(self, "channel", e.new), "value")
         self.registry.param.watch(lambda e: self._refresh_models(), ["keys", "photo_keys"])
 
+        watch_replaced(self, dict(   # a link's layer or channel this model does not have (after update)
+            layer=lambda view: view.t("url_allowed_choice", choices=", ".join(view._layers.values())),
+            channel=lambda view: int_range(view, view.channel)))
         self.relabel()
         self.update()
 
@@ -229,7 +234,24 @@ class EquivarianceLab(View):
                 widget.visible = show
         if photo:
             self.picker.sync()
-            self.photo_note.object = html.escape(model_note(self.entry, self.lang) + " " + self.t("eq_photo_edge"))
+            self.photo_note.object = self._photo_note()
+        self._explain_input_kind()
+
+    def _photo_note(self):
+        """What the photo model is, and how the picture moves in its frame (no space between Chinese sentences)."""
+        return html.escape(model_note(self.entry, self.lang) + ("" if self.lang == "zh" else " ") + self.t("eq_photo_edge"))
+
+    def _explain_input_kind(self):
+        """The texts that name what moves: the digit, or the picture for a photo model."""
+        t, photo = self.t, self.is_photo
+        self.headings["move"].object = (f"<h2 style='margin:4px 0'>"
+                                        f"{html.escape(t('eq_heading_move_photo' if photo else 'eq_heading_move'))}</h2>")
+        self.explain.object = (f"### {t('explain_title')}\n\n{t('eq_explain')}\n\n"
+                               r"$$f(\mathrm{shift}(x, \Delta)) = \mathrm{shift}(f(x), \Delta / J)$$"
+                               f"\n\n{t('eq_explain_error')}\n\n"
+                               r"$$e = \frac{\lVert f(\mathrm{shift}(x)) - \mathrm{shift}(f(x)) \rVert}"
+                               r"{\lVert \mathrm{shift}(f(x)) \rVert}$$"
+                               f"\n\n{t('eq_explain_after_photo' if photo else 'eq_explain_after')}")
 
     # -- reactions ---------------------------------------------------------------
     @param.depends("model", "digit", "dx", "dy", "angle", "layer", "channel", "photo", watch=True)
@@ -395,7 +417,8 @@ class EquivarianceLab(View):
             self.compare_note.object = html.escape(t("eq_cmp_photo"))
         else:
             self.compare_note.object = html.escape(t("eq_cmp_missing", names=", ".join(missing))) if missing else ""
-        self.sweep_plot.set_labels(t("eq_sweep_title"), t("eq_sweep_x"), t("eq_sweep_y"))
+        self.sweep_plot.set_labels(t("eq_sweep_title_photo" if self.is_photo else "eq_sweep_title"), t("eq_sweep_x"),
+                                   t("eq_sweep_y"))
 
     @staticmethod
     def _last_jump(net, input_shape=(1, 1, 28, 28)):
@@ -415,7 +438,7 @@ class EquivarianceLab(View):
         self.model_select.value = self.model
         self.picker.relabel()
         if self.is_photo:
-            self.photo_note.object = html.escape(model_note(self.entry, self.lang) + " " + self.t("eq_photo_edge"))
+            self.photo_note.object = self._photo_note()
         self.dx_slider.label = t("eq_dx")
         self.dy_slider.label = t("eq_dy")
         self.angle_slider.label = t("eq_angle")
@@ -426,12 +449,7 @@ class EquivarianceLab(View):
         for key in self.headings:
             self.headings[key].object = f"<h2 style='margin:4px 0'>{html.escape(t('eq_heading_' + key))}</h2>"
         self.source.relabel(t)
-        self.explain.object = (f"### {t('explain_title')}\n\n{t('eq_explain')}\n\n"
-                               r"$$f(\mathrm{shift}(x, \Delta)) = \mathrm{shift}(f(x), \Delta / J)$$"
-                               f"\n\n{t('eq_explain_error')}\n\n"
-                               r"$$e = \frac{\lVert f(\mathrm{shift}(x)) - \mathrm{shift}(f(x)) \rVert}"
-                               r"{\lVert \mathrm{shift}(f(x)) \rVert}$$"
-                               f"\n\n{t('eq_explain_after')}")
+        self._explain_input_kind()
         if self.report is not None:
             self._update_sweep()
             self._render()
@@ -440,8 +458,10 @@ class EquivarianceLab(View):
     def __panel__(self):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
         pick = pn.Column(self.model_select, self.digit_box, self.photo_box, **card)
-        inputs = pn.Row(pn.Column(self.titles["before"], self.digit_panes[0], self.photo_panes[0]),
-                        pn.Column(self.titles["after"], self.digit_panes[1], self.photo_panes[1]))
+        inputs = pn.Row(pn.Column(self.titles["before"], self.digit_panes[0], self.photo_panes[0],
+                                  css_classes=["eq-input-before"]),
+                        pn.Column(self.titles["after"], self.digit_panes[1], self.photo_panes[1],
+                                  css_classes=["eq-input-after"]))
         move = pn.Column(self.headings["move"], pn.Row(self.dx_slider, self.dy_slider), self.angle_slider,
                          inputs, pn.Row(self.layer_select, self.channel_slider),
                          pn.Row(pn.pane.Bokeh(self.map_before.figure), pn.pane.Bokeh(self.map_after.figure)),

@@ -6,6 +6,7 @@ __all__ = ["STRINGS"]
 STRINGS = {
     "view_equivariance": {"en": "Equivariance & invariance lab", "zh": "平移等变与不变实验室"},
     "eq_heading_move": {"en": "Move the digit, watch the feature maps", "zh": "移动数字，观察特征图"},
+    "eq_heading_move_photo": {"en": "Move the picture, watch the feature maps", "zh": "移动图片，观察特征图"},
     "eq_heading_layers": {"en": "How far each layer's maps moved", "zh": "每一层的特征图移动了多少"},
     "eq_heading_predict": {"en": "Does the prediction stay put?", "zh": "预测结果会不会变？"},
     "eq_heading_compare": {"en": "Confidence vs shift, network by network", "zh": "各网络的把握随平移量的变化"},
@@ -54,13 +55,15 @@ STRINGS = {
     "eq_cmp_photo": {"en": ("Only this network is compared: the digit networks read 28 × 28 grey digits, "
                             "not colour pictures."),
                      "zh": "只比较这个网络：数字网络读的是 28 × 28 的灰度数字，不是彩色图片。"},
-    "eq_photo_edge": {"en": ("The picture moves inside its 32 × 32 frame; the edge it uncovers is 0 after "
-                             "normalisation (mid-grey), as the digit's is black."),
-                      "zh": "图片在它的 32 × 32 画框里移动；露出的边缘归一化后为 0（中灰色），就像数字露出的边缘是黑色。"},
+    "eq_photo_edge": {"en": ("The picture moves inside its 32 × 32 frame; the edge it uncovers is filled with 0 "
+                             "after normalisation (mid-grey)."),
+                      "zh": "图片在它的 32 × 32 画框里移动；露出的边缘填入归一化后的 0（中灰色）。"},
     "eq_bars_before": {"en": "Before the move", "zh": "移动前"},
     "eq_bars_after": {"en": "After the move", "zh": "移动后"},
     "eq_sweep_title": {"en": "Probability of the original class as the digit slides sideways",
                        "zh": "数字左右滑动时原类别的概率"},
+    "eq_sweep_title_photo": {"en": "Probability of the original class as the picture slides sideways",
+                             "zh": "图片左右滑动时原类别的概率"},
     "eq_sweep_x": {"en": "shift Δx (pixels)", "zh": "平移 Δx（像素）"},
     "eq_sweep_y": {"en": "probability", "zh": "概率"},
     "eq_cmp_net": {"en": "network", "zh": "网络"},
@@ -99,6 +102,16 @@ STRINGS = {
         "zh": ("**不变性**是我们希望输出端具有的性质：数字移动时，类别不应改变。**池化**提供一点不变性"
                "（窗口内的最大值不在乎最大值在窗口的哪个位置），**全局平均池化**提供更多（它对所有位置求平均）。"
                "旋转则不同：卷积*不*具有旋转等变性，转过的数字会产生全新的特征图。"),
+    },
+    "eq_explain_after_photo": {
+        "en": ("**Invariance** is what we want at the output: the class should not change when the picture moves. "
+               "**Pooling** gives a little of it (a max over a window does not care where in the window the "
+               "maximum is), and **global average pooling** gives more (it averages over every position). "
+               "Rotation is different: a convolution is *not* rotation-equivariant, so a turned picture makes "
+               "new maps."),
+        "zh": ("**不变性**是我们希望输出端具有的性质：图片移动时，类别不应改变。**池化**提供一点不变性"
+               "（窗口内的最大值不在乎最大值在窗口的哪个位置），**全局平均池化**提供更多（它对所有位置求平均）。"
+               "旋转则不同：卷积*不*具有旋转等变性，转过的图片会产生全新的特征图。"),
     },
 }
 

@@ -24,7 +24,10 @@ classes), a colour picture (``photo``: a shipped one, a file or a camera frame),
 All numbers come from ``cnncore`` via :mod:`app.components.grad_compute`.
 Page hooks for tests (``data-testid``): ``grad-pred``, ``grad-sal-max``,
 ``grad-sal-check``, ``grad-conv-agree``, ``grad-wcell``, ``grad-wcell-engine``,
-``grad-fd-numeric``, ``grad-fd-analytic``, ``grad-fd-rel``, ``grad-fd-table``.
+``grad-fd-numeric``, ``grad-fd-analytic``, ``grad-fd-rel``, ``grad-fd-table``; the plots of the
+saliency map and of the picture sit in the CSS classes ``grad-saliency`` and ``grad-photo``.
+A link's class (``?target=``), layer or channel the chosen model does not have is replaced and
+listed with the ignored settings (:func:`app.components.inside_url.watch_replaced`).
 """
 import html
 
@@ -36,6 +39,7 @@ from ..components.grad_compute import (EPSILONS, conv_backward, conv_layers, fin
                                        weight_grad_terms, weighted_layers)
 from ..components.grad_plots import GradientGrid
 from ..components.grad_tables import number_grid
+from ..components.inside_url import int_range, watch_replaced
 from ..components.inside_photo import YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names, shown_names
 from ..components.lab_common import DigitSource, LayerName, MapPlot, UrlInteger, fmt, html_table
 from ..inference import prepare
@@ -51,6 +55,7 @@ AGREE = 1e-6              # relative error below which the check says "they agre
 
 FORMULAS = {   # no "&" or "\\" line breaks: Markdown would eat them before MathJax sees them
     "saliency": r"$$M_{ij} = \left| \frac{\partial z_t}{\partial x_{ij}} \right|$$",
+    "saliency_rgb": r"$$M_{ij} = \max_{c \in \lbrace R, G, B \rbrace} \left| \frac{\partial z_t}{\partial x_{c,ij}} \right|$$",
     "chain": r"$$\frac{\partial L}{\partial x^{(l-1)}} = \left(\frac{\partial x^{(l)}}{\partial x^{(l-1)}}\right)^{\top}"
              r" \frac{\partial L}{\partial x^{(l)}}$$",
     "dx": r"$$\frac{\partial L}{\partial x_{c}} = \sum_{o} \operatorname{full}\big(g_{o} \star "
@@ -112,7 +117,7 @@ class GradientsLab(View):
         self.digit_box = self.source.panel()
         self.photo_box = pn.Column(self.picker.select, self.picker.credit, margin=0, visible=False)
         w = pn.widgets
-        self.model_select = w.Select(width=235)
+        self.model_select = w.Select(width=245)
         self.target_select = w.Select(options={"": -1}, value=self.target, width=235)
         self.loss_buttons = w.RadioButtonGroup(options=list(LOSSES), value=self.loss, color="primary",
                                                variant="outline", margin=(4, 10), width=235)
@@ -138,12 +143,12 @@ class GradientsLab(View):
         self.sal_plot = MapPlot(size=160)
         self.signed_plot = MapPlot(size=160, signed=True)
         # a photo model: the picture in colour, and the signed gradient of G and B beside R's
-        self.rgb_plot = RgbPlot(size=190)
+        self.rgb_plot = RgbPlot(size=160)
         self.signed_more = [MapPlot(size=160, signed=True), MapPlot(size=160, signed=True)]
         self.digit_panes = [pn.pane.Bokeh(self.input_plot.figure)]
         self.photo_panes = [pn.pane.Bokeh(self.rgb_plot.figure, visible=False)] + [
             pn.pane.Bokeh(p.figure, visible=False) for p in self.signed_more]
-        self.photo_note = pn.pane.HTML("", width=235, margin=(4, 10), visible=False,
+        self.photo_note = pn.pane.HTML("", width=245, margin=(4, 10), visible=False,
                                        styles={"color": "#52606D", "font-size": "14px"})
         self.x_plot = MapPlot(size=150)
         self.g_plot = MapPlot(size=150, signed=True)
@@ -191,6 +196,7 @@ class GradientsLab(View):
         self.param.watch(self._changed, ["model", "digit", "target", "loss", "layer", "out_ch", "in_ch", "cell_u",
                                          "cell_v", "fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp",
                                          "fd_channel", "photo"])
+        watch_replaced(self, self._allowed_texts(), skip=("", -1))   # after _changed: what it replaced
         self.relabel()
         self.refresh()
 
@@ -220,6 +226,23 @@ class GradientsLab(View):
     def is_photo(self):
         """Does the chosen model take a colour picture (3 x 32 x 32)?"""
         return self.entry.input == "photo"
+
+    def _allowed_texts(self):
+        """What each setting takes for the chosen model, in words (for a link's value it replaced)."""
+        def target(view):
+            names = shown_names(view.entry, view.lang)
+            return view.t("grad_url_target", hi=len(names) - 1, names=", ".join(f"{k} {n}" for k, n in enumerate(names)))
+
+        def layers(pick):
+            return lambda view: view.t("url_allowed_choice", choices=", ".join(pick(view.registry.get(view.model))))
+
+        def fd_index(view):
+            return int_range(view, weighted_layers(view.registry.get(view.model))[view.fd_layer].weight.data.size - 1)
+
+        clamped = {name: (lambda view, name=name: int_range(view, getattr(view, name)))     # clamped to the largest
+                   for name in ("out_ch", "in_ch", "cell_u", "cell_v", "fd_row", "fd_col", "fd_channel")}
+        return dict(target=target, layer=layers(conv_layers), fd_layer=layers(lambda net: list(weighted_layers(net))),
+                    fd_index=fd_index, **clamped)
 
     def _model_keys(self):
         return self.registry.keys_for(("digit", "photo"))
@@ -303,12 +326,20 @@ class GradientsLab(View):
         if photo:
             self.picker.sync()
             self.photo_note.object = html.escape(model_note(self.entry, self.lang))
+        self._explain_input_kind()
         size = self.entry.input_shape[1]
         for slider in (self.fd_row_slider, self.fd_col_slider):
             slider.end = size - 1
         if max(self.fd_row, self.fd_col) >= size or (self.fd_channel and not photo):
             self._quiet(fd_row=min(self.fd_row, size - 1), fd_col=min(self.fd_col, size - 1),
                         fd_channel=self.fd_channel if photo else 0)
+
+    def _explain_input_kind(self):
+        """The saliency explanation for a digit (784 pixels) or a colour picture (3 x 32 x 32 numbers)."""
+        t, photo = self.t, self.is_photo
+        self.explain_top.object = "\n\n".join([
+            f"### {t('explain_title')}", t("grad_explain_sal_photo" if photo else "grad_explain_sal"),
+            FORMULAS["saliency_rgb" if photo else "saliency"], t("grad_explain_chain"), FORMULAS["chain"]])
 
     def _update_saliency(self):
         s = self.saliency
@@ -450,7 +481,7 @@ class GradientsLab(View):
         smap = s["map"]
         r, c = np.unravel_index(int(np.argmax(smap)), smap.shape)
         check = float(np.abs(s["gradient"] - self.gradients["input"][0]).max()) if self.loss == "score" else None
-        text = self.t("grad_sal_summary", pred=f"<b data-testid='grad-pred'>{html.escape(names[pred])}</b>",
+        text = self.t("grad_sal_summary_photo" if self.is_photo else "grad_sal_summary", pred=f"<b data-testid='grad-pred'>{html.escape(names[pred])}</b>",
                       p=f"{probs[pred]:.1%}", t=f"{t} ({html.escape(names[t])})" if self.is_photo else t,
                       z=fmt(logits[t]), pt=f"{probs[t]:.1%}",
                       m=f"<b data-testid='grad-sal-max'>{fmt(smap.max(), 4)}</b>", r=r, c=c)
@@ -600,9 +631,7 @@ class GradientsLab(View):
             self.headings[key].object = f"<h2 style='margin:4px 0;font-size:22px'>{html.escape(t(text))}</h2>"
         self.layers_note.object = f"<span style='font-size:15px'>{html.escape(t('grad_layers_note'))}</span>"
         self.source.relabel(t)
-        self.explain_top.object = "\n\n".join([
-            f"### {t('explain_title')}", t("grad_explain_sal"), FORMULAS["saliency"], t("grad_explain_chain"),
-            FORMULAS["chain"]])
+        self._explain_input_kind()
         self.explain_conv.object = "\n\n".join([
             f"### {t('explain_title')}", t("grad_explain_conv"), FORMULAS["dx"], t("grad_explain_dw"), FORMULAS["dw"],
             FORMULAS["db"]])
@@ -618,10 +647,12 @@ class GradientsLab(View):
         card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
         flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
         pick = pn.Column(self.model_select, self.photo_note, self.target_select, self.labels["loss"],
-                         self.loss_buttons, self.digit_box, self.photo_box, width=260, **card)
+                         self.loss_buttons, self.digit_box, self.photo_box, width=280, **card)
         sal = pn.Column(self.headings["sal"],
-                        pn.FlexBox(*self.digit_panes, self.photo_panes[0], pn.pane.Bokeh(self.sal_plot.figure),
-                                   pn.pane.Bokeh(self.signed_plot.figure), *self.photo_panes[1:], flex_wrap="wrap"),
+                        pn.Row(*self.digit_panes, pn.Column(self.photo_panes[0], margin=0, css_classes=["grad-photo"]),
+                               pn.Column(pn.pane.Bokeh(self.sal_plot.figure), margin=0, css_classes=["grad-saliency"]),
+                               pn.pane.Bokeh(self.signed_plot.figure)),
+                        pn.Row(*self.photo_panes[1:]),       # a picture's G and B maps below its R map
                         self.sal_summary, **card)
         layers = pn.Column(self.headings["layers"], self.layers_note,
                            pn.FlexBox(pn.pane.Bokeh(self.layer_grid.figure), self.layer_table, flex_wrap="wrap"),

@@ -26,6 +26,17 @@ STRINGS = {
         "zh": "预测结果：{pred}（把握 {p}）。这里求的是类别 t = {t} 的得分梯度（z_t = {z}，概率 {pt}）。"
               "最大的 |∂z_t/∂x| = {m}，位于第 {r} 行第 {c} 列：越亮的像素越重要。"
               "紫色：那里墨水越多 z_t 越大；橙色：墨水越多 z_t 越小。点击一个像素，可以在下面检验它的梯度。"},
+    "grad_sal_summary_photo": {
+        "en": "Prediction: {pred} ({p} sure). Gradient of the score of class t = {t} (z_t = {z}, probability {pt}). "
+              "Largest |∂z_t/∂x| = {m} at row {r}, column {c} (the largest of R, G and B): brighter pixels matter "
+              "more. In the signed maps, purple: more of that colour there raises z_t; orange: more of it lowers it. "
+              "Click a pixel to check its gradient below.",
+        "zh": "预测结果：{pred}（把握 {p}）。这里求的是类别 t = {t} 的得分梯度（z_t = {z}，概率 {pt}）。"
+              "最大的 |∂z_t/∂x| = {m}（R、G、B 中最大的），位于第 {r} 行第 {c} 列：越亮的像素越重要。"
+              "带符号的图中，紫色：那里这种颜色越多 z_t 越大；橙色：这种颜色越多 z_t 越小。"
+              "点击一个像素，可以在下面检验它的梯度。"},
+    "grad_url_target": {"en": "-1 (the predicted class) or a class of this model, 0 to {hi} ({names})",
+                        "zh": "-1（预测类别）或这个模型的类别 0 到 {hi}（{names}）"},
     "grad_sal_check": {
         "en": "The saliency map and the input gradient of an ordinary backward pass differ by at most",
         "zh": "显著图与普通反向传播得到的输入梯度的最大差："},
@@ -47,7 +58,7 @@ STRINGS = {
     "grad_input_layer": {"en": "input", "zh": "输入"},
     # --- one conv layer -------------------------------------------------------------------
     "grad_conv_heading": {"en": "Backward through one convolution layer, with numbers",
-                          "zh": "逐个数字看反向传播如何穿过一个卷积层"},
+                          "zh": "逐个数值看反向传播如何穿过一个卷积层"},
     "grad_conv_layer": {"en": "Convolution layer", "zh": "卷积层"},
     "grad_out_ch": {"en": "Output channel o", "zh": "输出通道 o"},
     "grad_in_ch": {"en": "Input channel c", "zh": "输入通道 c"},
@@ -118,6 +129,14 @@ STRINGS = {
               "z_t and 0 at the other scores, gives it for all 784 pixels at once:",
         "zh": "网络给每个类别 t 算出一个得分 z_t。它对图像的**梯度**告诉我们：每个像素变化时 z_t 变化得有多快。"
               "从 z_t 处为 1、其他得分处为 0 开始做一次反向传播，就能同时得到全部 784 个像素的梯度："},
+    "grad_explain_sal_photo": {
+        "en": "The network computes a score z_t for each class t. Its **gradient** with respect to the picture says, "
+              "for every pixel and colour channel, how fast z_t changes when that number changes. One backward "
+              "pass, started from a 1 at z_t and 0 at the other scores, gives it for all 3 × 32 × 32 = 3,072 input "
+              "numbers (R, G and B of each pixel) at once; the saliency map keeps the largest of a pixel's three:",
+        "zh": "网络给每个类别 t 算出一个得分 z_t。它对图片的**梯度**告诉我们：每个像素的每个颜色通道变化时 z_t "
+              "变化得有多快。从 z_t 处为 1、其他得分处为 0 开始做一次反向传播，就能同时得到全部 3 × 32 × 32 = 3072 "
+              "个输入数值（每个像素的 R、G、B）的梯度；显著图取每个像素三个通道中最大的那个："},
     "grad_explain_chain": {
         "en": "Backpropagation is the chain rule applied layer by layer, from the output back to the image: "
               "each layer turns the gradient of its output g into the gradient of its input.",

@@ -34,6 +34,7 @@ from ..components.inside_network import (Snapshot, conv_layers, dependency_box, 
 from ..components.tooltip import set_description
 from ..components.inside_photo import (YOURS, PhotoPicker, model_input, model_note, picture_names,
                                       probabilities_html, shown_names)
+from ..components.inside_url import int_range, watch_replaced
 from ..components.inside_plots import TileMosaic, VectorCells, colour_range, mosaic_columns
 from ..theme import ACCENT, GREY, SIGNED, card_css, symmetric_range
 from .base import View
@@ -180,13 +181,16 @@ class InsideView(View):
         self.registry.param.watch(lambda e: self._refresh_models(), ["keys", "photo_keys"])
         self.param.watch(self._on_change, ["model", "layer", "channel", "i", "j", "sample", "image",
                                            "use_drawing", "show_erf", "in_channel", "photo"])
+        # a link's channel or unit beyond the chosen layer's (clipped in _render): said, after _on_change
+        watch_replaced(self, {name: (lambda view, name=name: int_range(view, getattr(view, name)))
+                              for name in ("channel", "i", "j")})
 
         with self.guard():
             bad = self._load_model()
             self._compute()
             self._render()
             if bad:
-                raise ValueError(self.t("inside_bad_layer", layer=bad))
+                self._ignore_layer(bad)
         self.relabel()
 
     # -- public ---------------------------------------------------------------------
@@ -256,7 +260,12 @@ class InsideView(View):
             else:
                 self._render()
             if bad:
-                raise ValueError(self.t("inside_bad_layer", layer=bad))
+                self._ignore_layer(bad)
+
+    def _ignore_layer(self, bad):
+        """A link's layer this model does not have: listed with the ignored settings (the first map is shown)."""
+        names = ", ".join(info.name for info in self.layers)
+        self.ignore_url_value("layer", bad, self.t("url_allowed_choice", choices=names))
 
     def _from_widget(self, action):
         """A widget callback that ignores the echoes of ``_sync_controls``."""
@@ -528,6 +537,7 @@ class InsideView(View):
         probs = np.exp(logits - logits.max())
         probs /= probs.sum()
         self.probabilities = probs
+        self.explanation_text.object = self.t("inside_explain_photo" if self.is_photo else "inside_explain")
         if self.is_photo:
             names, shown = self.entry.class_names, shown_names(self.entry, self.lang)
             best = shown[int(np.argmax(probs))]
@@ -619,7 +629,7 @@ class InsideView(View):
         self.legend.object = html.escape(self.t("inside_legend"))
         self.kernels_caption.object = html.escape(self.t("inside_kernels_caption"))
         self.explain_title.object = f'<div class="ins-title">{html.escape(self.t("inside_explain_title"))}</div>'
-        self.explanation_text.object = self.t("inside_explain")
+        self.explanation_text.object = self.t("inside_explain_photo" if self.is_photo else "inside_explain")
         self.untrained_note.object = self.t("untrained_note")
         self._show_untrained_note()
         if self.snapshot is not None and self.layers:

@@ -122,7 +122,7 @@ STRINGS = {
     "inside_block_note": {
         "en": "A residual block adds its input to what its layers compute: output = ReLU(F(x) + x). "
               "Pick a layer inside the block to see its numbers.",
-        "zh": "残差块把输入加到它各层的计算结果上：输出 = ReLU(F(x) + x)。选择块内的某一层查看具体数字。"},
+        "zh": "残差块把输入加到它各层的计算结果上：输出 = ReLU(F(x) + x)。选择块内的某一层查看具体数值。"},
     "inside_check": {"en": "Same as the value in the feature map: {value} ✓", "zh": "与特征图中的值相同：{value} ✓"},
     # --- kernels ------------------------------------------------------------------------
     "inside_kernels_title": {"en": "The learned kernels", "zh": "学到的卷积核"},
@@ -156,6 +156,29 @@ STRINGS = {
                "通常集中在中心附近。\n\n"
                "**试一试。** 选一个深层的单元，看看它的窗口有多大；选一个值为 0 的 ReLU 单元，"
                "想想为什么它的有效感受野是空的；换一个示例数字，看同一个卷积核对不同笔画的反应。"),
+    },
+    "inside_explain_photo": {
+        "en": ("**Feature maps.** Every layer turns its input into new maps. The first convolution reads the "
+               "picture's three colour channels (R, G, B) at once: each of its kernels has one 2-D slice per "
+               "channel. A convolution slides a small **kernel** over the maps before it: each output pixel is a "
+               "weighted sum of a small window, plus a bias. ReLU keeps positives and sets negatives to 0. "
+               "**Pooling** keeps the largest value of each 2 × 2 block, halving the map.\n\n"
+               "**Receptive field.** A unit deep in the network depends on a larger patch of the picture than "
+               "one near the input: the orange boxes grow from layer to layer. Not all of that patch matters "
+               "equally: the **effective receptive field** (the orange glow) shows which pixels actually "
+               "move the unit, usually the ones near the centre.\n\n"
+               "**Try it.** Pick a unit in a late layer and see how big its window is; pick a unit in a "
+               "ReLU layer that is 0 and see why its effective receptive field is empty; switch the picture "
+               "and watch the same kernel respond to different edges, colours and textures."),
+        "zh": ("**特征图。** 每一层把输入变成新的特征图。第一个卷积层同时读取图片的三个颜色通道（R、G、B）："
+               "它的每个卷积核对每个通道各有一片二维权重。卷积层用一个小**卷积核**在前一层的特征图上滑动："
+               "每个输出像素是一个小窗口的加权和再加上偏置。ReLU 保留正数、把负数变成 0。"
+               "**池化**保留每个 2 × 2 小块中最大的值，使特征图缩小一半。\n\n"
+               "**感受野。** 越深的单元依赖图片中越大的区域：橙色方框一层比一层大。"
+               "但区域内的像素并不同样重要：**有效感受野**（橙色光晕）显示真正能改变这个单元的像素，"
+               "通常集中在中心附近。\n\n"
+               "**试一试。** 选一个深层的单元，看看它的窗口有多大；选一个值为 0 的 ReLU 单元，"
+               "想想为什么它的有效感受野是空的；换一张图片，看同一个卷积核对不同边缘、颜色和纹理的反应。"),
     },
     "inside_bad_layer": {"en": "this model has no layer {layer!r}", "zh": "这个模型没有名为 {layer!r} 的层"},
 }

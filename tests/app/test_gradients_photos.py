@@ -71,6 +71,7 @@ def test_url_and_chinese():
     lab = GradientsLab(registry=ModelRegistry())
     lab.sync_url(location)
     assert (lab.model, lab.photo, lab.lang) == ("photo_tiles", "brick", "zh")
-    assert lab.target == -1 and not lab._error.visible            # photo_tiles has 7 classes: the prediction
+    assert lab.target == -1                                       # photo_tiles has 7 classes: the prediction
+    assert lab._error.alert_type == "warning" and "target = '9'" in lab._error.object.replace('"', "'")
     assert "带符号的 ∂z_t/∂x，G" in lab.signed_more[0].figure.title.text
     assert "图片块" in lab.photo_note.object
