@@ -23,9 +23,10 @@ from bokeh.models import ColumnDataSource, ImageRGBA, Range1d, Rect
 from bokeh.plotting import figure
 
 from cnncore.images import fit
-from cnncore.photos import photo, photo_credit, photo_names
+from cnncore.photos import photo, photo_names
 
 from ..i18n import add_strings, t
+from ..photo_credits import credit
 from ..text import plain_html
 from ..theme import HIGHLIGHT, TEXT
 from .picture_source import PictureSource
@@ -184,7 +185,7 @@ class PhotoPicker(param.Parameterized):
             text = "" if self.source.image is not None else t("photo_in_none_yet", lang,
                                                                name=t(f"photo_in_{self.fallback}", lang))
         else:
-            text = photo_credit(name)
+            text = credit(name, lang)
         fitted = t("photo_in_fitted", lang)
         self.credit.object = f"{plain_html(text)}<br>{html.escape(fitted)}" if text else html.escape(fitted)
 

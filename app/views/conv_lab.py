@@ -33,7 +33,7 @@ from cnncore.functional import conv2d, pad2d
 from cnncore.functional.padding import MODES
 from cnncore.shapes import conv_output_size, resolve_padding2d
 
-from cnncore.photos import photo_credit, photo_names
+from cnncore.photos import photo_names
 
 from ..components.conv_images import CHANNEL_MODES, SOURCES, make_input
 from ..components.conv_plots import MapPlot, PaddedInputPlot
@@ -42,6 +42,7 @@ from ..components.conv_products import fmt, products_html
 from ..components.conv_widgets import KernelGrid, KeyShortcuts
 from ..components.embed import lecture_mode
 from ..components.picture_source import PictureSource
+from ..photo_credits import credit
 from ..theme import HIGHLIGHT, NARROW, TEXT, card_css
 from . import conv_lab_strings  # noqa: F401  (merges this view's strings into app.i18n)
 from .base import View
@@ -629,6 +630,7 @@ class ConvLabView(View):
 
     def relabel(self):
         t = self.t
+        self.photo_credit.object = html.escape(credit(self.photo, self.lang))
         self.heading.object = f"<h2 class='conv-h'>{html.escape(t('conv_lab_heading'))}</h2>"
         self.settings_title.object = f"<h3 class='conv-h'>{html.escape(t('conv_lab_settings'))}</h3>"
         self.kernel_title.object = f"<h3 class='conv-h'>{html.escape(t('conv_lab_kernel_title'))}</h3>"
@@ -686,7 +688,7 @@ class ConvLabView(View):
     def _show_controls(self):
         self.digit_w.visible = self.source == "digit"
         self.photo_w.visible = self.photo_credit.visible = self.source == "photo"
-        self.photo_credit.object = html.escape(photo_credit(self.photo))
+        self.photo_credit.object = html.escape(credit(self.photo, self.lang))
         self.picture_card.visible = self.source == "yours"
         rgb = self.channels == "rgb"
         if rgb and not len(self.channels_card):
