@@ -104,14 +104,15 @@ def test_builder_adds_a_global_pool_and_trains_it(app_page, panel_app, screensho
     expect(shape.filter(has_text=re.compile(r"^4 × 1 × 1$"))).to_have_count(1, timeout=30_000)
     expect(page.get_by_text(t("builder_explain_gap", "en"))).to_be_visible()
     expect(page.get_by_text(t("builder_head", "en", label="Linear 4→10"))).to_be_visible()
-    expect(page).to_have_url(re.compile(r"arch=c4k3p1-relu-max2-gap"))
+    expect(page.get_by_text("Something went wrong")).to_have_count(0)     # a picked kind, then Add: no error
+    page.wait_for_function("() => location.search.includes('arch=c4k3p1-relu-max2-gap')", timeout=30_000)
     screenshot(page, "train-builder-gap-en")
 
     page.locator("select", has=page.locator("option", has_text="attention")).select_option(label="attention")
     expect(shape.filter(has_text=re.compile(r"^4$"))).to_have_count(1, timeout=30_000)
     expect(page.get_by_text(t("builder_explain_attn", "en"))).to_be_visible()
     expect(page.get_by_text(t("builder_params", "en", n=5))).to_be_visible()      # a 1x1 score kernel + bias
-    expect(page).to_have_url(re.compile(r"arch=c4k3p1-relu-max2-attn"))
+    page.wait_for_function("() => location.search.includes('arch=c4k3p1-relu-max2-attn')", timeout=30_000)
 
     page.get_by_role("button", name=t("train_step", "en"), exact=True).click()   # it trains
     expect(counter).to_have_attribute("data-steps", "1", timeout=60_000)
