@@ -10,6 +10,7 @@ shape coming out of the layer before, as in Keras. A ``Linear`` after a
 A stack is written compactly for the URL, layers joined by ``-``::
 
     c8k3p1-relu-max2-c16k3p1-relu-max2-fc32-relu
+    c16k3p1-relu-max2-c32k3p1-relu-gap          (a NiN-style head: no big Linear)
 
 =========  =============================  ==========================
 token      layer                          options
@@ -17,6 +18,10 @@ token      layer                          options
 c8k3s1p1   Conv2d(in, 8, 3, stride 1,     channels, kernel, stride,
            padding 1)                     padding
 max2/avg2  MaxPool2d(2) / AvgPool2d(2)    window (= stride)
+gap        AdaptiveAvgPool2d(1): global   average / attention /
+attn       average pooling,               bilinear
+bilinear   AttentionPool2d(in),
+           BilinearPool2d()
 relu ...   ReLU, LeakyReLU (lrelu),       function
            Tanh, Sigmoid
 bn         BatchNorm2d (BatchNorm1d       -
@@ -25,6 +30,12 @@ drop25     Dropout(p=0.25)                percent dropped
 res16s2    BasicBlock(in, 16, stride 2)   channels, stride
 fc64       Linear(in, 64)                 features
 =========  =============================  ==========================
+
+A *global* pool (``gap``, ``attn``, ``bilinear``) sums up the whole map:
+``gap`` gives one average per channel (``C × 1 × 1``), ``attn`` one
+learned, softmax-weighted average per channel (``C``), ``bilinear`` the
+average of every pair of channels multiplied (``C*C``). It needs a feature
+map, so it goes after the convolutions and before any ``fc`` layer.
 
 Shapes and parameter counts come from ``cnncore.inspect.summary``; a stack
 that cannot work (a 5x5 kernel on a 2x2 map, a convolution after a Linear)
@@ -43,13 +54,14 @@ NUM_CLASSES = 10
 MAX_LAYERS = 16                # beyond this a browser step gets slow
 DEFAULT_ARCH = "c8k3p1-relu-max2-c16k3p1-relu-max2-fc32-relu"
 
-KINDS = ("conv", "pool", "act", "bn", "dropout", "res", "linear")
+KINDS = ("conv", "pool", "global", "act", "bn", "dropout", "res", "linear")
 
 # The choices each option offers in the builder (the first is the default).
 OPTIONS = {
     "conv": {"channels": (8, 4, 6, 12, 16, 24, 32, 48, 64), "kernel": (3, 1, 5, 7), "stride": (1, 2),
              "padding": (1, 0, 2, 3)},
     "pool": {"type": ("max", "avg"), "size": (2, 3)},
+    "global": {"type": ("gap", "attn", "bilinear")},
     "act": {"fn": ("relu", "lrelu", "tanh", "sigmoid")},
     "bn": {},
     "dropout": {"percent": (25, 10, 50, 75)},
@@ -81,6 +93,8 @@ class LayerSpec:
                 f"p{o['padding']}"
         if self.kind == "pool":
             return f"{o['type']}{o['size']}"
+        if self.kind == "global":
+            return o["type"]
         if self.kind == "act":
             return o["fn"]
         if self.kind == "bn":
@@ -102,6 +116,7 @@ def default_spec(kind):
 _PATTERNS = (
     ("conv", re.compile(r"c(?P<channels>\d+)k(?P<kernel>\d+)(?:s(?P<stride>\d+))?(?:p(?P<padding>\d+))?")),
     ("pool", re.compile(r"(?P<type>max|avg)(?P<size>\d+)")),
+    ("global", re.compile(r"(?P<type>gap|attn|bilinear)")),
     ("act", re.compile(r"(?P<fn>relu|lrelu|tanh|sigmoid)")),
     ("bn", re.compile(r"bn")),
     ("dropout", re.compile(r"drop(?P<percent>\d+)")),
@@ -131,8 +146,8 @@ def _parse_token(token, position):
                 value = text
             spec = spec.with_option(name, value)
         return spec
-    raise ValueError(f"layer {position}: {token!r} is not a layer (expected e.g. c8k3p1, max2, relu, bn, "
-                     f"drop25, res16s1, fc64)")
+    raise ValueError(f"layer {position}: {token!r} is not a layer (expected e.g. c8k3p1, max2, gap, relu, "
+                     f"bn, drop25, res16s1, fc64)")
 
 
 def parse_arch(text):
@@ -192,6 +207,10 @@ def _make_layer(spec, shape):
         return nn.Conv2d(channels, o["channels"], o["kernel"], stride=o["stride"], padding=o["padding"])
     if spec.kind == "pool":
         return (nn.MaxPool2d if o["type"] == "max" else nn.AvgPool2d)(o["size"])
+    if spec.kind == "global":
+        if o["type"] == "gap":
+            return nn.AdaptiveAvgPool2d(1)          # (N, C, H, W) -> (N, C, 1, 1)
+        return nn.AttentionPool2d(channels) if o["type"] == "attn" else nn.BilinearPool2d()
     if spec.kind == "act":
         return {"relu": nn.ReLU, "lrelu": nn.LeakyReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}[o["fn"]]()
     if spec.kind == "bn":
@@ -213,6 +232,10 @@ def _label(layer):
     if name in ("MaxPool2d", "AvgPool2d"):
         k = layer.kernel_size if isinstance(layer.kernel_size, int) else layer.kernel_size[0]
         return f"{name} {k}×{k}"
+    if name == "AdaptiveAvgPool2d":
+        return "AdaptiveAvgPool2d 1×1"
+    if name == "AttentionPool2d":
+        return f"AttentionPool2d {layer.in_channels}"
     if name == "Linear":
         return f"Linear {layer.in_features}→{layer.out_features}"
     if name.startswith("BatchNorm"):
@@ -233,6 +256,8 @@ def spec_label(spec):
             + (f" p{o['padding']}" if o["padding"] else "")
     if spec.kind == "pool":
         return f"{'MaxPool2d' if o['type'] == 'max' else 'AvgPool2d'} {o['size']}×{o['size']}"
+    if spec.kind == "global":
+        return {"gap": "AdaptiveAvgPool2d 1×1", "attn": "AttentionPool2d", "bilinear": "BilinearPool2d"}[o["type"]]
     if spec.kind == "act":
         return {"relu": "ReLU", "lrelu": "LeakyReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}[o["fn"]]
     if spec.kind == "bn":

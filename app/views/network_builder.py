@@ -5,6 +5,8 @@ stack is rebuilt with :func:`app.components.train_layers.build_network`
 (shapes and parameter counts from ``cnncore.inspect.summary``), so each
 row shows its output shape at once. A stack that cannot work marks the
 failing layer and explains why with the engine's ``ShapeError`` message.
+A global pool row (average / attention / bilinear) also says, under the
+row, what the chosen pooling computes.
 
 State: ``arch`` (the compact text of the stack, kept in the URL by the
 Train view) and ``result`` (the :class:`BuildResult`; ``result.model`` is
@@ -34,9 +36,21 @@ _CSS = f"""
 .nb-bad {{ color: {ERROR}; font-weight: 700; }}
 .nb-out {{ padding-left: 2.2em; gap: 8px; }}
 .nb-auto {{ color: #52606D; font-style: italic; font-size: 14px; padding-left: 2.2em; }}
+.nb-note {{ color: #3E4C59; font-size: 14px; line-height: 1.35; padding-left: 2.2em; max-width: 640px; }}
 """
 _ROW_OK = ":host { border-left: 4px solid #56B4E9; padding-left: 6px; border-radius: 4px; }"
 _ROW_BAD = f":host {{ border-left: 4px solid {ERROR}; background: #FCEBE3; padding-left: 6px; border-radius: 4px; }}"
+
+
+def _locked(action, *args):
+    """Run a widget's edit on the server's next tick, with the page's document locked.
+
+    An edit redraws the Train view's Bokeh figures (the gradient plot's layers); a click that
+    arrives right after a change of the layer picker was handled with the document unlocked,
+    and Bokeh refused the change ("_pending_writes should be non-None"). Without a server
+    (tests, the notebook) the edit runs at once.
+    """
+    pn.state.execute(lambda: action(*args), schedule=True)
 
 
 def _shape_text(shape):
@@ -78,8 +92,8 @@ class NetworkBuilder(View):
         self.head_line = pn.pane.HTML("", stylesheets=[_CSS], margin=(2, 10))
         self.total_line = pn.pane.HTML("", margin=(6, 10), styles={"font-weight": "600"})
         self.message = Notice("", alert_type="danger", visible=False, sizing_mode="stretch_width", margin=(6, 10))
-        self.add_button.on_click(lambda e: self.add(self.kind_select.value))
-        self._widgets = []     # per spec: (option selects, info pane, flatten pane, row)
+        self.add_button.on_click(lambda e: _locked(self.add, self.kind_select.value))
+        self._widgets = []     # per spec: (option selects, info pane, flatten pane, row, note pane)
         self._set_arch(self.arch, rows=False)
         self.relabel()
 
@@ -145,7 +159,7 @@ class NetworkBuilder(View):
 
     @param.depends("disabled", watch=True)
     def _on_disabled(self):
-        for selects, _, _, row in self._widgets:
+        for selects, _, _, row, _ in self._widgets:
             for widget in [*selects, *row.objects[-3:]]:
                 widget.disabled = self.disabled
         self.add_button.disabled = self.kind_select.disabled = self.disabled
@@ -172,7 +186,7 @@ class NetworkBuilder(View):
                 values = list(values) if spec[name] in values else [spec[name], *values]
                 select = pn.widgets.Select(options={self._option_label(name, v): v for v in values},
                                            value=spec[name], width=100, margin=(2, 3), disabled=self.disabled)
-                select.param.watch(lambda e, i=index, n=name: self.set_option(i, n, e.new), "value")
+                select.param.watch(lambda e, i=index, n=name: _locked(self.set_option, i, n, e.new), "value")
                 selects.append(select)
             info = pn.pane.HTML("", stylesheets=[_CSS], width=232, margin=(4, 4))
             flatten = pn.pane.HTML("", stylesheets=[_CSS], visible=False, margin=(0, 10))
@@ -182,12 +196,14 @@ class NetworkBuilder(View):
                                         ("✕", "builder_remove", lambda e, i=index: self.remove(i))):
                 button = pn.widgets.Button(label=symbol, width=36, margin=(2, 1), color="light",
                                            description=self.t(key, n=index + 1), disabled=self.disabled)
-                button.on_click(action)
+                button.on_click(lambda e, action=action: _locked(action, e))
                 buttons.append(button)
             row = pn.Row(info, *selects, pn.Spacer(sizing_mode="stretch_width", min_width=0), *buttons,
                          sizing_mode="stretch_width", margin=(2, 4), stylesheets=[_ROW_OK])
-            self._widgets.append((selects, info, flatten, row))
-            rows.extend([flatten, row])
+            note = pn.pane.HTML("", stylesheets=[_CSS], visible=False, margin=(0, 10, 4, 10),
+                                css_classes=["nb-global-note"])
+            self._widgets.append((selects, info, flatten, row, note))
+            rows.extend([flatten, row, note])
         self.rows[:] = rows
 
     def _show_result(self):
@@ -202,7 +218,7 @@ class NetworkBuilder(View):
                 by_index[row.index], pending = row, None
             else:
                 head_flat, pending = pending, None
-        for index, (_, info, flatten, row_widget) in enumerate(self._widgets):
+        for index, (_, info, flatten, row_widget, note) in enumerate(self._widgets):
             row = by_index.get(index)
             bad = result.error_index == index
             title = (f"<div class='nb-row'><span class='nb-num'>{index + 1}</span><span class='nb-kind'>"
@@ -216,6 +232,10 @@ class NetworkBuilder(View):
                          f"<span class='nb-params'>{html.escape(self.t('builder_params', n=row.params))}</span>")
             info.object = f"{title}<div class='nb-row nb-out'>{shape}</div>"
             row_widget.stylesheets = [_ROW_BAD if bad else _ROW_OK]
+            spec = self.specs[index]
+            note.visible = spec.kind == "global"
+            if note.visible:        # what this global pool computes, in the page's language
+                note.object = f"<div class='nb-note'>{html.escape(self.t('builder_explain_' + spec['type']))}</div>"
             flat = flatten_before.get(index)
             flatten.visible = flat is not None and flat.shape is not None
             if flatten.visible:
@@ -238,8 +258,18 @@ class NetworkBuilder(View):
                 from ..components.train_layers import spec_label
                 text = self.t("builder_error", n=result.error_index + 1,
                               label=spec_label(self.specs[result.error_index]), message=result.error)
-            self.message.object = f"{text}\n{self.t('builder_error_hint')}"
+            self.message.object = f"{text}\n{self.t(self._hint_key(result.error_index))}"
             self.message.visible = True
+
+    def _hint_key(self, index):
+        """The advice under an error: a global pool needs a map, and after one no map is left."""
+        if index >= len(self.specs):
+            return "builder_error_hint"
+        if self.specs[index].kind == "global":
+            return "builder_error_hint_global"
+        if self.specs[index].kind in ("conv", "pool", "res") and any(s.kind == "global" for s in self.specs[:index]):
+            return "builder_error_hint_after_global"
+        return "builder_error_hint"
 
     # -- texts ---------------------------------------------------------------
     def relabel(self):

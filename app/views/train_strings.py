@@ -200,6 +200,7 @@ STRINGS = {
     "builder_add_kind": {"en": "Layer to add", "zh": "要添加的层"},
     "builder_kind_conv": {"en": "Convolution", "zh": "卷积"},
     "builder_kind_pool": {"en": "Pooling", "zh": "池化"},
+    "builder_kind_global": {"en": "Global pooling", "zh": "全局池化"},
     "builder_kind_act": {"en": "Activation", "zh": "激活函数"},
     "builder_kind_bn": {"en": "Batch norm", "zh": "批量归一化"},
     "builder_kind_dropout": {"en": "Dropout", "zh": "Dropout（随机失活）"},
@@ -212,6 +213,9 @@ STRINGS = {
     "builder_opt_type": {"en": "{v}", "zh": "{v}"},
     "builder_opt_type_max": {"en": "max", "zh": "最大值"},
     "builder_opt_type_avg": {"en": "average", "zh": "平均值"},
+    "builder_opt_type_gap": {"en": "average", "zh": "平均"},
+    "builder_opt_type_attn": {"en": "attention", "zh": "注意力"},
+    "builder_opt_type_bilinear": {"en": "bilinear", "zh": "双线性"},
     "builder_opt_size": {"en": "{v}×{v}", "zh": "{v}×{v}"},
     "builder_opt_fn": {"en": "{v}", "zh": "{v}"},
     "builder_opt_percent": {"en": "drop {v}%", "zh": "丢弃 {v}%"},
@@ -231,6 +235,32 @@ STRINGS = {
     "builder_error_hint": {
         "en": "Each layer's output is the next one's input. Change or remove the marked layer, or add padding.",
         "zh": "每一层的输出就是下一层的输入。请修改或删除标出的层，或者增加填充。"},
+    "builder_error_hint_global": {
+        "en": "A global pool needs a feature map (channels × height × width): put it after the convolutions, "
+              "before any fully connected layer.",
+        "zh": "全局池化需要一张特征图（通道 × 高 × 宽）：请把它放在卷积层之后、全连接层之前。"},
+    "builder_error_hint_after_global": {
+        "en": "A global pool has already summed every map up, so no map is left for this layer: move it above "
+              "the global pool. After a global pool come activations, batch norm, dropout and fully connected layers.",
+        "zh": "全局池化已经把每张特征图汇总了，这一层没有特征图可用：请把它移到全局池化之前。"
+              "全局池化之后只接激活函数、批量归一化、Dropout 和全连接层。"},
+    "builder_explain_gap": {
+        "en": "Global average pooling: each channel becomes one number, the mean of its whole map (C × 1 × 1). "
+              "No weights. NiN, GoogLeNet and ResNet end this way instead of flattening the map into a big "
+              "fully connected layer.",
+        "zh": "全局平均池化：每个通道变成一个数，即整张特征图的平均值（C × 1 × 1）。没有权重。"
+              "NiN、GoogLeNet 和 ResNet 都这样结尾，而不是把特征图展平后接一个很大的全连接层。"},
+    "builder_explain_attn": {
+        "en": "Attention pooling: a learned 1×1 convolution scores every position, a softmax turns the scores "
+              "into weights that add up to 1, and each channel gives its weighted average (C numbers, C + 1 weights). "
+              "The network learns where to look.",
+        "zh": "注意力池化：一个学习得到的 1×1 卷积给每个位置打分，softmax 把分数变成和为 1 的权重，"
+              "每个通道输出它的加权平均（C 个数，C + 1 个权重）。网络自己学会看哪里。"},
+    "builder_explain_bilinear": {
+        "en": "Bilinear pooling: at every position each pair of channels is multiplied, and the products are "
+              "averaged over the map (C × C numbers, no weights): which features occur together, wherever they are.",
+        "zh": "双线性池化：在每个位置把每两个通道相乘，再在整张图上求平均（C × C 个数，没有权重）："
+              "表示哪些特征同时出现，不管出现在哪里。"},
     "builder_full": {"en": "At most {n} layers.", "zh": "最多 {n} 层。"},
     "builder_bad_arch": {"en": "The link's network could not be read: {message}",
                          "zh": "无法读取链接中的网络：{message}"},
