@@ -41,6 +41,9 @@ from .base import View
 
 __all__ = ["InsideView", "load_samples", "css_name"]
 
+# Layers whose every value mixes the whole map before them: no window to take apart.
+GLOBAL_MIXERS = ("AttentionPool2d", "BilinearPool2d")
+
 _CSS = f"""
 .ins-head {{ font-size: 15px; line-height: 1.3; }}
 .ins-head b {{ font-size: 16px; }}
@@ -424,7 +427,7 @@ class InsideView(View):
         self.depends = {}
         for earlier in self.layers[:info.index]:
             self.depends[earlier.name] = dependency_box(self.rows, info, i, j, earlier)
-        block = "Block" in info.type or "Bottleneck" in info.type
+        block = "Block" in info.type or "Bottleneck" in info.type or info.type in GLOBAL_MIXERS
         self.explanation = None if block else explain_unit(self.net, x, info.name, c,
                                                            *((i, j) if info.is_map else ()))
         # overlays: the chosen layer marks its unit, earlier layers the units it reads
@@ -569,7 +572,9 @@ class InsideView(View):
         self.focus_pane.visible = info.is_map
         e = self.explanation
         if e is None:
-            self.detail.object = f'<div class="ix">{html.escape(self.t("inside_block_note"))}</div>'
+            note = (self.t("inside_global_pool_note", name=info.type) if info.type in GLOBAL_MIXERS
+                    else self.t("inside_block_note"))
+            self.detail.object = f'<div class="ix">{html.escape(note)}</div>'
         else:
             previous = self.layers[info.index - 1] if info.index > 0 else None
             in_channel = self.in_channel if self.in_channel >= 0 else None

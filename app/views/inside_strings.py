@@ -123,6 +123,11 @@ STRINGS = {
         "en": "A residual block adds its input to what its layers compute: output = ReLU(F(x) + x). "
               "Pick a layer inside the block to see its numbers.",
         "zh": "残差块把输入加到它各层的计算结果上：输出 = ReLU(F(x) + x)。选择块内的某一层查看具体数值。"},
+    "inside_global_pool_note": {
+        "en": ("{name} mixes every position of the map before it: each of its values is a weighted sum over the "
+               "whole picture, so there is no small window to take apart here. The Pooling lab shows its weights "
+               "and sums with numbers."),
+        "zh": "{name} 把前一层特征图的所有位置混合在一起：它的每个值都是对整幅图的加权和，所以这里没有可以拆开的小窗口。池化实验室会用具体数字展示它的权重和求和。"},
     "inside_check": {"en": "Same as the value in the feature map: {value} ✓", "zh": "与特征图中的值相同：{value} ✓"},
     # --- kernels ------------------------------------------------------------------------
     "inside_kernels_title": {"en": "The learned kernels", "zh": "学到的卷积核"},

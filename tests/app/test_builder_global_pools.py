@@ -235,8 +235,6 @@ def test_inside_shows_the_feature_maps_of_a_global_pool_network(inside, head):
         assert view.explanation.result == pytest.approx(float(acts[pool.name][0, 2, 0, 0]), rel=1e-5)
 
 
-@pytest.mark.xfail(strict=True, reason="Inside: explain_unit cannot take apart an AttentionPool2d/BilinearPool2d "
-                                       "unit yet, and the view shows 'Something went wrong' (app/views/inside.py)")
 @pytest.mark.parametrize("head", ("attn", "bilinear"))
 def test_inside_explains_or_skips_a_vector_global_pool_unit(inside, head):
     registry, view = inside
@@ -246,3 +244,4 @@ def test_inside_explains_or_skips_a_vector_global_pool_unit(inside, head):
     view._error.visible = False
     view.select("5", 0)
     assert not view._error.visible, view._error.object
+    assert view.explanation is None and "weighted sum over the whole picture" in view.detail.object
