@@ -29,7 +29,7 @@ from ..model_registry import ModelRegistry
 from ..text import Notice, shorten
 from ..url_check import UrlProblem, explain, sync_checked
 
-__all__ = ["View", "ComingSoon", "language_switch", "detect_language"]
+__all__ = ["View", "ComingSoon", "language_switch", "detect_language", "run_locked"]
 
 log = logging.getLogger("cnn_playground")
 
@@ -41,6 +41,17 @@ def detect_language(location=None, headers=None):
     query = (location.query_params if location is not None else {}) or {}
     accept = next((v for k, v in headers.items() if k.lower() == "accept-language"), None)
     return choose_language(query.get("lang"), accept)
+
+
+def run_locked(action, *args):
+    """Run a click's or a widget's action on the server's next tick, with the page's document locked.
+
+    An action that redraws Bokeh figures directly (the Train view's plots, the builder's rows) and
+    arrives right after another widget change may be handled with the document unlocked; Bokeh
+    then refuses the change ("_pending_writes should be non-None"). Without a server (tests, the
+    notebook) the action runs at once.
+    """
+    pn.state.execute(lambda: action(*args), schedule=True)
 
 
 def language_switch(target):

@@ -22,7 +22,7 @@ from ..components.train_layers import (DEFAULT_ARCH, KINDS, MAX_LAYERS, OPTIONS,
                                        format_arch, parse_arch)
 from ..text import Notice, plain_html, shorten
 from ..theme import ERROR, TEXT
-from .base import View
+from .base import View, run_locked
 
 __all__ = ["NetworkBuilder", "ledger_html"]
 
@@ -40,17 +40,6 @@ _CSS = f"""
 """
 _ROW_OK = ":host { border-left: 4px solid #56B4E9; padding-left: 6px; border-radius: 4px; }"
 _ROW_BAD = f":host {{ border-left: 4px solid {ERROR}; background: #FCEBE3; padding-left: 6px; border-radius: 4px; }}"
-
-
-def _locked(action, *args):
-    """Run a widget's edit on the server's next tick, with the page's document locked.
-
-    An edit redraws the Train view's Bokeh figures (the gradient plot's layers); a click that
-    arrives right after a change of the layer picker was handled with the document unlocked,
-    and Bokeh refused the change ("_pending_writes should be non-None"). Without a server
-    (tests, the notebook) the edit runs at once.
-    """
-    pn.state.execute(lambda: action(*args), schedule=True)
 
 
 def _shape_text(shape):
@@ -92,7 +81,7 @@ class NetworkBuilder(View):
         self.head_line = pn.pane.HTML("", stylesheets=[_CSS], margin=(2, 10))
         self.total_line = pn.pane.HTML("", margin=(6, 10), styles={"font-weight": "600"})
         self.message = Notice("", alert_type="danger", visible=False, sizing_mode="stretch_width", margin=(6, 10))
-        self.add_button.on_click(lambda e: _locked(self.add, self.kind_select.value))
+        self.add_button.on_click(lambda e: run_locked(self.add, self.kind_select.value))
         self._widgets = []     # per spec: (option selects, info pane, flatten pane, row, note pane)
         self._set_arch(self.arch, rows=False)
         self.relabel()
@@ -186,7 +175,7 @@ class NetworkBuilder(View):
                 values = list(values) if spec[name] in values else [spec[name], *values]
                 select = pn.widgets.Select(options={self._option_label(name, v): v for v in values},
                                            value=spec[name], width=100, margin=(2, 3), disabled=self.disabled)
-                select.param.watch(lambda e, i=index, n=name: _locked(self.set_option, i, n, e.new), "value")
+                select.param.watch(lambda e, i=index, n=name: run_locked(self.set_option, i, n, e.new), "value")
                 selects.append(select)
             info = pn.pane.HTML("", stylesheets=[_CSS], width=232, margin=(4, 4))
             flatten = pn.pane.HTML("", stylesheets=[_CSS], visible=False, margin=(0, 10))
@@ -196,7 +185,7 @@ class NetworkBuilder(View):
                                         ("✕", "builder_remove", lambda e, i=index: self.remove(i))):
                 button = pn.widgets.Button(label=symbol, width=36, margin=(2, 1), color="light",
                                            description=self.t(key, n=index + 1), disabled=self.disabled)
-                button.on_click(lambda e, action=action: _locked(action, e))
+                button.on_click(lambda e, action=action: run_locked(action, e))
                 buttons.append(button)
             row = pn.Row(info, *selects, pn.Spacer(sizing_mode="stretch_width", min_width=0), *buttons,
                          sizing_mode="stretch_width", margin=(2, 4), stylesheets=[_ROW_OK])

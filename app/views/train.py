@@ -43,7 +43,7 @@ from ..components.upload import FileUpload
 from ..engine_strings import engine_message
 from ..text import Notice, shorten
 from ..theme import ACCENT, card_css
-from .base import View
+from .base import View, run_locked
 from .network_builder import NetworkBuilder, ledger_html
 
 __all__ = ["TrainView", "LEARNING_RATES", "zoo_models", "balanced_subset"]
@@ -242,10 +242,11 @@ class TrainView(View):
         self.epochs_slider.param.watch(lambda e: setattr(self, "epochs", e.new), "value")
         self.subset_select.param.watch(lambda e: setattr(self, "subset", e.new), "value")
         self.augment_box.param.watch(lambda e: setattr(self, "augment", e.new), "value")
-        self.start_button.on_click(lambda e: self.start())
-        self.pause_button.on_click(lambda e: self.pause())
-        self.step_button.on_click(lambda e: self.step_once())
-        self.stop_button.on_click(lambda e: self.stop())
+        # (they redraw the plots: with the document locked, see run_locked)
+        self.start_button.on_click(lambda e: run_locked(self.start))
+        self.pause_button.on_click(lambda e: run_locked(self.pause))
+        self.step_button.on_click(lambda e: run_locked(self.step_once))
+        self.stop_button.on_click(lambda e: run_locked(self.stop))
 
         self.relabel()
         self._show_model()

@@ -114,12 +114,16 @@ def test_builder_adds_a_global_pool_and_trains_it(app_page, panel_app, screensho
     expect(page.get_by_text(t("builder_params", "en", n=5))).to_be_visible()      # a 1x1 score kernel + bias
     page.wait_for_function("() => location.search.includes('arch=c4k3p1-relu-max2-attn')", timeout=30_000)
 
-    # The link keeps the network: opened afresh, it builds the same stack, and it trains. (Step +1 right
-    # after editing a row fails in the Train view itself, with or without a global pool: see the report.)
+    # Step +1 right after editing a row trains the edited network (the click waits for the page's lock).
+    page.get_by_role("button", name=t("train_step", "en"), exact=True).click()
+    expect(counter).to_have_attribute("data-steps", "1", timeout=60_000)
+    expect(page.get_by_test_id("train-status")).to_have_attribute("data-status", "paused")
+    expect(page.get_by_text("Something went wrong")).to_have_count(0)
+
+    # The link keeps the network: opened afresh, it builds the same stack, and it trains.
     page.goto(page.evaluate("location.href"))
     expect(counter).to_have_attribute("data-steps", "0", timeout=60_000)
     expect(shape.filter(has_text=re.compile(r"^4$"))).to_have_count(1, timeout=30_000)
     page.get_by_role("button", name=t("train_step", "en"), exact=True).click()   # it trains
     expect(counter).to_have_attribute("data-steps", "1", timeout=60_000)
-    expect(page.get_by_test_id("train-status")).to_have_attribute("data-status", "paused")
     screenshot(page, "train-builder-attn-en")
