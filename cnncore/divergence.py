@@ -10,7 +10,8 @@ count) and calls a run diverged when
 * ``'loss_rose'``: the recent loss is far above its best (more than twice it, and more
   than 1 above it);
 * ``'fell_to_chance'``: the recent accuracy fell back to chance after the run had once
-  done clearly better;
+  done clearly better, and the loss went up with it (more than 5 % above its best: a slow
+  learner's accuracy wobbles near chance while its loss stays at its best);
 * ``'dead_output'``: for a whole window the network gave the *same* scores to every image
   of each batch (its units died or saturated), which it did not do at the start.
 
@@ -33,6 +34,7 @@ RISE_RATIO, RISE_MARGIN = 2.0, 1.0
 NEAR_BEST = 0.02          # a recent loss within 2 % of the best counts as good
 CHANCE_MARGIN = 0.05      # a recent accuracy within 5 points of chance counts as chance
 LEARNED_MARGIN = 0.15     # 15 points above chance: the run had learned something
+FELL_LOSS_MARGIN = 0.05   # ... and a fall to chance counts only with a loss 5 % above its best
 SAME_SCORES = 1e-6        # scores that differ by less than this (relative) across a batch are the same
 
 
@@ -96,7 +98,9 @@ class DivergenceWatch:
         if self.recent_loss > max(RISE_RATIO * self.best_loss, self.best_loss + RISE_MARGIN):
             return Verdict(False, "loss_rose", f"The loss rose to {self.recent_loss:.3g}, far above "
                                                f"its best ({self.best_loss:.3g})")
-        if at_chance and self.best_accuracy >= self.chance + LEARNED_MARGIN:
+        fell = self.best_accuracy >= self.chance + LEARNED_MARGIN and \
+            self.recent_loss > self.best_loss * (1 + FELL_LOSS_MARGIN)
+        if at_chance and fell:
             return Verdict(False, "fell_to_chance", f"The accuracy fell back to chance "
                                                     f"({self.recent_accuracy:.0%}, from {self.best_accuracy:.0%})")
         if at_chance and not self._same_at_start and all(r[3] for r in self._recent):

@@ -302,6 +302,15 @@ def test_divergence_watch_accuracy_falling_back_to_chance():
     assert verdict.cause == "fell_to_chance" and "fell back to chance (10%, from 50%)" in verdict.what
 
 
+def test_divergence_watch_accuracy_wobbling_near_chance_with_the_loss_at_its_best_is_not_divergence():
+    from cnncore.divergence import DivergenceWatch
+    watch = DivergenceWatch(chance=0.1, batch_size=32)
+    assert feed(watch, 2.1, 0.3, 8).good                  # a slow learner: 30 %, loss 2.1
+    verdict = feed(watch, 2.12, 0.15, 8)                    # its accuracy dips to 15 %, its loss does not rise
+    assert verdict.cause is None and verdict.good
+    assert feed(watch, 2.3, 0.1, 8).cause == "fell_to_chance"   # loss up 10 % and at chance: it died
+
+
 def test_divergence_watch_loss_rising_and_what_is_not_divergence():
     from cnncore.divergence import DivergenceWatch
     watch = DivergenceWatch(chance=0.1, batch_size=32)
