@@ -260,10 +260,7 @@ class PoolingLab(View):
                 return
             self.result = r = pool_and_route(fmap, self.pool, self.window, self.stride, cell, self.seed)
             oh, ow = r.out.shape
-            for slider, value, n in ((self.row_slider, self.cell_row, oh), (self.col_slider, self.cell_col, ow)):
-                slider.end = max(n - 1, 1)
-                slider.disabled = n == 1 or self.grad_from != "cell"
-                slider.value = min(value, n - 1)
+            self._fit_cell_sliders(oh, ow)
             self.in_plot.update(fmap)
             self.in_plot.mark(r.chosen)
             self.in_plot.outline(*r.window)
@@ -274,6 +271,13 @@ class PoolingLab(View):
             self.grad_plot.outline(*r.window) if cell else self.grad_plot.outline(None)
             self.resample_button.visible = self.pool == "stochastic"
             self._render_pool()
+
+    def _fit_cell_sliders(self, rows, cols):
+        """The output-cell sliders span ``rows x cols`` cells; off unless the gradient comes from one cell."""
+        for slider, value, n in ((self.row_slider, self.cell_row, rows), (self.col_slider, self.cell_col, cols)):
+            slider.end = max(n - 1, 1)
+            slider.disabled = n == 1 or self.grad_from != "cell"
+            slider.value = min(value, n - 1)
 
     def _update_channel_pool(self, cell):
         """Attention or bilinear pooling of every channel of the layer (``cnncore.inspect.channel_pooling``)."""
@@ -290,10 +294,7 @@ class PoolingLab(View):
             self.out_plot.outline(*r.focus) if cell else self.out_plot.outline(None)
             self.extra_plot.update(r.product)
         n = maps.shape[0] if self.pool == "bilinear" else 1
-        for slider, value in ((self.row_slider, self.cell_row), (self.col_slider, self.cell_col)):
-            slider.end = max(n - 1, 1)
-            slider.disabled = n == 1 or self.grad_from != "cell"
-            slider.value = min(value, n - 1)
+        self._fit_cell_sliders(n, n)
         self.in_plot.update(maps[c])
         self.in_plot.mark([])
         self.in_plot.outline(None)
