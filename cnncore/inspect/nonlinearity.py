@@ -76,10 +76,12 @@ class ActivationOnMap:
 
     @property
     def low(self):
+        """The smallest pre-activation."""
         return float(self.pre.min())
 
     @property
     def high(self):
+        """The largest pre-activation."""
         return float(self.pre.max())
 
 
