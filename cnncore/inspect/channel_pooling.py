@@ -55,6 +55,12 @@ class ChannelPoolResult:
     shown: int = 0
 
 
+def _batch_of_one(maps, channel):
+    """``maps`` as a float64 batch of one, and ``channel`` moved inside ``0 .. C-1``."""
+    x = np.asarray(maps, dtype=np.float64)[None]                       # (C, H, W) -> (1, C, H, W)
+    return x, min(int(channel), x.shape[1] - 1)
+
+
 def attention_and_route(maps, channel, beta):
     """Attention pooling of ``maps`` with the score ``s = beta * x_channel``; gradient 1 on ``y_channel``.
 
@@ -66,9 +72,8 @@ def attention_and_route(maps, channel, beta):
         - result ``out``/``grad_out``: ``(1, C)``; ``scores``, ``weights``, ``grad_in``: ``(H, W)``;
           ``grad_all``: ``(C, H, W)``
     """
-    x = np.asarray(maps, dtype=np.float64)[None]                       # (C, H, W) -> (1, C, H, W)
+    x, channel = _batch_of_one(maps, channel)
     c = x.shape[1]
-    channel = min(int(channel), c - 1)
     layer = nn.AttentionPool2d(c, dtype=np.float64)
     weight = np.zeros((1, c, 1, 1))                                    # a 1x1 convolution to one score map
     weight[0, channel] = float(beta)
@@ -93,9 +98,8 @@ def bilinear_and_route(maps, channel, cell=None):
         - result ``out``/``grad_out``: ``(C, C)``; ``product``, ``grad_in``: ``(H, W)``;
           ``grad_all``: ``(C, H, W)``
     """
-    x = np.asarray(maps, dtype=np.float64)[None]                       # (C, H, W) -> (1, C, H, W)
+    x, channel = _batch_of_one(maps, channel)
     c = x.shape[1]
-    channel = min(int(channel), c - 1)
     layer = nn.BilinearPool2d()
     out = layer(x).reshape(c, c)                                       # (1, C*C) -> (C, C)
     i, j = (channel, channel) if cell is None else clamp_cell(cell, out.shape)
