@@ -1,10 +1,9 @@
 """Which models the app offers, one registry per browser session.
 
-The registry adapts to what the engine has: every digit model of
-``cnncore.models`` whose pretrained weights ship is offered (``lenet5``,
-``tiny_vgg``, ``resnet_small``, ...); an untrained LeNet-5 (random weights)
-is always offered too, built by the zoo if it exists and from ``cnncore.nn``
-layers otherwise. Models trained in a session are added with
+Every digit model of the zoo (``cnncore.models.DIGIT_MODELS``) whose
+pretrained weights ship is offered (``lenet5``, ``tiny_vgg``,
+``resnet_small``, ...), and an untrained LeNet-5 (random weights, seeded) is
+always offered too. Models trained in a session are added with
 :meth:`ModelRegistry.register` and become selectable in that session's views.
 
 Every entry says what its model takes (:attr:`ModelEntry.input`): ``"digit"`` models take a
@@ -25,13 +24,17 @@ from typing import Callable
 
 import param
 
+import cnncore
+import cnncore.models
+from cnncore.models import lenet5, photo_tiles
+from cnncore.models.pretrained import available
+
 from .i18n import add_strings, t
 
 __all__ = ["ModelEntry", "ModelRegistry", "UNTRAINED_KEY", "INPUTS", "build_untrained_lenet5", "zoo_entries",
            "photo_entries", "DIGIT_CLASSES"]
 
 UNTRAINED_KEY = "lenet5_untrained"
-# Zoo constructors to look for when cnncore.models has no DIGIT_MODELS table.
 add_strings({
     "model_photo_tiles": {"en": "Photo-patch CNN (7 shipped pictures)", "zh": "图片块 CNN（7 张内置图片）"},
     "model_classes_cnn": {"en": "Your classes CNN", "zh": "你的类别 CNN"},
@@ -40,7 +43,6 @@ add_strings({
 
 INPUTS = {"digit": (1, 28, 28), "photo": (3, 32, 32)}   # what a model takes, (C, H, W) of one example
 DIGIT_CLASSES = tuple(str(d) for d in range(10))
-ZOO_NAMES = ("lenet5", "tiny_vgg", "resnet_small", "plain_net", "nin_small", "convnetjs_mnist")
 
 
 @dataclass(frozen=True)
@@ -100,23 +102,8 @@ def build_untrained_lenet5():
         - Input: ``(N, 1, 28, 28)``
         - Output: ``(N, 10)`` logits
     """
-    import cnncore
-    from cnncore import nn
-
     cnncore.manual_seed(0)
-    try:
-        from cnncore.models import lenet5
-        return lenet5(pretrained=False).eval()
-    except ImportError:
-        pass
-    return nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),   # (N, 6, 14, 14)
-        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),             # (N, 16, 5, 5)
-        nn.Flatten(),                                                 # (N, 400)
-        nn.Linear(400, 120), nn.ReLU(),
-        nn.Linear(120, 84), nn.ReLU(),
-        nn.Linear(84, 10),
-    ).eval()
+    return lenet5(pretrained=False).eval()
 
 
 def _pretrained_builder(constructor):
@@ -124,38 +111,18 @@ def _pretrained_builder(constructor):
 
 
 def zoo_entries():
-    """The pretrained digit models of ``cnncore.models`` that can be loaded, in zoo order."""
-    try:
-        import cnncore.models as zoo
-    except Exception:  # the zoo is missing or half-written: offer no pretrained models
-        return []
-    table = getattr(zoo, "DIGIT_MODELS", None) or {
-        name: getattr(zoo, name) for name in ZOO_NAMES if hasattr(zoo, name)}
-    available = getattr(zoo, "pretrained_available", None)
-    entries = []
-    for name, constructor in table.items():
-        try:
-            if available is not None and not available(name):
-                continue
-            if available is None:
-                constructor(pretrained=True)  # raises when no weights ship
-        except Exception:
-            continue
-        entries.append(ModelEntry(name, _pretrained_builder(constructor), name, True))
-    return entries
+    """The digit models of ``cnncore.models`` whose pretrained weights ship, in zoo order."""
+    zoo = cnncore.models          # looked up on each call, so a test can stand in its own zoo
+    return [ModelEntry(name, _pretrained_builder(constructor), name, True)
+            for name, constructor in zoo.DIGIT_MODELS.items() if zoo.pretrained_available(name)]
 
 
 def photo_entries():
     """The pretrained photo model (``photo_tiles``) if its weights ship, else nothing."""
-    try:
-        from cnncore.models import photo_tiles as tiles
-        from cnncore.models.pretrained import available
-    except Exception:
+    if not available(photo_tiles.NAME):
         return []
-    if not available(tiles.NAME):
-        return []
-    return [ModelEntry(tiles.NAME, _pretrained_builder(tiles.photo_tiles), tiles.NAME, True, input="photo",
-                       classes=tiles.PHOTO_CLASSES)]
+    return [ModelEntry(photo_tiles.NAME, _pretrained_builder(photo_tiles.photo_tiles), photo_tiles.NAME, True,
+                       input="photo", classes=photo_tiles.PHOTO_CLASSES)]
 
 
 class ModelRegistry(param.Parameterized):

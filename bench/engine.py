@@ -44,27 +44,10 @@ sys.path.insert(0, os.path.join(HERE, ".."))
 sys.path.insert(0, HERE)
 import cnncore  # noqa: E402
 from cnncore import backend, nn  # noqa: E402
+from cnncore.optim import SGD, Adam  # noqa: E402
 
 from timing import (IN_PYODIDE, cpu_clock, fmt_ms, machine_info, median_times,  # noqa: E402
                     wall_ratios)
-
-try:
-    from cnncore.optim import SGD, Adam
-except ImportError:  # FALLBACK while cnncore/optim.py is not there: plain SGD
-    class SGD:
-        def __init__(self, params, lr):
-            self.params, self.lr = list(params), lr
-
-        def zero_grad(self):
-            for p in self.params:
-                p.grad = None
-
-        def step(self):
-            for p in self.params:
-                if p.grad is not None:
-                    p.data -= self.lr * p.grad
-
-    Adam = None
 
 CONV_SHAPES = [  # (name, x shape, out channels, kernel, padding)
     ("conv 64x1x28x28 -> 6@5x5 p2", (64, 1, 28, 28), 6, 5, 2),
@@ -143,7 +126,7 @@ def cnncore_cases(rng, quick):
             model = make()
             model[0].needs_input_grad = False      # the image needs no gradient
             crit = nn.CrossEntropyLoss()
-            if net_name == "LeNet-5" or Adam is None:
+            if net_name == "LeNet-5":
                 opt = SGD(model.parameters(), lr=0.01)
             else:   # ConvNetJS's demo uses adadelta: a per-weight adaptive step, like Adam
                 opt = Adam(model.parameters(), lr=1e-3)

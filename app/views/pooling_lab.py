@@ -7,7 +7,7 @@ your window and stride. A gradient of ones (or of one output cell you click)
 is sent back through the layer's ``backward``: the input-gradient map shows
 where it lands (all on the arg-max for max pooling, evenly for average, in
 proportion ``x_i / y`` for L2). Two pools read every channel of the layer
-at once (``pooling_lab_channels``): attention pooling (the score map, its
+at once: attention pooling (the score map, its
 softmax weights as a heat map, the weighted average) and bilinear pooling
 (the ``C x C`` matrix of channel products).
 
@@ -15,260 +15,37 @@ Bottom: an activation function and its derivative, applied to the real
 pre-activation values of a layer, and, over the 1,000 test digits, the
 fraction of dead ReLU units and of saturated sigmoid/tanh values per layer.
 
-All numbers come from ``cnncore`` (``nn`` pooling layers and their
-``last_argmax()`` / ``last_sample()`` / ``last_probabilities()`` /
-``last_shares()`` / ``last_divisor()``; activation modules' ``derivative``;
-``inspect.capture``). Page hooks for tests: ``data-testid`` ``pool-out-shape``,
+The view only shows; every number comes from ``cnncore.inspect``: the
+pooled map and its gradient from :mod:`cnncore.inspect.pooling` (the ``nn``
+pooling layers' ``backward`` and ``last_argmax()`` / ``last_sample()`` /
+``last_probabilities()`` / ``last_divisor()``), attention and bilinear
+pooling from :mod:`cnncore.inspect.channel_pooling`, the activations' slopes
+and the dead/saturated units from :mod:`cnncore.inspect.nonlinearity`
+(activation modules' ``derivative``; ``inspect.capture``). Page hooks for tests: ``data-testid`` ``pool-out-shape``,
 ``pool-grad-sum``, ``pool-out-sum``, ``pool-attn-value``, ``pool-bilinear-entry``,
 ``act-zero-grad``, ``unit-stats``.
 """
 import html
-from dataclasses import dataclass
-from typing import Optional
-
 import numpy as np
 import panel as pn
 import param
+
+from cnncore.data import load_digits
+from cnncore.inspect import capture
+from cnncore.inspect.channel_pooling import CHANNEL_POOLS, attention_and_route, bilinear_and_route
+from cnncore.inspect.nonlinearity import (ACTIVATION_KINDS, activation_curves, apply_activation,
+                                          preactivation_layers, unit_statistics)
+from cnncore.inspect.pooling import POOL_KINDS, pool_and_route
 
 from . import pooling_lab_strings  # noqa: F401  (registers the texts)
 from ..components.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, MapPlot, fmt, html_table, spatial_layers
 from ..theme import card_css
 from .base import View
-from .pooling_lab_channels import CHANNEL_POOLS, attention_and_route, bilinear_and_route
 
-__all__ = ["PoolingLab", "POOLS", "ACTIVATIONS", "PoolResult", "make_pool", "pool_and_route",
-           "activation_module", "activation_curves", "preactivation_layers", "UnitStats",
-           "unit_statistics", "SATURATION"]
+__all__ = ["PoolingLab", "POOLS", "ACTIVATIONS"]
 
-POOLS = ("max", "avg", "min", "l2", "stochastic", "gap") + CHANNEL_POOLS
-ACTIVATIONS = ("relu", "leaky_relu", "sigmoid", "tanh")
-LEAKY_SLOPE = 0.1       # PyTorch's default is 0.01; 0.1 is visible on a plot
-SATURATION = 0.01       # a sigmoid/tanh unit is "saturated" where its derivative is below this
-STATS_BATCH = 250       # test digits per forward pass when counting dead units
-
-
-# -- pooling --------------------------------------------------------------------
-
-def make_pool(kind, window, stride, seed=0):
-    """The ``cnncore.nn`` pooling layer for ``kind`` (one of :data:`POOLS` that pools one channel)."""
-    from cnncore import nn
-    if kind in CHANNEL_POOLS:
-        raise ValueError(f"{kind} pooling reads every channel: use {kind}_and_route(maps, ...)")
-    if kind == "max":
-        return nn.MaxPool2d(window, stride)
-    if kind == "avg":
-        return nn.AvgPool2d(window, stride)
-    if kind == "min":
-        return nn.MinPool2d(window, stride)
-    if kind == "l2":
-        return nn.LPPool2d(2, window, stride)
-    if kind == "stochastic":
-        return nn.StochasticPool2d(window, stride, seed=seed).train()
-    if kind == "gap":
-        return nn.AdaptiveAvgPool2d(1)
-    raise ValueError(f"unknown pooling {kind!r}; choose one of {', '.join(POOLS)}")
-
-
-@dataclass
-class PoolResult:
-    """One pooling layer applied to one map, and its backward pass.
-
-    Attributes:
-        out: the pooled map ``(OH, OW)``.
-        grad_out: the gradient sent back, ``(OH, OW)`` (ones, or one-hot at ``cell``).
-        grad_in: what ``backward`` returned, ``(H, W)``.
-        chosen: ``(row, col)`` of the element each window picked (max, min,
-            stochastic), in output order; empty for the others.
-        shares: for the selected cell (or cell ``(0, 0)``), how much of its
-            gradient each window element got, ``(kH, kW)``.
-        window: ``(top, left, height, width)`` of that cell's window in the input.
-        probabilities: stochastic pooling's ``a_i / sum a`` for that window, else None.
-        divisor: average pooling's divisor for that window, else None.
-    """
-    out: np.ndarray
-    grad_out: np.ndarray
-    grad_in: np.ndarray
-    chosen: list
-    shares: np.ndarray
-    window: tuple
-    probabilities: Optional[np.ndarray] = None
-    divisor: Optional[float] = None
-
-
-def pool_and_route(fmap, kind, window, stride, cell=None, seed=0):
-    """Pool ``fmap`` and send a gradient back through the layer.
-
-    The gradient is ones everywhere (``cell=None``) or 1 at output ``cell``
-    ``(row, col)`` and 0 elsewhere; the layer's ``backward`` says where it goes.
-
-    Shape:
-        - fmap: ``(H, W)``
-        - result ``out``/``grad_out``: ``(OH, OW)``; ``grad_in``: ``(H, W)``
-    """
-    x = np.asarray(fmap, dtype=np.float64)[None, None]               # (H, W) -> (1, 1, H, W)
-    layer = make_pool(kind, window, stride, seed)
-    out = layer(x)
-    oh, ow = out.shape[2:]
-    focus = (0, 0) if cell is None else (min(int(cell[0]), oh - 1), min(int(cell[1]), ow - 1))
-    grad_out = np.ones_like(out)
-    if cell is not None:
-        grad_out = np.zeros_like(out)
-        grad_out[0, 0][focus] = 1.0
-    grad_in = layer.backward(grad_out)[0, 0]                          # (1, 1, H, W) -> (H, W)
-    h, w = fmap.shape
-    chosen = []
-    if kind in ("max", "min", "stochastic"):
-        method = {"max": "last_argmax", "min": "last_argmin", "stochastic": "last_sample"}[kind]
-        flat = getattr(layer, method)()[0, 0].reshape(-1)                # (OH, OW) -> (OH*OW,)
-        chosen = [divmod(int(f), w) for f in flat if f >= 0]
-    if kind == "gap":
-        top, left, kh, kw = 0, 0, h, w
-    else:
-        (kh, kw), (sh, sw) = _pair(window), _pair(stride)
-        top, left = focus[0] * sh, focus[1] * sw
-    # What each element of the focus window received from that one output cell.
-    single = np.zeros_like(out)
-    single[0, 0][focus] = 1.0
-    shares = make_pool_like(layer, kind, x, window, stride, seed).backward(single)[0, 0]
-    shares = shares[top:top + kh, left:left + kw]
-    probabilities = divisor = None
-    if kind == "stochastic":
-        probabilities = layer.last_probabilities()[0, 0][focus]
-    if kind == "avg":
-        divisor = float(layer.last_divisor()[focus])
-    return PoolResult(out[0, 0], grad_out[0, 0], grad_in, chosen, shares, (top, left, kh, kw),
-                      probabilities, divisor)
-
-
-def make_pool_like(layer, kind, x, window, stride, seed):
-    """A twin of ``layer`` that has seen ``x`` (the same random draw for stochastic pooling)."""
-    twin = make_pool(kind, window, stride, seed)
-    twin(x)
-    return twin
-
-
-def _pair(v):
-    return (int(v), int(v)) if np.isscalar(v) else (int(v[0]), int(v[1]))
-
-
-# -- activations ---------------------------------------------------------------------
-
-def activation_module(kind):
-    """The ``cnncore.nn`` activation for ``kind`` (one of :data:`ACTIVATIONS`)."""
-    from cnncore import nn
-    table = {"relu": lambda: nn.ReLU(), "leaky_relu": lambda: nn.LeakyReLU(LEAKY_SLOPE),
-             "sigmoid": lambda: nn.Sigmoid(), "tanh": lambda: nn.Tanh()}
-    if kind not in table:
-        raise ValueError(f"unknown activation {kind!r}; choose one of {', '.join(ACTIVATIONS)}")
-    return table[kind]()
-
-
-def activation_curves(kind, low=-6.0, high=6.0, n=241):
-    """``(x, f(x), f'(x))`` for plotting, from the module and its ``derivative``.
-
-    Shape:
-        - each: ``(n,)``
-    """
-    x = np.linspace(low, high, n)
-    module = activation_module(kind)
-    return x, module(x), module.derivative(x)
-
-
-def preactivation_layers(model, activations):
-    """``[(pre_name, act_name)]``: each ReLU-like layer and the layer feeding it.
-
-    The layer feeding it is the previous captured output of the same shape
-    made by a Conv2d, Linear or BatchNorm (in capture order); its output is
-    the ReLU's input, the *pre-activation*.
-    """
-    modules = dict(model.named_modules())
-    names = list(activations)
-    pairs = []
-    for k, name in enumerate(names):
-        module = modules.get(name)
-        if type(module).__name__ not in ("ReLU", "LeakyReLU", "Sigmoid", "Tanh") or k == 0:
-            continue
-        prev = names[k - 1]
-        if (type(modules.get(prev)).__name__ in ("Conv2d", "Linear", "BatchNorm2d", "BatchNorm1d")
-                and np.shape(activations[prev]) == np.shape(activations[name])):
-            pairs.append((prev, name))
-    return pairs
-
-
-@dataclass
-class UnitStats:
-    """How the units of one layer behaved over a set of digits.
-
-    Attributes:
-        layer: the name of the layer producing the pre-activations (``"0"``).
-        activation: the name of the ReLU after it (``"1"``).
-        type, shape: the producing layer's class and output shape (one digit).
-        units: units in the layer (every channel at every position).
-        dead: units never active (ReLU output 0) on any digit.
-        channels, dead_channels: feature maps, and those never active anywhere.
-        saturated_sigmoid: fraction of pre-activation values ``x`` with
-            ``sigmoid'(x) < SATURATION`` (``|x|`` above about 4.6).
-        saturated_tanh: likewise ``tanh'(x) < SATURATION`` (``|x|`` above about 3).
-        images: how many digits were used.
-    """
-    layer: str
-    activation: str
-    type: str
-    shape: tuple
-    units: int
-    dead: int
-    channels: int
-    dead_channels: int
-    saturated_sigmoid: float
-    saturated_tanh: float
-    images: int
-
-    @property
-    def dead_fraction(self):
-        return self.dead / self.units
-
-
-def unit_statistics(model, images, batch=STATS_BATCH):
-    """Dead ReLUs and saturated sigmoid/tanh values of ``model`` over ``images``.
-
-    Runs ``cnncore.inspect.capture`` on batches of ``images``; a unit is dead
-    if its ReLU output is 0 for every image.
-
-    Shape:
-        - images: ``(N, 1, 28, 28)``
-    """
-    from cnncore import functional as F
-    from cnncore.inspect import capture
-    model.eval()
-    modules = dict(model.named_modules())
-    active, sat_sig, sat_tanh, pairs, shapes = {}, {}, {}, None, {}
-    count = 0
-    for start in range(0, len(images), batch):
-        _, acts = capture(model, images[start:start + batch])
-        if pairs is None:
-            pairs = preactivation_layers(model, acts)
-        for pre, act in pairs:
-            on = (acts[act] > 0).any(axis=0)                             # (N, ...) -> (...)
-            active[pre] = on | active.get(pre, False)
-            x = acts[pre]
-            sat_sig[pre] = sat_sig.get(pre, 0) + int((F.sigmoid_grad(x) < SATURATION).sum())
-            sat_tanh[pre] = sat_tanh.get(pre, 0) + int((F.tanh_grad(x) < SATURATION).sum())
-            shapes[pre] = x.shape[1:]
-        count += len(images[start:start + batch])
-    rows = []
-    for pre, act in pairs or []:
-        on = active[pre]
-        values = count * on.size
-        per_channel = on.reshape(on.shape[0], -1).any(axis=1) if on.ndim > 1 else on   # (C, H, W) -> (C,)
-        rows.append(UnitStats(pre, act, type(modules[pre]).__name__, tuple(shapes[pre]), int(on.size),
-                              int((~on).sum()), int(per_channel.size), int((~per_channel).sum()),
-                              sat_sig[pre] / values, sat_tanh[pre] / values, count))
-    return rows
-
-
-def _test_images():
-    from cnncore.data import load_digits
-    return load_digits("test")[0]
+POOLS = POOL_KINDS + CHANNEL_POOLS
+ACTIVATIONS = ACTIVATION_KINDS
 
 
 # -- the view --------------------------------------------------------------------------
@@ -336,7 +113,7 @@ class PoolingLab(View):
         super().__init__(registry=registry, **params)
         self._start_with_model(wanted)
         self._acts, self._layers, self._pre_pairs, self._stats, self.result = None, {}, [], {}, None
-        self._image = None
+        self._image = self._applied = None         # _applied: the activation on the chosen pre-activations
         self.source = DigitSource(self)
         w = pn.widgets
         self.model_select = w.Select(width=260)
@@ -412,7 +189,6 @@ class PoolingLab(View):
             if self._image is None:
                 self._acts = None
                 raise ValueError(self.t("lab_draw_first"))
-            from cnncore.inspect import capture
             net = self.registry.get(self.model)
             net.eval()
             _, self._acts = capture(net, self._image)
@@ -484,10 +260,7 @@ class PoolingLab(View):
                 return
             self.result = r = pool_and_route(fmap, self.pool, self.window, self.stride, cell, self.seed)
             oh, ow = r.out.shape
-            for slider, value, n in ((self.row_slider, self.cell_row, oh), (self.col_slider, self.cell_col, ow)):
-                slider.end = max(n - 1, 1)
-                slider.disabled = n == 1 or self.grad_from != "cell"
-                slider.value = min(value, n - 1)
+            self._fit_cell_sliders(oh, ow)
             self.in_plot.update(fmap)
             self.in_plot.mark(r.chosen)
             self.in_plot.outline(*r.window)
@@ -499,8 +272,15 @@ class PoolingLab(View):
             self.resample_button.visible = self.pool == "stochastic"
             self._render_pool()
 
+    def _fit_cell_sliders(self, rows, cols):
+        """The output-cell sliders span ``rows x cols`` cells; off unless the gradient comes from one cell."""
+        for slider, value, n in ((self.row_slider, self.cell_row, rows), (self.col_slider, self.cell_col, cols)):
+            slider.end = max(n - 1, 1)
+            slider.disabled = n == 1 or self.grad_from != "cell"
+            slider.value = min(value, n - 1)
+
     def _update_channel_pool(self, cell):
-        """Attention or bilinear pooling of every channel of the layer (``pooling_lab_channels``)."""
+        """Attention or bilinear pooling of every channel of the layer (``cnncore.inspect.channel_pooling``)."""
         maps = self._acts[self.layer][0]                                  # (1, C, H, W) -> (C, H, W)
         c = min(self.channel, maps.shape[0] - 1)
         if self.pool == "attention":
@@ -514,10 +294,7 @@ class PoolingLab(View):
             self.out_plot.outline(*r.focus) if cell else self.out_plot.outline(None)
             self.extra_plot.update(r.product)
         n = maps.shape[0] if self.pool == "bilinear" else 1
-        for slider, value in ((self.row_slider, self.cell_row), (self.col_slider, self.cell_col)):
-            slider.end = max(n - 1, 1)
-            slider.disabled = n == 1 or self.grad_from != "cell"
-            slider.value = min(value, n - 1)
+        self._fit_cell_sliders(n, n)
         self.in_plot.update(maps[c])
         self.in_plot.mark([])
         self.in_plot.outline(None)
@@ -592,14 +369,10 @@ class PoolingLab(View):
             self.act_channel_slider.end = max(channels - 1, 1)
             self.act_channel_slider.value = min(self.act_channel, channels - 1)
             self.act_layer_select.value = self.act_layer
-            module = activation_module(self.activation)
-            post, slope = module(pre), module.derivative(pre)
-            self.pre_plot.update(pre)
-            self.post_plot.update(post)
-            self.deriv_plot.update(slope, 0.0, 1.0)
-            self._act_numbers = dict(values=int(pre.size), negative=float((pre <= 0).mean()),
-                                     small=float((slope < SATURATION).mean()),
-                                     low=float(pre.min()), high=float(pre.max()))
+            self._applied = a = apply_activation(self.activation, pre)
+            self.pre_plot.update(a.pre)
+            self.post_plot.update(a.post)
+            self.deriv_plot.update(a.slope, 0.0, 1.0)
             self._render_activation()
 
     # -- statistics over the test digits --------------------------------------------------
@@ -608,7 +381,7 @@ class PoolingLab(View):
         self._stats["_requested"] = True
         with self.guard():
             net = self.registry.get(self.model)
-            self._stats[self.model] = unit_statistics(net, _test_images())
+            self._stats[self.model] = unit_statistics(net, load_digits("test")[0])
         self._render_stats()
 
     def _render_stats(self):
@@ -673,13 +446,13 @@ class PoolingLab(View):
         return self._fmap(self.layer, self.channel)[0]
 
     def _render_activation(self):
-        n = getattr(self, "_act_numbers", None)
-        if not n:
+        a = self._applied
+        if a is None:
             return
         self.act_summary.object = (
-            self.t("pool_act_numbers", values=n["values"], low=fmt(n["low"]), high=fmt(n["high"]),
-                   neg=f"{n['negative']:.0%}")
-            + f" <b data-testid='act-zero-grad'>{n['small']:.1%}</b>")
+            self.t("pool_act_numbers", values=a.values, low=fmt(a.low), high=fmt(a.high),
+                   neg=f"{a.negative_fraction:.0%}")
+            + f" <b data-testid='act-zero-grad'>{a.flat_fraction:.1%}</b>")
         self.pre_plot.set_title(self.t("pool_pre_title"))
         self.post_plot.set_title(self.t("pool_post_title"))
         self.deriv_plot.set_title(self.t("pool_deriv_title"))

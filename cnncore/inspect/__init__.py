@@ -9,7 +9,10 @@ and returns arrays and small records for the app to display.
 * :mod:`.translation` — shifting the input: equivariance and invariance;
 * :mod:`.weights` — singular values and low-rank approximations of weights;
 * :mod:`.unit` — the arithmetic behind one clicked activation;
-* :mod:`.roofline` — arithmetic intensity per layer and this machine's roofline.
+* :mod:`.roofline` — arithmetic intensity per layer and this machine's roofline;
+* :mod:`.pooling` — one map pooled, and where its gradient goes;
+* :mod:`.channel_pooling` — attention and bilinear pooling over every channel;
+* :mod:`.nonlinearity` — activation curves and slopes, dead ReLUs, saturated units.
 """
 from .activations import *  # noqa: F401,F403
 from .receptive_field import *  # noqa: F401,F403
@@ -19,3 +22,6 @@ from .unit import *  # noqa: F401,F403
 from .weights import *  # noqa: F401,F403
 from .summary import *  # noqa: F401,F403
 from .roofline import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .channel_pooling import *  # noqa: F401,F403
+from .nonlinearity import *  # noqa: F401,F403

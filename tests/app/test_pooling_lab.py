@@ -4,10 +4,11 @@ import pytest
 from panel.io.location import Location
 
 from app.i18n import t
-from app.views.pooling_lab import (ACTIVATIONS, POOLS, PoolingLab, activation_curves, pool_and_route,
-                                   preactivation_layers, unit_statistics)
+from app.views.pooling_lab import ACTIVATIONS, POOLS, PoolingLab
 from cnncore import functional as F
 from cnncore.inspect import capture
+from cnncore.inspect.nonlinearity import activation_curves, preactivation_layers, unit_statistics
+from cnncore.inspect.pooling import pool_and_route
 
 RNG = np.random.default_rng(0)
 

@@ -5,9 +5,10 @@ import torch
 from panel.io.location import Location
 
 from app.i18n import t
-from app.views.pooling_lab import PoolingLab, make_pool
-from app.views.pooling_lab_channels import attention_and_route, bilinear_and_route
+from app.views.pooling_lab import PoolingLab
 from cnncore import functional as F
+from cnncore.inspect.channel_pooling import attention_and_route, bilinear_and_route
+from cnncore.inspect.pooling import make_pool
 
 RNG = np.random.default_rng(1)
 
