@@ -29,7 +29,7 @@ ALLOWED = {
     "resnet", "resnet-18", "resnet-34", "resnet-50", "resnet-101", "resnet-152", "convnetjs", "mnist",
     "imagenet", "pytorch", "numpy", "state", "dict", "svd", "rgb", "sobel", "gaussian", "laplacian", "prewitt", "same",
     "valid", "zeros", "reflect", "replicate", "circular", "max", "min", "avg", "l2", "bn", "fc", "gap",
-    "sum", "bias", "mac", "macs", "flops", "id", "x", "y", "z", "w", "h", "k", "s", "p", "d", "n", "c",
+    "sum", "bias", "mac", "macs", "flop", "flops", "panel", "serve", "id", "x", "y", "z", "w", "h", "k", "s", "p", "d", "n", "c",
     "true", "false", "none", "lr", "embed", "iframe", "html", "url", "npz", "png", "jpg", "jpeg", "webp",
     "english", "csv", "json", "space", "ctrl", "delete", "shift", "tab", "enter", "esc", "home", "end", "full",
     # the language switch names English in English
