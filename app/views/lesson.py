@@ -29,9 +29,11 @@ Page hooks for tests: ``data-testid`` ``lesson-step`` (one per step, ``data-view
 ``lesson-presenter-now``, ``lesson-presenter-next``, ``lesson-presenter-link`` (an ``<a>``);
 the share link is the ``textarea`` of ``.cnn-lesson-share``.
 """
+import functools
 import html
 import importlib
 import io
+import json
 import logging
 import re
 from urllib.parse import parse_qsl, urlencode
@@ -50,7 +52,7 @@ from ..lesson_format import (MAX_CODE_CHARS, MAX_FILE_BYTES, MAX_NOTE, MAX_STEPS
                              to_code)
 from ..text import Notice, plain_html, shorten
 from ..theme import ACCENT, TEXT, card_css
-from .base import View
+from .base import View, _drop_start_values
 
 __all__ = ["LessonView", "build_step_view"]
 
@@ -104,6 +106,16 @@ def _settings_text(query, lang, t):
     if not query:
         return t("lesson_defaults")
     return shorten(", ".join(f"{k}={v}" for k, v in query.items()), 90)
+
+
+def _default_text(view, name):
+    """A setting's default as ``Location.sync`` writes it in the query."""
+    value = view.param[name].default
+    try:
+        value = view.param[name].serialize(value)
+    except Exception:
+        pass
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 class LessonView(View):
@@ -531,8 +543,16 @@ class LessonView(View):
 
     # -- playing ----------------------------------------------------------------------------------
     def sync_url(self, location=None, prefix="", lang=True, drop_defaults=True):
-        """:meth:`View.sync_url`, leaving out what a fresh lesson page has (``step=1``, ``play=false``, ...)."""
-        super().sync_url(location, prefix=prefix, lang=lang, drop_defaults=drop_defaults)
+        """:meth:`View.sync_url`, leaving out what a fresh lesson page has (``step=1``, ``play=false``,
+        ...): the link of a lesson opened before the sync still names the lesson."""
+        location = location if location is not None else pn.state.location
+        super().sync_url(location, prefix=prefix, lang=lang)
+        if location is None or not drop_defaults:
+            return
+        fresh = {name: _default_text(self, name) for name in self.url_params}
+        tidy = functools.partial(_drop_start_values, self, location, self._url_names, fresh)
+        tidy()
+        self.param.watch(tidy, list(fresh))
 
     def start(self, step=1):
         """Play the lesson from ``step``."""
