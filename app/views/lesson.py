@@ -21,8 +21,8 @@ Sharing: the page's URL always holds the lesson (``?lesson=<code>``, see
 
 URL query: ``?lesson=<code>&step=<1..>&play=true|false&presenter=true|false&lang=en|zh``
 (plus lecture mode's ``theme=projector`` etc.); like the playground's, the URL names only the
-settings that differ from a fresh page (no ``step=1&play=false``). Everything a lesson holds is outside text: the
-format module checks it field by field and the page shows it only as plain text.
+settings that differ from a fresh page (no ``step=1&play=false``). Everything a lesson holds is
+outside text: the format module checks it field by field and the page shows it only as plain text.
 
 Page hooks for tests: ``data-testid`` ``lesson-step`` (one per step, ``data-view``,
 ``data-n``), ``lesson-counter`` (``data-step``, ``data-total``), ``lesson-note``,

@@ -4,14 +4,13 @@ Every view sits behind a navigation button; they share this session's models
 (a model trained in the Train view can be picked in the others) and the language.
 A view is built the first time it is shown, then kept (hidden, never re-created),
 so a drawing or a training run survives switching views and languages.
-URL query: ``?lang=zh|en&view=<key>`` (``draw``, ``inside``, ``conv``, ``train``, ``classes``, ``lesson`` or a lab:
-``pooling``, ``equivariance``, ``batchnorm``, ``residual``, ``architectures``, ``gradients``,
-``svd``, ``conv1d``) plus each view's own
-settings prefixed with its name (``draw_model``, ``draw_brush``, ``train_lr``, ...).
+URL query: ``?lang=zh|en&view=<key>`` (a key of :mod:`app.view_registry`: ``draw``, ``inside``,
+``conv``, ``train``, ``classes``, ``lesson`` or a lab: ``pooling``, ``equivariance``,
+``batchnorm``, ``residual``, ``architectures``, ``gradients``, ``svd``, ``conv1d``) plus each
+view's own settings prefixed with its name (``draw_model``, ``draw_brush``, ``train_lr``, ...).
 Lecture mode (:mod:`app.components.embed`): ``?embed=1`` hides the navigation too, so an
 ``<iframe>`` shows just the chosen view (so does a view whose ``fills_page`` is on: a lesson
-playing); the views apply ``controls=0``, ``explain=0`` and
-``theme=projector`` themselves.
+playing); the views apply ``controls=0``, ``explain=0`` and ``theme=projector`` themselves.
 """
 import importlib
 import logging
