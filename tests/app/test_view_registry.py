@@ -8,10 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import panel as pn
+import param
 import pytest
 
 from app import view_registry
-from app.i18n import LANGUAGES, STRINGS, t
+from app.i18n import LANGUAGES, STRINGS
+from app.views.lesson import LessonView
+from app.views.playground import Playground
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "app" / "pages"
@@ -115,9 +119,29 @@ def test_components_import_neither_the_views_nor_the_pages():
                 assert not re.match(r"^(\.\.|app\.)(views|page)\b", name), f"{path.name} imports {name}"
 
 
-def test_serve_makes_the_page_of_an_entry(monkeypatch):
-    """Without a server the view is built at once (a deferred one too), its slow work done; the
-    page's header line and tab title come from the entry."""
+class FakeView(pn.viewable.Viewer):
+    """A stand-in view for a registry entry: records what the page does with it."""
+
+    lang = param.Selector(default="en", objects=list(LANGUAGES))
+    calls = []
+
+    def __init__(self, held_back=False, **params):
+        super().__init__(**params)
+        self.calls.append(("made", held_back))
+
+    def sync_url(self):
+        self.calls.append("sync_url")
+
+    def slow_work(self):
+        self.calls.append("slow_work")
+
+    def __panel__(self):
+        return pn.pane.HTML("fake view")
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """``served(entry)`` -> (the page's body, its header's string key), as ``app.page.serve`` made them."""
     import app.page as page_mod
     made = []
     real_page = page_mod.page
@@ -127,43 +151,45 @@ def test_serve_makes_the_page_of_an_entry(monkeypatch):
         return real_page(target, subtitle_key)
 
     monkeypatch.setattr(page_mod, "page", page)
-    for key in ("lesson", "playground"):
-        page_mod.serve(key)
-    (lesson, lesson_header), (playground, playground_header) = made
-    assert isinstance(lesson, page_mod.DeferredView) and type(lesson.view).__name__ == "LessonView"
-    assert lesson_header == "view_lesson" and playground_header == "app_subtitle"
-    lesson.lang = "zh"
-    assert lesson.view.lang == "zh"                                  # the header's switch reaches the view
-    lesson.view.lang = "en"
-    assert lesson.lang == "en"
-    assert type(playground).__name__ == "Playground" and list(playground.views) == ["draw"]
+
+    def serve(entry):
+        monkeypatch.setattr(page_mod, "spec", lambda key: entry)
+        FakeView.calls = []
+        page_mod.serve(entry.key)
+        return made[-1]
+    return serve
 
 
-def test_a_deferred_page_runs_its_slow_work_once_built():
+@pytest.mark.parametrize("defer", [True, False])
+def test_serve_makes_the_page_of_an_entry_with_its_extras(served, defer):
+    """Without a server the view is built at once (a deferred one too), the URL applied, then the
+    work the entry held back is done; the header line comes from the entry."""
     from app.page import DeferredView
-    calls = []
-    body = DeferredView(lambda lang: _Fake(lang, calls), after_build=lambda v: calls.append("later"),
-                        loading="view_lesson", lang="zh")
-    assert "课程" in str(body._holder[0][1].object)                   # the loading line, in the page's language
+    entry = view_registry.ViewSpec("fake", "nav_fake", __name__, "FakeView", "view_lesson",
+                                   {"en": "Fake", "zh": "假"}, defer=defer, subtitle="grad_subtitle",
+                                   options={"held_back": True}, later="slow_work")
+    body, header = served(entry)
+    assert header == "grad_subtitle"
+    assert FakeView.calls == [("made", True), "sync_url", "slow_work"]
+    view = body.view if defer else body
+    assert isinstance(body, DeferredView) == defer and isinstance(view, FakeView)
+    body.lang = "zh"
+    assert view.lang == "zh"                                          # the header's switch reaches the view
+    view.lang = "en"
+    assert body.lang == "en"
+
+
+def test_the_lesson_and_the_playground_pages(served):
+    lesson, header = served(view_registry.spec("lesson"))
+    assert isinstance(lesson.view, LessonView) and header == "view_lesson"
+    playground, header = served(view_registry.spec("playground"))
+    assert isinstance(playground, Playground) and header == "app_subtitle" and list(playground.views) == ["draw"]
+
+
+def test_a_deferred_view_shows_a_spinner_and_its_loading_line_until_built():
+    from app.page import DeferredView
+    body = DeferredView(lambda lang: FakeView(lang=lang), loading="view_lesson", lang="zh")
+    waiting = body._holder[0]
+    assert isinstance(waiting[0], pn.indicators.LoadingSpinner) and "课程" in waiting[1].object
     body.build()
-    assert calls == ["sync_url", "later"] and body.view.lang == "zh"
-    assert "fake" in str(body._holder[0].object) and len(body._holder) == 1       # the view took the spinner's place
-
-
-class _Fake:
-    """A stand-in view: a ``lang`` parameter and ``sync_url``."""
-
-    def __new__(cls, lang, calls):
-        import panel as pn
-        import param
-
-        class Fake(pn.viewable.Viewer):
-            lang = param.String(default="en")
-
-            def sync_url(self):
-                calls.append("sync_url")
-
-            def __panel__(self):
-                return pn.pane.HTML("fake")
-
-        return Fake(lang=lang)
+    assert len(body._holder) == 1 and body._holder[0] is not waiting            # the view took its place
