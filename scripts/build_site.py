@@ -2,9 +2,10 @@
 
     python scripts/build_site.py [--offline] [--pyodide-dist DIR] [--out site] [--pages app/x.py ...]
 
-(``build.sh`` is the friendly front end.) Every page of ``app/pages/*.py`` (``PAGES``) is
-converted with Panel's own converter (``panel.io.convert``, the code behind ``panel convert
---to pyodide-worker``) into ``<out>/<slug>.html`` (the prerendered page) and ``<out>/<slug>.js``
+(``build.sh`` is the friendly front end.) Every page (``PAGES``: the pages of
+``app/view_registry.py``, each ``app/pages/<key>.py``, the playground first) is converted with
+Panel's own converter (``panel.io.convert``, the code behind ``panel convert --to
+pyodide-worker``) into ``<out>/<slug>.html`` (the prerendered page) and ``<out>/<slug>.js``
 (its web worker). Two modes:
 
 * default (CDN): Pyodide 0.29.3 and NumPy come from Pyodide's CDN (cdn.jsdelivr.net; NumPy by
@@ -68,46 +69,24 @@ class Page:
         return Path(self.path).stem
 
 
-PAGES_DIR = ROOT / "app" / "pages"
-# Titles of pages that have no ``view_<slug>`` / ``nav_<slug>`` string in app.i18n.
-PAGE_TITLES = {"playground": ("CNN Playground (all views)", "CNN 游乐场（全部视图）")}
-
-
-def _view_order():
-    """The view keys in the Playground's navigation order (VIEWS then LABS, read without importing panel)."""
-    import ast
-    tree = ast.parse((ROOT / "app" / "views" / "playground.py").read_text(encoding="utf-8"))
-    keys = []
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) in ("VIEWS", "LABS") for t in node.targets) \
-                and isinstance(node.value, ast.Dict):
-            keys += [k.value for k in node.value.keys if isinstance(k, ast.Constant)]
-    return keys
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+from app import view_registry  # noqa: E402  (data only: no view, no Panel)
 
 
 def page_title(slug):
-    """(English, Chinese) title of page ``slug``: PAGE_TITLES, else the strings view_<slug> / nav_<slug>."""
-    if slug in PAGE_TITLES:
-        return PAGE_TITLES[slug]
-    import importlib
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from app.i18n import STRINGS
-    for path in sorted((ROOT / "app" / "views").glob("*_strings.py")):   # views' own tables
-        importlib.import_module(f"app.views.{path.stem}")
-    for key in (f"view_{slug}", f"nav_{slug}"):
-        if key in STRINGS:
-            return STRINGS[key]["en"], STRINGS[key]["zh"]
-    return slug, slug
+    """(English, Chinese) title of page ``slug``, from app/view_registry.py (the slug if it has none)."""
+    try:
+        title = view_registry.spec(slug).title
+    except KeyError:
+        return slug, slug
+    return title["en"], title["zh"]
 
 
 def discover_pages():
-    """THE list of pages: every ``app/pages/*.py``, the playground first, then the views in the
-    Playground's navigation order, then any other page alphabetically."""
-    slugs = sorted(p.stem for p in PAGES_DIR.glob("*.py") if not p.stem.startswith("_"))
-    order = ["playground"] + _view_order()
-    slugs.sort(key=lambda s: (order.index(s) if s in order else len(order), s))
-    return [Page(f"app/pages/{s}.py", *page_title(s)) for s in slugs]
+    """THE list of pages: app/view_registry.py's ``PAGES`` (the playground first, then the views
+    in the playground's navigation order), each ``app/pages/<key>.py``."""
+    return [Page(s.page_path, *page_title(s.key)) for s in view_registry.PAGES]
 
 
 PAGES = discover_pages()

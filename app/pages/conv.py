@@ -4,16 +4,6 @@ URL query: ``?lang=zh|en&source=digit|picture&digit=0..9&channels=grey|rgb&size=
 &stride=1..4&padding=0..5|same&mode=zeros|reflect|replicate|circular&dilation=1..3&preset=<name>
 &bias=<number>&weights=<comma-separated kernel, for preset=custom>``.
 """
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
-
-from app.page import extension, page  # noqa: E402
-from app.views.base import detect_language  # noqa: E402
-from app.views.conv_lab import ConvLabView  # noqa: E402
-
-extension()
-view = ConvLabView(lang=detect_language())
-view.sync_url()
-page(view, "view_conv").servable(title="CNN Playground · Convolution lab")
+import pathlib, sys  # noqa: E401
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
+from app.page import serve; serve("conv")  # noqa: E402,E702

@@ -2,16 +2,6 @@
 
 URL query: ``?lang=zh|en&model=<key>&brush=<4..48>``.
 """
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
-
-from app.page import extension, page  # noqa: E402
-from app.views.base import detect_language  # noqa: E402
-from app.views.draw import DrawView  # noqa: E402
-
-extension()
-view = DrawView(lang=detect_language())
-view.sync_url()
-page(view, "view_draw").servable(title="CNN Playground · Draw & predict")
+import pathlib, sys  # noqa: E401
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
+from app.page import serve; serve("draw")  # noqa: E402,E702

@@ -5,12 +5,6 @@ URL query: ``?lang=zh|en&model=<key>&digit=<-1..9>&target=<-1..9>&loss=score|cro
 ``&fd_kind=weight|pixel&fd_layer=<name>&fd_index=<flat index>&fd_row=<r>&fd_col=<c>&fd_exp=<1..6>``.
 The page answers at once and builds the lab when the browser has connected.
 """
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
-
-from app.components.lab_page import serve_lab  # noqa: E402
-from app.views.gradients_lab import GradientsLab  # noqa: E402
-
-serve_lab(lambda lang: GradientsLab(lang=lang), "grad_subtitle", "CNN Playground · Gradients lab")
+import pathlib, sys  # noqa: E401
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
+from app.page import serve; serve("gradients")  # noqa: E402,E702

@@ -5,24 +5,6 @@ URL query: ``?lang=zh|en&model=<key>&digit=<-1..9>&layer=<name>&channel=<c>&pool
 ``&activation=relu|leaky_relu|sigmoid|tanh&act_layer=<name>&act_channel=<c>``.
 The page answers at once and builds the lab when the browser has connected.
 """
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
-
-import panel as pn  # noqa: E402
-
-from app.components.lab_page import serve_lab  # noqa: E402
-from app.views.pooling_lab import PoolingLab  # noqa: E402
-
-
-def _count_later(view):
-    """The 1,000-digit statistics take a few seconds: show the lab first."""
-    if pn.state.curdoc is not None:
-        pn.state.curdoc.add_timeout_callback(view.compute_stats, 100)
-    else:
-        view.compute_stats()
-
-
-serve_lab(lambda lang: PoolingLab(lang=lang, compute_stats=False), "view_pooling",
-          "CNN Playground · Pooling & activations", after_build=_count_later)
+import pathlib, sys  # noqa: E401
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
+from app.page import serve; serve("pooling")  # noqa: E402,E702

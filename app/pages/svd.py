@@ -3,12 +3,6 @@
 URL query: ``?lang=zh|en&model=<registry key>&layer=<layer name>&rank=<1..min(m, n)>``.
 The page answers at once and builds the lab when the browser has connected.
 """
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
-
-from app.components.lab_page import serve_lab  # noqa: E402
-from app.views.svd_lab import SvdLab  # noqa: E402
-
-serve_lab(lambda lang: SvdLab(lang=lang), "view_svd", "CNN Playground · Weights & SVD")
+import pathlib, sys  # noqa: E401
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
+from app.page import serve; serve("svd")  # noqa: E402,E702

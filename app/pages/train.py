@@ -3,16 +3,6 @@
 URL query: ``?lang=zh|en&model=lenet5|...|custom|uploaded&pretrained=false&arch=c8k3p1-relu-max2-fc32
 &optimizer=sgd|adam&lr=0.05&batch_size=32&epochs=2&augment=false&subset=1000``.
 """
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
-
-from app.page import extension, page  # noqa: E402
-from app.views.base import detect_language  # noqa: E402
-from app.views.train import TrainView  # noqa: E402
-
-extension()
-view = TrainView(lang=detect_language())
-view.sync_url()
-page(view, "view_train").servable(title="CNN Playground · Train")
+import pathlib, sys  # noqa: E401
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2]))  # the repo root, for `import app`
+from app.page import serve; serve("train")  # noqa: E402,E702

@@ -8,7 +8,8 @@ lessons (:mod:`app.lesson_examples`) open in one click.
 Playing (``play``): one step at a time, the step's view with its settings applied, the note
 above it, a step counter, ◀ ▶ buttons and the keys of a presentation clicker
 (:class:`~app.components.lesson_remote.LessonRemote`: → PageDown Space, ← PageUp, Home End),
-full screen, with the projector theme (on by default) and without the page header.
+full screen, with the projector theme (on by default) and without the page header (and, in
+the playground, without its navigation: ``fills_page``).
 
 Presenter (``presenter``): the "Presenter window" link opens the same lesson in a second window
 with the current and the next note; the two windows keep the same step (BroadcastChannel, in
@@ -19,17 +20,20 @@ Sharing: the page's URL always holds the lesson (``?lesson=<code>``, see
 ``.json`` file: "Download" and "Open a lesson file").
 
 URL query: ``?lesson=<code>&step=<1..>&play=true|false&presenter=true|false&lang=en|zh``
-(plus lecture mode's ``theme=projector`` etc.). Everything a lesson holds is outside text: the
-format module checks it field by field and the page shows it only as plain text.
+(plus lecture mode's ``theme=projector`` etc.); like the playground's, the URL names only the
+settings that differ from a fresh page (no ``step=1&play=false``). Everything a lesson holds is
+outside text: the format module checks it field by field and the page shows it only as plain text.
 
 Page hooks for tests: ``data-testid`` ``lesson-step`` (one per step, ``data-view``,
 ``data-n``), ``lesson-counter`` (``data-step``, ``data-total``), ``lesson-note``,
 ``lesson-presenter-now``, ``lesson-presenter-next``, ``lesson-presenter-link`` (an ``<a>``);
 the share link is the ``textarea`` of ``.cnn-lesson-share``.
 """
+import functools
 import html
 import importlib
 import io
+import json
 import logging
 import re
 from urllib.parse import parse_qsl, urlencode
@@ -48,7 +52,7 @@ from ..lesson_format import (MAX_CODE_CHARS, MAX_FILE_BYTES, MAX_NOTE, MAX_STEPS
                              to_code)
 from ..text import Notice, plain_html, shorten
 from ..theme import ACCENT, TEXT, card_css
-from .base import View
+from .base import View, _drop_start_values
 
 __all__ = ["LessonView", "build_step_view"]
 
@@ -104,6 +108,16 @@ def _settings_text(query, lang, t):
     return shorten(", ".join(f"{k}={v}" for k, v in query.items()), 90)
 
 
+def _default_text(view, name):
+    """A setting's default as ``Location.sync`` writes it in the query."""
+    value = view.param[name].default
+    try:
+        value = view.param[name].serialize(value)
+    except Exception:
+        pass
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 class LessonView(View):
     """The Lesson view (see the module docstring).
 
@@ -116,6 +130,8 @@ class LessonView(View):
     step = param.Integer(default=1, bounds=(1, MAX_STEPS), doc="The step shown, 1 = the first.")
     play = param.Boolean(default=False, doc="Playing: one step at a time, full screen.")
     presenter = param.Boolean(default=False, doc="The presenter window: this step's and the next step's notes.")
+    fills_page = param.Boolean(default=False, doc="Playing (not in the URL): the page's header and the "
+                                                  "playground's navigation make way for the stage.")
 
     url_params = ("lesson", "step", "play", "presenter")
     embed_size = (1280, 860)
@@ -526,6 +542,18 @@ class LessonView(View):
                 f"{html.escape(self.t('lesson_presenter'))} ↗</a></div>")
 
     # -- playing ----------------------------------------------------------------------------------
+    def sync_url(self, location=None, prefix="", lang=True, drop_defaults=True):
+        """:meth:`View.sync_url`, leaving out what a fresh lesson page has (``step=1``, ``play=false``,
+        ...): the link of a lesson opened before the sync still names the lesson."""
+        location = location if location is not None else pn.state.location
+        super().sync_url(location, prefix=prefix, lang=lang)
+        if location is None or not drop_defaults:
+            return
+        fresh = {name: _default_text(self, name) for name in self.url_params}
+        tidy = functools.partial(_drop_start_values, self, location, self._url_names, fresh)
+        tidy()
+        self.param.watch(tidy, list(fresh))
+
     def start(self, step=1):
         """Play the lesson from ``step``."""
         if not self.model.steps:
@@ -559,6 +587,7 @@ class LessonView(View):
         playing = self.play and not self.presenter
         self.builder.visible = not self.play and not self.presenter
         self.player.visible = playing
+        self.fills_page = playing
         self.presenter_view.visible = self.presenter
         classes = ["cnn-embed"] + (["cnn-projector"] if self.projector_w.value else [])
         self.remote.param.update(active=bool(self.play or self.presenter), page_classes=classes if playing else [],

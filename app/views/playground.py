@@ -4,13 +4,13 @@ Every view sits behind a navigation button; they share this session's models
 (a model trained in the Train view can be picked in the others) and the language.
 A view is built the first time it is shown, then kept (hidden, never re-created),
 so a drawing or a training run survives switching views and languages.
-URL query: ``?lang=zh|en&view=<key>`` (``draw``, ``inside``, ``conv``, ``train``, ``classes``, ``lesson`` or a lab:
-``pooling``, ``equivariance``, ``batchnorm``, ``residual``, ``architectures``, ``gradients``,
-``svd``, ``conv1d``) plus each view's own
-settings prefixed with its name (``draw_model``, ``draw_brush``, ``train_lr``, ...).
+URL query: ``?lang=zh|en&view=<key>`` (a key of :mod:`app.view_registry`: ``draw``, ``inside``,
+``conv``, ``train``, ``classes``, ``lesson`` or a lab: ``pooling``, ``equivariance``,
+``batchnorm``, ``residual``, ``architectures``, ``gradients``, ``svd``, ``conv1d``) plus each
+view's own settings prefixed with its name (``draw_model``, ``draw_brush``, ``train_lr``, ...).
 Lecture mode (:mod:`app.components.embed`): ``?embed=1`` hides the navigation too, so an
-``<iframe>`` shows just the chosen view; the views apply ``controls=0``, ``explain=0`` and
-``theme=projector`` themselves.
+``<iframe>`` shows just the chosen view (so does a view whose ``fills_page`` is on: a lesson
+playing); the views apply ``controls=0``, ``explain=0`` and ``theme=projector`` themselves.
 """
 import importlib
 import logging
@@ -18,6 +18,7 @@ import logging
 import panel as pn
 import param
 
+from .. import view_registry
 from ..components.embed import lecture_mode
 from ..components.responsive import fit_layout
 from ..i18n import LANGUAGES, t
@@ -28,26 +29,10 @@ from .base import ComingSoon
 
 log = logging.getLogger("cnn_playground")
 
-# key -> (title string key, module, class): the order of the navigation bar.
-VIEWS = {
-    "draw": ("view_draw", "app.views.draw", "DrawView"),
-    "inside": ("view_inside", "app.views.inside", "InsideView"),
-    "conv": ("view_conv", "app.views.conv_lab", "ConvLabView"),
-    "train": ("view_train", "app.views.train", "TrainView"),
-    "classes": ("nav_classes", "app.views.classes", "ClassesView"),
-    "lesson": ("nav_lesson", "app.views.lesson", "LessonView"),
-}
-# The concept labs, on a second row.
-LABS = {
-    "pooling": ("nav_pooling", "app.views.pooling_lab", "PoolingLab"),
-    "equivariance": ("nav_equivariance", "app.views.equivariance_lab", "EquivarianceLab"),
-    "batchnorm": ("nav_batchnorm", "app.views.batchnorm_lab", "BatchNormLabView"),
-    "residual": ("nav_residual", "app.views.residual_lab", "ResidualLabView"),
-    "architectures": ("nav_architectures", "app.views.architectures_lab", "ArchitecturesLab"),
-    "gradients": ("nav_gradients", "app.views.gradients_lab", "GradientsLab"),
-    "svd": ("nav_svd", "app.views.svd_lab", "SvdLab"),
-    "conv1d": ("nav_conv1d", "app.views.conv1d_lab", "Conv1dLab"),
-}
+# key -> (title string key, module, class), in the order of the navigation bar, from the one
+# list of views (app/view_registry.py); the concept labs on a second row.
+VIEWS = {s.key: (s.nav, s.module, s.cls) for s in view_registry.VIEWS if s.row == "views"}
+LABS = {s.key: (s.nav, s.module, s.cls) for s in view_registry.VIEWS if s.row == "labs"}
 ALL_VIEWS = {**VIEWS, **LABS}
 
 
@@ -74,6 +59,7 @@ class Playground(pn.viewable.Viewer):
         for nav in (self.nav, self.labs_nav):
             nav.param.watch(self._on_nav, "value")
         self.embedded = lecture_mode().embed    # ?embed=1: the view without navigation
+        self.labs_row = pn.Row(self.labs_title, self.labs_nav, sizing_mode="stretch_width")
         self.panels = {key: pn.Column(visible=False, sizing_mode="stretch_width") for key in ALL_VIEWS}
         self._relabel_nav()
         self._show()
@@ -111,6 +97,8 @@ class Playground(pn.viewable.Viewer):
             # ``view`` there would switch the playground back to the view it is leaving.
             self._location.update_query(view=key)
             view.sync_url(self._location, prefix=f"{key}_", lang=False, drop_defaults=True)
+        if "fills_page" in view.param:      # e.g. a lesson playing: the navigation makes way
+            view.param.watch(self._show_nav, "fills_page")
         if hasattr(view, "set_input"):      # views that look at "the current digit" follow the drawing
             if self.registry.drawing is not None:
                 view.set_input(self.registry.drawing)
@@ -131,6 +119,13 @@ class Playground(pn.viewable.Viewer):
         for key, panel in self.panels.items():
             panel.visible = key == self.view
         self._sync_nav()
+        self._show_nav()
+
+    def _show_nav(self, *_):
+        """The navigation shows unless the URL embeds the view or the view fills the page."""
+        shown = self.views.get(self.view)
+        visible = not self.embedded and not getattr(shown, "fills_page", False)
+        self.nav.visible = self.labs_row.visible = visible
 
     def sync_url(self, location=None):
         """Keep ``lang``, ``view`` and each built view's changed settings in the URL query
@@ -150,8 +145,6 @@ class Playground(pn.viewable.Viewer):
             self.views[self.view].report_url_problems(problems)
 
     def __panel__(self):
-        labs = pn.Row(self.labs_title, self.labs_nav, sizing_mode="stretch_width", visible=not self.embedded)
-        self.nav.visible = not self.embedded
         # the navigation fits a phone (its button groups wrap) and grows on a projector, like the views
-        return fit_layout(pn.Column(self.nav, labs, *self.panels.values(), sizing_mode="stretch_width"),
+        return fit_layout(pn.Column(self.nav, self.labs_row, *self.panels.values(), sizing_mode="stretch_width"),
                           lecture_mode())

@@ -208,3 +208,19 @@ def test_every_string_the_view_shows_exists(monkeypatch):
     view.presenter = False
     view.play = False
     assert not missing, missing
+
+
+def test_a_fresh_lesson_url_names_no_default():
+    """Like the playground's views, the page's URL holds only what differs from a fresh page."""
+    view = shown()
+    location = Location(search="")
+    view.sync_url(location)
+    for name in ("step", "play", "presenter", "lesson"):
+        assert name not in location.query_params, location.search
+    view.open_example("convolution")
+    view.start(2)
+    assert location.query_params["lesson"] == view.lesson and location.query_params["step"] == 2
+    assert location.query_params["play"] is True
+    view.play = False
+    view.step = 1
+    assert "play" not in location.query_params and "step" not in location.query_params, location.search

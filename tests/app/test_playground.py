@@ -133,3 +133,22 @@ print(sorted(before), sorted(after - before))
     before, late = out.rsplit("] [", 1)
     assert "FileUpload" in before and "Webcam" in before, out
     assert late.strip() == "]", f"imported only by a view built later: {late}"
+
+
+def test_a_playing_lesson_hides_the_navigation():
+    """The lesson's play mode hides the page's header; in the playground, the navigation too."""
+    app = make()
+    app.view = "lesson"
+    lesson = app.views["lesson"]
+    lesson.__panel__()
+    assert app.nav.visible and app.labs_row.visible
+    lesson.open_example("convolution")
+    lesson.start()
+    assert lesson.play and not app.nav.visible and not app.labs_row.visible
+    lesson.play = False
+    assert app.nav.visible and app.labs_row.visible
+    lesson.start()
+    app.view = "draw"                              # (the lesson keeps playing, hidden)
+    assert app.nav.visible
+    app.view = "lesson"
+    assert not app.nav.visible

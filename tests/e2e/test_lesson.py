@@ -169,3 +169,24 @@ def test_hostile_lesson_files_and_fields_show_as_text(panel_app, app_page, _serv
         expect(picker).to_be_attached(timeout=SLOW)
     log = server.log.read_bytes()[start:].decode("utf-8", "replace")
     assert "Traceback" not in log, log[-3000:]
+
+
+def test_a_lesson_playing_in_the_playground_hides_its_navigation(panel_app, app_page):
+    """The play mode hides the page's header; inside /playground, the navigation bar too, until
+    the lecturer goes back to editing."""
+    from app import lesson_format as lf
+    from app.i18n import t
+    from app.lesson_examples import example
+    page = app_page
+    page.goto(panel_app("app/pages/playground.py", lang="en", view="lesson",
+                        lesson_lesson=lf.to_code(example("convolution")), lesson_play="true"))
+    _playing(page)
+    nav = page.get_by_role("button", name=t("view_draw", "en"), exact=True)
+    lab = page.get_by_role("button", name=t("nav_pooling", "en"), exact=True)
+    expect(nav).to_be_hidden(timeout=SLOW)
+    expect(lab).to_be_hidden(timeout=SLOW)
+    expect(page.locator("#header")).to_be_hidden(timeout=SLOW)
+    page.get_by_role("button", name="✕ Back to editing").click()
+    expect(nav).to_be_visible(timeout=SLOW)
+    expect(lab).to_be_visible(timeout=SLOW)
+    expect(page).not_to_have_url(re.compile(r"lesson_play="), timeout=SLOW)
