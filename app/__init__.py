@@ -1,8 +1,9 @@
 """CNN Playground: the Panel app.
 
 Pages (each one ``panel serve``-able at its own URL) live in ``app/pages/``:
-``playground.py`` (every view in one page) and one page per view, for an iframe.
-Shared pieces: :mod:`app.i18n` (every UI string in English and Chinese),
+``playground.py`` (every view in one page) and one page per view, for an iframe; which
+views there are, in which order and with which titles, is :mod:`app.view_registry`
+(read by the playground, the pages and the static-site build). Shared pieces: :mod:`app.i18n` (every UI string in English and Chinese),
 :mod:`app.theme` (colours, colormaps, the page template), :mod:`app.model_registry`
 (which models there are, per browser session), :mod:`app.inference` (drawing ->
 input -> probabilities), :mod:`app.components` (canvas, plots) and :mod:`app.views`.
