@@ -24,6 +24,7 @@ import panel as pn
 import param
 
 from . import classes_strings  # noqa: F401  (registers the texts)
+from ..components.class_network import NetworkError, network_from_bytes, network_to_bytes
 from ..components.class_data import MAX_CLASSES, MAX_PER_CLASS, MIN_CLASSES, MIN_TO_TRAIN, ClassData, DataError
 from ..components.class_plots import ClassConfusion, ClassProbabilities, PictureStrip
 from ..components.train_plots import TrainingCurves
@@ -130,6 +131,14 @@ class ClassesView(View):
         self.export_button = pn.widgets.FileDownload(callback=self._export_file, filename="my-classes-pytorch.zip",
                                                      embed=False, button_type="primary", button_style="outline",
                                                      width=280, height=44, margin=(4, 4), disabled=True)
+        self.download_network = pn.widgets.FileDownload(callback=self._network_file,
+                                                        filename="my-classes-network.npz", embed=False,
+                                                        button_type="success", button_style="outline",
+                                                        width=300, height=44, margin=(4, 4), disabled=True)
+        self.open_network_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
+        self.open_network = FileUpload(accept=".npz", max_bytes=MAX_UPLOAD_BYTES, lang=self.lang, width=300,
+                                       margin=(4, 10))
+        self._opened = None          # the file name of the network opened (None: trained here)
         self.status_pane = pn.pane.HTML("", sizing_mode="stretch_width", margin=(4, 8))
         self.train_note = Notice("", alert_type="warning", visible=False, margin=(4, 8))
         self._train_note = None
@@ -160,7 +169,9 @@ class ClassesView(View):
         self.open_data.param.watch(lambda e: self.open_file(self.open_data.value, self.open_data.filename), "value")
         self.test_upload.param.watch(lambda e: self.predict_file(self.test_upload.value, self.test_upload.filename),
                                      "value")
-        for picker in (self.upload, self.open_data, self.test_upload):
+        self.open_network.param.watch(
+            lambda e: self.open_network_file(self.open_network.value, self.open_network.filename), "value")
+        for picker in (self.upload, self.open_data, self.test_upload, self.open_network):
             picker.param.watch(lambda e: e.new and self._say("classes_upload_too_big", alert="warning",
                                                              name=shorten(e.new["name"], NAME_LIMIT), mb=MAX_UPLOAD_MB), "refused")
         self.webcam.param.watch(lambda *events: self._show_camera(), ["status", "detail"])
@@ -285,6 +296,73 @@ class ClassesView(View):
             return True
         return False
 
+    def network_bytes(self):
+        """The "Download the network" file (``app.components.class_network``): the network trained
+        or opened here and the class names it answers with.
+
+        Raises:
+            ValueError: nothing trained yet.
+        """
+        if self.model is None or self.steps == 0:
+            raise ValueError(self.t("classes_export_first"))
+        return network_to_bytes(self.model, self._run_names)
+
+    def _network_file(self):
+        with self.guard():
+            return io.BytesIO(self.network_bytes())
+        return io.BytesIO(b"")
+
+    def open_network_file(self, data, filename="network.npz"):
+        """Open a network file (this page's, a PyTorch state dict or a cnncore model file) and use it at
+        once: predictions, Export, Download and the photo views. A file that does not fit is named
+        and refused; the network and pictures the student had stay."""
+        if not data:
+            return False
+        name = shorten(filename or "network.npz", NAME_LIMIT)
+        with self.guard():
+            if self.status == "running":
+                self.pause()
+            try:
+                model, names, kind = network_from_bytes(data, list(self.data.names), build_classifier)
+            except NetworkError as exc:
+                fields = dict(exc.fields)
+                if exc.code == "engine":
+                    fields["why"] = engine_message(fields["why"], self.lang)
+                self._say(f"classes_network_bad_{exc.code}", alert="danger", name=name, **fields)
+                return False
+            self._stop_loop()
+            self.model, self.session, self._last_step = model, None, None
+            self._run_names, self._run_version, self._opened = names, self._version, name
+            self._pending = []
+            self.curves.reset(1)
+            self.steps = 1                       # "something to answer with": predict, Export, Download
+            self.status = "finished"
+            self.registered_key = self._register()
+            evaluated = self._evaluate_opened()
+            self._say("classes_network_opened" if evaluated else "classes_network_opened_no_eval",
+                      name=name, classes=len(names), names=", ".join(names))
+            self.export_button.disabled = self.download_network.disabled = False
+            self._show_status()
+            if self._last_picture is not None:
+                self.predict(self._last_picture)
+            else:
+                self.prediction = ""
+                self.prediction_pane.object = html.escape(self.t("classes_test_hint_opened"))
+            return True
+        return False
+
+    def _evaluate_opened(self):
+        """Per-class accuracy and confusion of an opened network on the held-out pictures, when its
+        class names are the view's; False (the old ones cleared) when it cannot be measured here."""
+        from cnncore.train import evaluate
+        (_, _), (held_x, held_y) = self.data.split()
+        if self._run_names != list(self.data.names) or not len(held_y):
+            self.confusion.update(self._run_names, np.zeros((len(self._run_names),) * 2, np.int64))
+            self.per_class.object = ""
+            return False
+        self._show_evaluation(evaluate(self.model, to_input(held_x), held_y))
+        return True
+
     def export_bytes(self):
         """The zip of "Export to PyTorch" for the network trained here (``cnncore.export_torch``): its
         test input is the first picture of each class (held-out ones when there are), as the network sees it.
@@ -353,6 +431,7 @@ class ClassesView(View):
                                        optimizer="adam", lr=self.lr, batch_size=batch, epochs=self.epochs,
                                        seed=self.seed)
         self._run_names, self._run_version = list(self.data.names), self._version
+        self._opened = None
         self._pending = []
         self._last_step = None
         self.curves.reset(self.session.total_steps)
@@ -422,7 +501,7 @@ class ClassesView(View):
                 self.status = "diverged" if event.reason == "diverged" else "finished"
                 self.registered_key = self._register()
         self.steps = self.session.steps_done
-        self.export_button.disabled = self.steps == 0
+        self.export_button.disabled = self.download_network.disabled = self.steps == 0
 
     registered_key = None   # the session registry's key of the last finished run ("classes_2"), for other views
 
@@ -553,7 +632,7 @@ class ClassesView(View):
         self.train_button.name = self.t("classes_resume" if self.status == "paused" else "classes_train")
         self.pause_button.disabled = not running
         self.step_button.disabled = running
-        self.export_button.disabled = self.model is None or self.steps == 0
+        self.export_button.disabled = self.download_network.disabled = self.model is None or self.steps == 0
         self.add_button.disabled = len(self.data.names) >= MAX_CLASSES
         self.remove_button.disabled = len(self.data.names) <= MIN_CLASSES
         from cnncore.inspect import summary
@@ -580,6 +659,8 @@ class ClassesView(View):
                 parts.append(f"<i>{html.escape(self.t('classes_data_changed'))}</i>")
         else:
             self.progress.value = 0
+            if self._opened is not None:
+                parts.append(html.escape(self.t("classes_opened_from", name=self._opened)))
         self.status_pane.object = " · ".join(parts)
 
     def _show_evaluation(self, event):
@@ -614,7 +695,7 @@ class ClassesView(View):
         self.target_label.object = f"<b>{html.escape(self.t('classes_target'))}</b>"
         self.upload_label.object = f"<b>{html.escape(self.t('classes_upload'))}</b>"
         for picker, key in ((self.upload, "classes_upload"), (self.open_data, "classes_upload_data"),
-                            (self.test_upload, "classes_test_upload")):
+                            (self.test_upload, "classes_test_upload"), (self.open_network, "classes_open_network")):
             picker.param.update(label=self.t(key), lang=self.lang)
         self.camera_label.object = f"<b>{html.escape(self.t('classes_camera'))}</b>"
         self.webcam.param.update(start_label=self.t("classes_start_camera"), capture_label=self.t("classes_capture"),
@@ -627,6 +708,9 @@ class ClassesView(View):
         self.step_button.name = self.t("classes_step")
         self.export_button.label = self.t("classes_export")
         self.export_button.description = self.t("classes_export_tip")
+        self.download_network.label = self.t("classes_download_network")
+        self.download_network.description = self.t("classes_download_network_tip")
+        self.open_network_label.object = f"<b>{html.escape(self.t('classes_open_network'))}</b>"
         self.curves.set_labels(self.t("classes_loss_title"), self.t("classes_accuracy_title"),
                                self.t("classes_axis_step"), self.t("classes_legend_batch"),
                                self.t("classes_legend_train"), self.t("classes_legend_held"))
@@ -674,7 +758,8 @@ class ClassesView(View):
             self.headings["classes_heading_train"], self.model_pane,
             pn.Row(self.epochs_slider, self.lr_select, styles={"flex-wrap": "wrap"}),
             pn.Row(self.train_button, self.pause_button, self.step_button, self.export_button,
-                   styles={"flex-wrap": "wrap"}),
+                   self.download_network, styles={"flex-wrap": "wrap"}),
+            pn.Column(self.open_network_label, self.open_network),
             self.train_note, self.progress, self.status_pane,
             pn.FlexBox(pn.pane.Bokeh(self.curves.loss), pn.pane.Bokeh(self.curves.accuracy), **flex),
             sizing_mode="stretch_width", **card)

@@ -135,6 +135,38 @@ STRINGS = {
         "zh": ("每张图片都会立即变成 32 × 32：缩放到覆盖整个正方形（面积平均：每个新像素是它覆盖的像素的平均值），再裁出中间部分。"
                "网络从随机权重开始，只从你的训练图片中学习；留出的图片能看出它学到的是东西本身，还是只记住了这些图片。"
                "一次连拍的图片几乎一样，网络在它们上面可能得分很高，换个场景却会失败：请在不同地点、距离和光线下多拍一些。")},
+    "classes_download_network": {"en": "⬇ Download the network (.npz)", "zh": "⬇ 下载网络（.npz）"},
+    "classes_download_network_tip": {
+        "en": "The trained network and its class names in one file: open it here again later, or on another computer",
+        "zh": "训练好的网络及其类别名称，保存在一个文件里：以后可以在这里或另一台电脑上再次打开"},
+    "classes_open_network": {"en": "Open a network (.npz from this page, or a PyTorch state dict saved as .npz)",
+                             "zh": "打开网络（本页下载的 .npz，或保存为 .npz 的 PyTorch 状态字典）"},
+    "classes_opened_from": {"en": "opened from {name}", "zh": "打开自 {name}"},
+    "classes_network_opened": {"en": ("Opened the network {name}: {classes} classes ({names}). Its answers on the "
+                                      "held-out pictures are below; show it a picture to try it."),
+                               "zh": "已打开网络 {name}：{classes} 个类别（{names}）。它在留出图片上的结果见下方；"
+                                     "给它看一张图片试试。"},
+    "classes_network_opened_no_eval": {
+        "en": ("Opened the network {name}: {classes} classes ({names}). It is not measured on your pictures: "
+               "their class names differ from its own, or none are held out yet. Show it a picture to try it."),
+        "zh": "已打开网络 {name}：{classes} 个类别（{names}）。没有在你的图片上检验它：你的类别名称与它的不同，"
+              "或者还没有留出图片。给它看一张图片试试。"},
+    "classes_test_hint_opened": {"en": "Show it a file or a camera frame (Predict this frame).",
+                                 "zh": "给它看一个文件或一帧摄像头画面（识别这一帧）。"},
+    "classes_network_bad_too_big": {"en": "{name} was not opened: it is larger than {mb} MB.",
+                                    "zh": "{name} 未能打开：文件超过 {mb} MB。"},
+    "classes_network_bad_data_set": {
+        "en": "{name} was not opened as a network: it is a data set. Open it with “Open a data set” above.",
+        "zh": "{name} 未作为网络打开：它是一个数据集。请用上方的“打开数据集”打开它。"},
+    "classes_network_bad_names": {"en": "{name} was not opened: a network file needs {min} to {max} class names.",
+                                  "zh": "{name} 未能打开：网络文件需要 {min} 到 {max} 个类别名称。"},
+    "classes_network_bad_shape": {
+        "en": ("{name} was not opened: it is not a network for 32 × 32 colour pictures with {classes} classes "
+               "(one picture must give {want} scores). Your network and pictures are unchanged."),
+        "zh": "{name} 未能打开：它不是用于 32 × 32 彩色图片、{classes} 个类别的网络（一张图片应得到 {want} 个分数）。"
+              "你的网络和图片都没有变。"},
+    "classes_network_bad_engine": {"en": "{name} was not opened as a network: {why}. Your network and pictures are unchanged.",
+                                   "zh": "{name} 未能作为网络打开：{why}。你的网络和图片都没有变。"},
 }
 
 add_strings(STRINGS)
