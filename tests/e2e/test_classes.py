@@ -106,3 +106,44 @@ def test_no_camera_is_explained_and_the_starter_set_trains(app_page, panel_app, 
     expect(page.get_by_text(t("classes_heading_data", "zh"), exact=True)).to_be_visible()
     expect(page.get_by_test_id("classes-status")).to_have_text(t("classes_status_finished", "zh"))
     screenshot(page, "classes-zh", full_page=True)
+
+
+def test_download_the_network_and_open_it_again(app_page, panel_app, tmp_path, screenshot):
+    """One step on the starter set, download the network, reload the page, open the file: the
+    network answers at once (status "opened from ...", a prediction for a picture file)."""
+    import io
+
+    from PIL import Image
+
+    from cnncore.data import photo
+
+    page = app_page
+    page.goto(panel_app("app/pages/classes.py", epochs=1))
+    expect(page.get_by_test_id("classes-counts")).to_have_attribute("data-counts", "0,0", timeout=60_000)
+    page.get_by_role("button", name=t("classes_starter", "en"), exact=True).click()
+    expect(page.get_by_test_id("classes-counts")).to_have_attribute("data-counts", "64,64,64")
+    page.get_by_role("button", name=t("classes_step", "en"), exact=True).click()
+    expect(page.get_by_test_id("classes-status")).to_have_attribute("data-steps", "1", timeout=60_000)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=t("classes_download_network", "en")).click()
+    download = info.value
+    assert download.suggested_filename == "my-classes-network.npz"
+    path = tmp_path / "network.npz"
+    download.save_as(path)
+
+    page.goto(panel_app("app/pages/classes.py", epochs=1))               # a fresh page: nothing trained
+    status = page.get_by_test_id("classes-status")
+    expect(status).to_have_attribute("data-status", "idle", timeout=60_000)
+    label = t("classes_open_network", "en")
+    page.locator(f'input[data-testid="file-upload"][aria-label="{label}"]').set_input_files(
+        files=[{"name": "network.npz", "mimeType": "application/octet-stream", "buffer": path.read_bytes()}])
+    expect(status).to_have_attribute("data-status", "finished", timeout=60_000)
+    expect(page.get_by_text(re.compile("opened from network.npz"))).to_be_visible()
+    buffer = io.BytesIO()
+    Image.fromarray(photo("grass")[100:164, 100:164]).save(buffer, format="PNG")
+    test_label = t("classes_test_upload", "en")
+    page.locator(f'input[data-testid="file-upload"][aria-label="{test_label}"]').set_input_files(
+        files=[{"name": "grass.png", "mimeType": "image/png", "buffer": buffer.getvalue()}])
+    expect(page.get_by_test_id("classes-prediction")).to_have_attribute(
+        "data-class", re.compile("^(brick|grass|gravel)$"), timeout=60_000)
+    screenshot(page, "classes-network-opened", full_page=True)
