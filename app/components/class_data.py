@@ -20,6 +20,8 @@ names      str (C,)            the class names, 2-6 of them
 images     uint8 (N, 32, 32, 3) every picture, RGB, HWC
 labels     int64 (N,)          each picture's class, 0..C-1, in order
 ========== =================== ==========================================
+
+The trained network has a file of its own: :mod:`app.components.class_network`.
 """
 import io
 import zipfile

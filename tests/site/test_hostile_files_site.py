@@ -73,7 +73,7 @@ def test_your_classes_pictures_and_data_sets_named_and_filled_with_markup(numpy_
     _open_live(page, f"{serve(site)}/classes.html")
     expect(page.get_by_test_id("classes-counts")).to_have_attribute("data-counts", "0,0", timeout=60_000)
     pictures = page.locator("input[type=file][multiple]")
-    data_set = page.locator("input[type=file][accept='.npz']")
+    data_set = page.locator("input[type=file][accept='.npz']").first    # (the network's picker comes later)
     for n, payload in enumerate(FILE_PAYLOADS):
         quoted = shorten(payload + ".png", CLASSES_NAME_LIMIT)
         pictures.set_input_files(files=[_file(payload + ".png", b"\x89PNG not really", "image/png")])
