@@ -9,7 +9,10 @@
    is held out. The set downloads and opens again as a ``.npz`` (no pickle).
 2. **Training**: a small RGB CNN from scratch, driven like the Train view (a
    :class:`~app.components.train_session.TrainingSession` advanced by a periodic callback):
-   live loss and accuracy, Pause, Step, progress and time left.
+   live loss and accuracy, Pause, Step, progress and time left. The trained network downloads as
+   a ``.npz`` with its class names (:mod:`app.components.class_network`) and opens again, as does
+   a PyTorch state dict of this network saved as ``.npz``; an opened network answers at once, is
+   measured on the held-out pictures when its class names are the view's, and goes to the photo views.
 3. **Trying it**: a picture file or a camera frame -> probabilities of each class; per-class
    accuracy and the confusion matrix of the held-out pictures.
 
