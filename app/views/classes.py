@@ -729,6 +729,8 @@ class ClassesView(View):
             self._refuse()
         if self.prediction:
             self.predict(self._last_picture)
+        elif self._opened is not None:
+            self.prediction_pane.object = html.escape(self.t("classes_test_hint_opened"))
         elif not self.prediction_pane.object or self.model is None:
             self.prediction_pane.object = html.escape(self.t("classes_test_hint"))
         self._label_cards()

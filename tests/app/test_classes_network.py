@@ -80,6 +80,9 @@ def test_names_come_from_the_file_and_differing_names_skip_the_measurement(sourc
     assert fresh.open_network_file(source._network_file().getvalue(), "n.npz")
     assert fresh._run_names == ["brick", "grass", "gravel"] and fresh.data.names == ["class 1", "class 2"]
     assert "not measured" in fresh.note.object
+    fresh.lang = "zh"
+    assert "给它看一个文件" in fresh.prediction_pane.object and "没有在你的图片上检验它" in fresh.note.object
+    fresh.lang = "en"
     fresh.predict(pictures()[1])
     assert fresh.prediction in ["brick", "grass", "gravel"]
 
