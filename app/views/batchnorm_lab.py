@@ -36,7 +36,7 @@ from ..components.bn_plots import BatchMosaic, Histogram, MapView, RunningPlot, 
 from ..components.plots import _style  # noqa: F401  (the plots share the app's look)
 from ..theme import ACCENT, TEXT, card_css
 from . import batchnorm_lab_strings  # noqa: F401  (merges this view's strings into app.i18n)
-from .base import View
+from .base import View, run_locked
 
 __all__ = ["BatchNormLabView", "MAX_FED", "parse_values", "format_values"]
 
@@ -172,10 +172,11 @@ class BatchNormLabView(View):
         self.channel_w.param.watch(lambda e: self._set("channel", e.new), "value")
         self.gamma_w.param.watch(lambda e: self._slider_gb(), "value_throttled")
         self.beta_w.param.watch(lambda e: self._slider_gb(), "value_throttled")
-        self.feed_button.on_click(lambda e: self.feed())
-        self.reset_button.on_click(lambda e: self.reset_running())
-        self.reset_gb_button.on_click(lambda e: self.reset_gamma_beta())
-        self.mask_button.on_click(lambda e: self._set("mask_seed", self.mask_seed + 1))
+        # (a click redraws Bokeh plots directly: with the document locked, see run_locked)
+        self.feed_button.on_click(lambda e: run_locked(self.feed))
+        self.reset_button.on_click(lambda e: run_locked(self.reset_running))
+        self.reset_gb_button.on_click(lambda e: run_locked(self.reset_gamma_beta))
+        self.mask_button.on_click(lambda e: run_locked(lambda: self._set("mask_seed", self.mask_seed + 1)))
 
         with self.guard():
             self._apply_gamma_beta()
