@@ -152,3 +152,22 @@ def test_a_playing_lesson_hides_the_navigation():
     assert app.nav.visible
     app.view = "lesson"
     assert not app.nav.visible
+
+
+def test_your_classes_pictures_and_training_survive_switching_views():
+    """A student's captured pictures and training run are kept while they look at another view."""
+    app = make()
+    app.view = "classes"
+    classes = app.views["classes"]
+    classes.autoplay = False
+    classes.load_starter()
+    classes.step_once()
+    counts, steps = classes.data.counts(), classes.steps
+    assert steps == 1 and sum(counts) > 0
+    app.view = "inside"
+    app.view = "train"
+    app.view = "classes"
+    assert app.views["classes"] is classes
+    assert classes.data.counts() == counts and classes.steps == steps and classes.status == "paused"
+    classes.step_once()                                 # the same run goes on
+    assert classes.steps == steps + 1
