@@ -38,7 +38,7 @@ from ..image_input import decode_in_browser
 from ..components.webcam import Webcam, decode_frame
 from ..text import Notice, shorten
 from ..theme import card_css
-from .base import View
+from .base import View, run_locked
 
 MAX_UPLOAD_MB = 10        # per choice of files: they travel to Python in one message (base64: 4/3 as large)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2 ** 20
@@ -180,9 +180,10 @@ class ClassesView(View):
         self.webcam.param.watch(lambda *events: self._show_camera(), ["status", "detail"])
         self.epochs_slider.param.watch(lambda e: setattr(self, "epochs", e.new), "value")
         self.lr_select.param.watch(lambda e: setattr(self, "lr", e.new), "value")
-        self.train_button.on_click(lambda e: self.start())
-        self.pause_button.on_click(lambda e: self.pause())
-        self.step_button.on_click(lambda e: self.step_once())
+        # (these redraw Bokeh plots directly: with the document locked, see run_locked)
+        self.train_button.on_click(lambda e: run_locked(self.start))
+        self.pause_button.on_click(lambda e: run_locked(self.pause))
+        self.step_button.on_click(lambda e: run_locked(self.step_once))
 
         self._rebuild_cards()
         self.relabel()

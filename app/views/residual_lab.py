@@ -35,7 +35,7 @@ from ..components.resid_plots import GradHeatmap, LayerProfile, LossRace, SplitB
 from ..components.resid_session import MODELS, ResidualRace, check_depth, training_digits
 from ..theme import ACCENT, ACTIVATION, HIGHLIGHT, TEXT, card_css
 from . import residual_lab_strings  # noqa: F401  (merges this view's strings into app.i18n)
-from .base import View
+from .base import View, run_locked
 
 __all__ = ["ResidualLabView", "DEPTH_CHOICES"]
 
@@ -148,10 +148,11 @@ class ResidualLabView(View):
 
         # -- wiring ---------------------------------------------------------------------------------
         self.depth_buttons.param.watch(self._depth_button, "value")
-        self.start_button.on_click(lambda e: self.start())
-        self.pause_button.on_click(lambda e: self.pause())
-        self.step_button.on_click(lambda e: self.step_once())
-        self.reset_button.on_click(lambda e: self.reset())
+        # (these redraw Bokeh plots directly: with the document locked, see run_locked)
+        self.start_button.on_click(lambda e: run_locked(self.start))
+        self.pause_button.on_click(lambda e: run_locked(self.pause))
+        self.step_button.on_click(lambda e: run_locked(self.step_once))
+        self.reset_button.on_click(lambda e: run_locked(self.reset))
 
         self._check_depth()
         self._reset_plots()
