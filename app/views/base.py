@@ -122,21 +122,33 @@ class View(pn.viewable.Viewer):
     def relabel(self):
         """Set every text to the current ``lang`` (subclasses)."""
 
+    model_inputs = ("digit",)   # the inputs of the models the view offers ("digit", "photo")
+
     def _start_with_model(self, wanted):
         """Offer the session's models in the ``model`` param and start with ``wanted`` (e.g. from
         the URL) if it is one of them, else the registry's default; quietly (no watcher runs)."""
-        self.param.model.objects = list(self.registry.keys)
+        self.param.model.objects = self.registry.keys_for(self.model_inputs)
         with param.parameterized.discard_events(self):
-            self.model = wanted if wanted in self.registry.keys else self.registry.default
+            self.model = wanted if wanted in self.param.model.objects else self.registry.default
 
     def _refresh_models(self):
-        """Offer the session's models (``registry.keys``) in a view's ``model`` param and picker.
+        """Offer the session's models that take ``model_inputs`` in a view's ``model`` param and picker.
 
         Views with a ``model`` param and a ``model_select`` widget call this when a model is
         registered (e.g. one trained in the Train view).
         """
-        self.param.model.objects = list(self.registry.keys)
-        self.model_select.options = self.registry.options(self.lang)
+        self.param.model.objects = self.registry.keys_for(self.model_inputs)
+        self.model_select.options = self.registry.options(self.lang, self.model_inputs)
+
+    @property
+    def entry(self):
+        """The chosen model's :class:`~app.model_registry.ModelEntry` (views with a ``model`` param)."""
+        return self.registry.entry(self.model)
+
+    @property
+    def is_photo(self):
+        """Does the chosen model take a colour picture (3 x 32 x 32)?"""
+        return self.entry.input == "photo"
 
     # -- errors ------------------------------------------------------------
     @contextlib.contextmanager

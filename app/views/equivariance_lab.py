@@ -133,14 +133,14 @@ class EquivarianceLab(View):
     channel = UrlInteger(default=0, bounds=(0, None))
     photo = param.Selector(default="chelsea", objects=picture_names(), doc="The picture a photo model sees.")
 
+    model_inputs = ("digit", "photo")
+
     url_params = ("model", "digit", "dx", "dy", "angle", "layer", "channel", "photo")
 
     def __init__(self, registry=None, **params):
         wanted = params.pop("model", None)
         super().__init__(registry=registry, **params)
-        self.param.model.objects = self._model_keys()
-        with param.parameterized.discard_events(self):
-            self.model = wanted if wanted in self.param.model.objects else self.registry.default
+        self._start_with_model(wanted)
         self.picker = PhotoPicker(self)
         self.picker.card.visible = False
         self.report, self._x, self._sweeps, self._sweep_key, self._layers = None, None, {}, None, {}
@@ -199,22 +199,8 @@ class EquivarianceLab(View):
         self.update()
 
     # -- models and input ----------------------------------------------------------
-    @property
-    def entry(self):
-        """The chosen model's :class:`~app.model_registry.ModelEntry`."""
-        return self.registry.entry(self.model)
-
-    @property
-    def is_photo(self):
-        """Does the chosen model take a colour picture (3 x 32 x 32)?"""
-        return self.entry.input == "photo"
-
-    def _model_keys(self):
-        return self.registry.keys_for(("digit", "photo"))
-
     def _refresh_models(self):
-        self.param.model.objects = self._model_keys()
-        self.model_select.options = self.registry.options(self.lang, ("digit", "photo"))
+        super()._refresh_models()
         self.model_select.value = self.model
 
     def _input(self):

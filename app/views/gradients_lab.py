@@ -98,15 +98,15 @@ class GradientsLab(View):
     photo = param.Selector(default="chelsea", objects=picture_names(), doc="The picture a photo model sees.")
     fd_exp = UrlInteger(default=3, bounds=(1, 6), doc="ε = 10^-fd_exp.")
 
+    model_inputs = ("digit", "photo")
+
     url_params = ("model", "digit", "target", "loss", "layer", "out_ch", "in_ch", "cell_u", "cell_v",
                   "fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp", "fd_channel", "photo")
 
     def __init__(self, registry=None, **params):
         wanted = params.pop("model", None)
         super().__init__(registry=registry, **params)
-        self.param.model.objects = self._model_keys()
-        with param.parameterized.discard_events(self):
-            self.model = wanted if wanted in self.param.model.objects else self.registry.default
+        self._start_with_model(wanted)
         self.picker = PhotoPicker(self)
         self.picker.card.visible = False
         self._small = None               # the picture as a photo model sees it, (32, 32, 3) uint8
@@ -217,16 +217,6 @@ class GradientsLab(View):
             else:
                 self.digit = -1
 
-    @property
-    def entry(self):
-        """The chosen model's :class:`~app.model_registry.ModelEntry`."""
-        return self.registry.entry(self.model)
-
-    @property
-    def is_photo(self):
-        """Does the chosen model take a colour picture (3 x 32 x 32)?"""
-        return self.entry.input == "photo"
-
     def _allowed_texts(self):
         """What each setting takes for the chosen model, in words (for a link's value it replaced)."""
         def target(view):
@@ -244,12 +234,8 @@ class GradientsLab(View):
         return dict(target=target, layer=layers(conv_layers), fd_layer=layers(lambda net: list(weighted_layers(net))),
                     fd_index=fd_index, **clamped)
 
-    def _model_keys(self):
-        return self.registry.keys_for(("digit", "photo"))
-
     def _refresh_models(self):
-        self.param.model.objects = self._model_keys()
-        self.model_select.options = self.registry.options(self.lang, ("digit", "photo"))
+        super()._refresh_models()
         self.model_select.value = self.model
 
     def _input(self):

@@ -100,14 +100,14 @@ class InsideView(View):
     show_erf = param.Boolean(default=True, doc="Overlay the effective receptive field.")
     in_channel = param.Integer(default=-1, doc="Input channel shown in a convolution's detail (-1: largest sum).")
 
+    model_inputs = ("digit", "photo")
+
     url_params = ("model", "layer", "channel", "i", "j", "sample", "photo")
 
     def __init__(self, registry=None, **params):
         wanted = params.pop("model", None)
         super().__init__(registry=registry, **params)
-        self.param.model.objects = self._model_keys()
-        with param.parameterized.discard_events(self):
-            self.model = wanted if wanted in self.param.model.objects else self.registry.default
+        self._start_with_model(wanted)
         self.picker = PhotoPicker(self)
         self.small = None            # the picture as a photo model sees it, (32, 32, 3) uint8
         if self.image is not None:
@@ -215,16 +215,6 @@ class InsideView(View):
         return self._info(self.layer)
 
     @property
-    def entry(self):
-        """The chosen model's :class:`~app.model_registry.ModelEntry`."""
-        return self.registry.entry(self.model)
-
-    @property
-    def is_photo(self):
-        """Does the chosen model take a colour picture (3 x 32 x 32)?"""
-        return self.entry.input == "photo"
-
-    @property
     def input_hw(self):
         """``(H, W)`` of the model's input: 28 x 28 for a digit, 32 x 32 for a photo."""
         return tuple(self.entry.input_shape[1:])
@@ -291,12 +281,8 @@ class InsideView(View):
             self.param.update(layer=name, channel=min(self.channel, info.channels - 1),
                               i=h // 2, j=w // 2, in_channel=-1)
 
-    def _model_keys(self):
-        return self.registry.keys_for(("digit", "photo"))
-
     def _refresh_models(self):
-        self.param.model.objects = self._model_keys()
-        self.model_select.options = self.registry.options(self.lang, ("digit", "photo"))
+        super()._refresh_models()
         self.model_select.value = self.model
 
     def _info(self, name):
