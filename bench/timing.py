@@ -61,6 +61,19 @@ def median_time(fn, repeats=7, min_sample=0.05, warmup=1, budget=None):
     return statistics.median(samples)
 
 
+def _calibrate(fns, min_sample):
+    """After a warm-up call, seconds of one call of each ``fns[name]()`` and how many calls make
+    one sample of at least ``min_sample`` seconds: ``(one, inner)``, dicts by name."""
+    inner, one = {}, {}
+    for name, fn in fns.items():
+        fn()                                   # warm-up
+        t0 = time.perf_counter()
+        fn()
+        one[name] = max(time.perf_counter() - t0, 1e-7)
+        inner[name] = max(1, int(min_sample / one[name]))
+    return one, inner
+
+
 def median_times(fns, repeats=7, min_sample=0.05, budget=None, clock=time.perf_counter):
     """Median seconds per call of each ``fns[name]()``, with samples interleaved.
 
@@ -72,13 +85,7 @@ def median_times(fns, repeats=7, min_sample=0.05, budget=None, clock=time.perf_c
     this process) is steadier on a shared machine for single-threaded work,
     since time spent waiting for a core is not counted.
     """
-    inner, one = {}, {}
-    for name, fn in fns.items():
-        fn()                                   # warm-up
-        t0 = time.perf_counter()
-        fn()
-        one[name] = max(time.perf_counter() - t0, 1e-7)
-        inner[name] = max(1, int(min_sample / one[name]))
+    one, inner = _calibrate(fns, min_sample)
     if budget is not None:
         per_round = sum(one[k] * inner[k] for k in fns)
         repeats = max(3, min(repeats, int(budget * len(fns) / per_round)))
@@ -115,17 +122,11 @@ def wall_ratios(ours, theirs, repeats=201, min_sample=0.002, budget=None, altern
     Returns ``(median ratio, (25%, 75%) quantiles of the ratios, median
     seconds per call of ours, of theirs)``.
     """
-    inner, one = {}, {}
-    for name, fn in (("ours", ours), ("theirs", theirs)):
-        fn()                                   # warm-up
-        t0 = time.perf_counter()
-        fn()
-        one[name] = max(time.perf_counter() - t0, 1e-7)
-        inner[name] = max(1, int(min_sample / one[name]))
+    fns = {"ours": ours, "theirs": theirs}
+    one, inner = _calibrate(fns, min_sample)
     if budget is not None:
         per_round = sum(one[k] * inner[k] for k in one)
         repeats = max(5, min(repeats, int(budget / per_round)))
-    fns = {"ours": ours, "theirs": theirs}
     ratios, times = [], {"ours": [], "theirs": []}
     for r in range(repeats):
         order = ("theirs", "ours") if alternate and r % 2 else ("ours", "theirs")
