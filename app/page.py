@@ -14,11 +14,11 @@ import importlib
 import panel as pn
 import param
 
-from .components.embed import EmbedButton, lecture_mode
-from .i18n import LANGUAGES, t
-from .theme import NARROW, NARROW_CSS, NARROW_ROW_CSS, make_template
-from .view_registry import spec
-from .views.base import detect_language, language_switch
+from app.core.lecture import EmbedButton, lecture_mode
+from app.core.i18n import LANGUAGES, t
+from app.core.theme import NARROW, NARROW_CSS, NARROW_ROW_CSS, make_template
+from app.view_registry import spec
+from app.views.base import detect_language, language_switch
 
 __all__ = ["extension", "page", "serve", "DeferredView", "BRAND"]
 
@@ -37,7 +37,7 @@ def page(target, subtitle_key="app_subtitle"):
     The header holds a subtitle in the current language, the "Embed" button (a copyable
     ``<iframe>`` snippet of the view with its current settings) and the English/中文
     switch, bound to ``target.lang``. Lecture-mode URL flags (``?embed=1``, ``?controls=0``,
-    ``?explain=0``, ``?theme=projector``, see :mod:`app.components.embed`) apply to the page:
+    ``?explain=0``, ``?theme=projector``, see :mod:`app.core.lecture`) apply to the page:
     ``embed=1`` hides the header; the views hide their own parts.
     """
     mode = lecture_mode()
@@ -114,7 +114,7 @@ def serve(key):
         return getattr(importlib.import_module(entry.module), entry.cls)(lang=lang, **entry.options)
 
     if entry.loading:   # the loading line's text is in the view's own table
-        importlib.import_module(entry.module + "_strings")
+        importlib.import_module(entry.strings_module)
     lang = detect_language()
     if not entry.defer:
         body = make(lang)

@@ -3,7 +3,7 @@
 One :class:`ViewSpec` per view, in the playground's navigation order. Adding a view is one
 entry here plus the three-line page file ``app/pages/<key>.py`` (see DEVELOPERS.md):
 
-* :class:`app.views.playground.Playground` builds its two navigation rows (``row="views"`` and
+* :class:`app.views.playground.view.Playground` builds its two navigation rows (``row="views"`` and
   ``row="labs"``) from :data:`VIEWS`;
 * :func:`app.page.serve` makes the page ``/<key>`` from its entry (title, subtitle, deferred
   build, work to do once the page shows);
@@ -11,12 +11,12 @@ entry here plus the three-line page file ``app/pages/<key>.py`` (see DEVELOPERS.
   their English and Chinese titles, in the site's index.
 
 This module holds only data: it imports no view (nor Panel), so the site build reads it cheaply.
-The page titles are strings like any other: they are merged into :mod:`app.i18n` under
+The page titles are strings like any other: they are merged into :mod:`app.core.i18n` under
 ``title_key`` (the conflict check of ``add_strings`` keeps them equal to a view's own table).
 """
 from dataclasses import dataclass, field
 
-from .i18n import add_strings
+from app.core.i18n import add_strings
 
 __all__ = ["ViewSpec", "PLAYGROUND", "VIEWS", "PAGES", "spec", "BRAND_EN"]
 
@@ -61,6 +61,11 @@ class ViewSpec:
         return f"app/pages/{self.key}.py"
 
     @property
+    def strings_module(self):
+        """The module of the view's own texts (``app.views.<key>.strings``)."""
+        return self.module.rsplit(".", 1)[0] + ".strings"
+
+    @property
     def header(self):
         """The string key of the page header's line."""
         return self.subtitle or self.title_key
@@ -71,41 +76,41 @@ class ViewSpec:
         return BRAND_EN if self.key == "playground" else f"{BRAND_EN} · {self.title['en']}"
 
 
-def _view(key, nav, module, cls, title_key, en, zh, **extra):
-    return ViewSpec(key, nav, f"app.views.{module}", cls, title_key, {"en": en, "zh": zh}, **extra)
+def _view(key, nav, cls, title_key, en, zh, **extra):
+    return ViewSpec(key, nav, f"app.views.{key}.view", cls, title_key, {"en": en, "zh": zh}, **extra)
 
 
-PLAYGROUND = ViewSpec("playground", "", "app.views.playground", "Playground", "page_playground",
+PLAYGROUND = ViewSpec("playground", "", "app.views.playground.view", "Playground", "page_playground",
                       {"en": "CNN Playground (all views)", "zh": "CNN 游乐场（全部视图）"},
                       row="", subtitle="app_subtitle", defer=False)
 
 VIEWS = (
-    _view("draw", "view_draw", "draw", "DrawView", "view_draw", "Draw & predict", "手写识别", defer=False),
-    _view("inside", "view_inside", "inside", "InsideView", "view_inside", "Inside the network", "网络内部",
+    _view("draw", "view_draw", "DrawView", "view_draw", "Draw & predict", "手写识别", defer=False),
+    _view("inside", "view_inside", "InsideView", "view_inside", "Inside the network", "网络内部",
           loading="inside_loading"),
-    _view("conv", "view_conv", "conv_lab", "ConvLabView", "view_conv", "Convolution lab", "卷积实验室",
+    _view("conv", "view_conv", "ConvLab", "view_conv", "Convolution lab", "卷积实验室",
           defer=False),
-    _view("train", "view_train", "train", "TrainView", "view_train", "Train", "训练", defer=False),
-    _view("classes", "nav_classes", "classes", "ClassesView", "view_classes", "Your classes", "你的类别"),
-    _view("lesson", "nav_lesson", "lesson", "LessonView", "view_lesson",
+    _view("train", "view_train", "TrainView", "view_train", "Train", "训练", defer=False),
+    _view("classes", "nav_classes", "ClassesView", "view_classes", "Your classes", "你的类别"),
+    _view("lesson", "nav_lesson", "LessonView", "view_lesson",
           "Lesson: build, play and share", "课程：编排、放映与分享"),
     # the concept labs, on the navigation's second row
-    _view("pooling", "nav_pooling", "pooling_lab", "PoolingLab", "view_pooling",
+    _view("pooling", "nav_pooling", "PoolingLab", "view_pooling",
           "Pooling & activations lab", "池化与激活函数实验室", row="labs",
           options={"compute_stats": False}, later="compute_stats"),
-    _view("equivariance", "nav_equivariance", "equivariance_lab", "EquivarianceLab", "view_equivariance",
+    _view("equivariance", "nav_equivariance", "EquivarianceLab", "view_equivariance",
           "Equivariance & invariance lab", "平移等变与不变实验室", row="labs"),
-    _view("batchnorm", "nav_batchnorm", "batchnorm_lab", "BatchNormLabView", "view_batchnorm",
+    _view("batchnorm", "nav_batchnorm", "BatchNormLab", "view_batchnorm",
           "BatchNorm & Dropout lab", "批量归一化与 Dropout 实验室", row="labs", defer=False),
-    _view("residual", "nav_residual", "residual_lab", "ResidualLabView", "view_residual",
+    _view("residual", "nav_residual", "ResidualLab", "view_residual",
           "Residual learning lab", "残差学习实验室", row="labs", defer=False),
-    _view("architectures", "nav_architectures", "architectures_lab", "ArchitecturesLab", "view_architectures",
+    _view("architectures", "nav_architectures", "ArchitecturesLab", "view_architectures",
           "Classic architectures lab", "经典网络结构实验室", row="labs"),
-    _view("gradients", "nav_gradients", "gradients_lab", "GradientsLab", "view_gradients",
+    _view("gradients", "nav_gradients", "GradientsLab", "view_gradients",
           "Gradients lab", "梯度实验室", row="labs", subtitle="grad_subtitle"),
-    _view("svd", "nav_svd", "svd_lab", "SvdLab", "view_svd", "Weights & SVD lab", "权重与奇异值分解实验室",
+    _view("svd", "nav_svd", "SvdLab", "view_svd", "Weights & SVD lab", "权重与奇异值分解实验室",
           row="labs"),
-    _view("conv1d", "nav_conv1d", "conv1d_lab", "Conv1dLab", "view_conv1d", "1-D convolution lab", "一维卷积实验室",
+    _view("conv1d", "nav_conv1d", "Conv1dLab", "view_conv1d", "1-D convolution lab", "一维卷积实验室",
           row="labs", subtitle="c1d_subtitle", options={"train": False}, later="train"),
 )
 

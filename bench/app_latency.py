@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 import cnncore  # noqa: E402
-from app.model_registry import ModelRegistry  # noqa: E402
-from app.views.draw import DrawView  # noqa: E402
-from app.views.inside import InsideView  # noqa: E402
+from app.core.session import SessionState  # noqa: E402
+from app.views.draw.view import DrawView  # noqa: E402
+from app.views.inside.view import InsideView  # noqa: E402
 from tests.drawings import drawn_digit_set  # noqa: E402
 
 
@@ -37,11 +37,11 @@ def percentile(values, q):
 
 def stroke_times(pictures, labels, with_inside):
     """Milliseconds from "the canvas sent its picture" to "every view has updated", per drawing."""
-    registry = ModelRegistry()
-    draw = DrawView(registry=registry, lang="en")
+    session = SessionState()
+    draw = DrawView(session=session, lang="en")
     if with_inside:
-        inside = InsideView(registry=registry, lang="en")
-        registry.param.watch(lambda e: inside.set_input(e.new), "drawing")  # as the playground links them
+        inside = InsideView(session=session, lang="en")
+        session.param.watch(lambda e: inside.set_input(e.new), "drawing")  # as the playground links them
     times, correct = [], 0
     for picture, label in zip(pictures, labels):
         start = time.perf_counter()

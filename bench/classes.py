@@ -9,7 +9,7 @@ What is timed, on the starter set (three textures cut into 64 tiles each, 32x32 
 pictures a student gets from "Load the starter set"):
 
 1. **Capture -> training starts** (CPython, the view): from the last picture in the classes to
-   the first training step done: ``ClassesView.new_session()`` (split, tensors, a fresh network)
+   the first training step done: ``ClassesView.new_run()`` (split, tensors, a fresh network)
    plus one step. This is what the student waits for after pressing *Train*.
 2. **Training examples/s** of the view's network (``cnncore.models.small_rgb.small_rgb_cnn``,
    batch 16, Adam) in the engine, and the same network in PyTorch, interleaved (each repeat
@@ -112,21 +112,21 @@ def training_table(x, y, steps, repeats):
 
 def view_table(frames):
     """Capture -> training starts, and a webcam frame -> prediction, in the view itself."""
-    from app.components.webcam import FRAME_SIZE, encode_frame
-    from app.views.classes import ClassesView
+    from app.widgets.webcam import FRAME_SIZE, encode_frame
+    from app.views.classes.view import ClassesView
 
     starts = []
     for _ in range(5):
         view = ClassesView(autoplay=False, epochs=3)
         view.load_starter()
         t0 = time.perf_counter()
-        view.new_session()
+        view.new_run()
         view.status = "paused"
-        view._handle(view.session.step_once())
+        view._handle(view.training.step_once())
         starts.append(time.perf_counter() - t0)
     view.status = "running"
     while view.status == "running":                    # 3 epochs, so predictions are real
-        view._handle(view.session.advance(0.5))
+        view._handle(view.training.advance(0.5))
     rng = np.random.default_rng(0)
     sent = [encode_frame(rng.integers(0, 256, (FRAME_SIZE, FRAME_SIZE, 3), dtype=np.uint8))
             for _ in range(frames)]

@@ -44,8 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.i18n import t  # noqa: E402
-from app.views import train_strings  # noqa: E402,F401  (registers the texts)
+from app.core.i18n import t  # noqa: E402
+from app.views.train import strings  # noqa: E402,F401  (registers the texts)
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -261,7 +261,7 @@ async def sample_memory(server, out, stop):
 
 
 async def wait_discarded(server, timeout):
-    """Seconds until the server holds no session's registry or view (None if they outlive
+    """Seconds until the server holds no session's state or view (None if they outlive
     ``timeout``): the sessions were discarded and their objects collected."""
     t0 = time.perf_counter()
     while time.perf_counter() - t0 < timeout:

@@ -22,13 +22,13 @@ def count():
         return
     from bokeh.document import Document
 
-    from app.model_registry import ModelRegistry
+    from app.core.session import SessionState
     gc.collect()
     counts = {"documents": 0, "registries": 0, "views": 0}
     for obj in gc.get_objects():
         if isinstance(obj, Document):
             counts["documents"] += 1
-        elif isinstance(obj, ModelRegistry):
+        elif isinstance(obj, SessionState):
             counts["registries"] += 1
         elif isinstance(obj, pn.viewable.Viewer) and type(obj).__module__.startswith("app."):
             counts["views"] += 1

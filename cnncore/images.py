@@ -23,7 +23,7 @@ floats (*NCHW*, PyTorch's layout). Between the two:
    optionally ``(x - mean) / std`` per channel (e.g. ImageNet's statistics).
 
 Only NumPy is used, so this runs unchanged in the browser (Pyodide). Reading files (PNG,
-JPEG, EXIF rotation, odd modes) is the app's job (``app/image_input.py``, with Pillow).
+JPEG, EXIF rotation, odd modes) is the app's job (``app/core/image_input.py``, with Pillow).
 """
 import numpy as np
 

@@ -393,7 +393,7 @@ def lock_entry(name, version, path, depends=()):
 
 # --------------------------------------------------------------------------- page conversion
 # The first script of every page. Lecture mode: ?embed=1 and ?theme=projector become classes of
-# <html> before anything paints (app.theme.lecture_css styles them). Then it starts Python's
+# <html> before anything paints (app.core.theme.lecture_css styles them). Then it starts Python's
 # worker before the page's own scripts (Bokeh, Panel: a few MB of JavaScript) load, so both
 # happen at once. The page's location rides in the worker URL's #fragment; messages that come
 # before static/loading.js runs are kept for it.

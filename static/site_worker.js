@@ -172,7 +172,7 @@ _state.curdoc.callbacks._held_events.clear()
 // which posts one message per change): the changes one Python task makes (e.g. the reaction
 // to a stroke: a new picture, ten bars, a digit) go to the page as ONE patch, right after the
 // task, combined as Bokeh's hold("combine") does, without the changes to models the page no
-// longer has (app/site_link.py). Patches from the page are applied by a function defined
+// longer has (app/core/site_link.py). Patches from the page are applied by a function defined
 // once, not by code compiled for every message.
 const LINK = `
 import asyncio
@@ -186,7 +186,7 @@ from bokeh.events import DocumentReady
 from panel.io.pyodide import _convert_json_patch, _dict_converter, _process_document_events
 from panel.io.state import state
 
-from app.site_link import PageModels
+from app.core.site_link import PageModels
 
 
 class _Outbox:

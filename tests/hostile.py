@@ -7,7 +7,7 @@ an element with id ``probe``, an ``<img src=x>``, an event-handler attribute or 
 import importlib
 from pathlib import Path
 
-from app.views.playground import ALL_VIEWS
+from app.views.playground.view import ALL_VIEWS
 
 PAGES = Path(__file__).resolve().parents[1] / "app" / "pages"
 

@@ -1,6 +1,6 @@
 """Weights & SVD lab on its own page: ``panel serve app/pages/svd.py`` -> http://localhost:5006/svd
 
-URL query: ``?lang=zh|en&model=<registry key>&layer=<layer name>&rank=<1..min(m, n)>``.
+URL query: ``?lang=zh|en&model=<model key>&layer=<layer name>&rank=<1..min(m, n)>``.
 The page answers at once and builds the lab when the browser has connected.
 """
 import pathlib, sys  # noqa: E401

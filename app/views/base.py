@@ -7,7 +7,7 @@ the texts change). Work that may fail runs inside ``with self.guard():``,
 which shows a message in the page instead of a traceback.
 
 Lecture mode (``?embed=1``, ``?controls=0``, ``?explain=0``, ``?theme=projector``; see
-:mod:`app.components.embed`) applies to every view by itself: whatever a subclass's
+:mod:`app.core.lecture`) applies to every view by itself: whatever a subclass's
 ``__panel__`` returns goes through :meth:`View.lecture_layout`, which hides the widgets
 (controls) and the ``explain*``/``explanation*`` attributes (explanations) the URL asks to
 hide and enlarges the Bokeh figures for a projector. ``embed_size`` is the view's iframe size.
@@ -23,11 +23,14 @@ import param
 
 from cnncore.errors import StateDictError
 
-from ..engine_strings import engine_message
-from ..i18n import LANGUAGES, choose_language, t
-from ..model_registry import ModelRegistry
-from ..text import Notice, shorten
-from ..url_check import UrlProblem, explain, sync_checked
+import app.widgets  # noqa: F401  (every browser component exists before a page's first render)
+from app.core.engine_strings import engine_message
+from app.core.i18n import LANGUAGES, choose_language, t
+from app.core import lecture
+from app.core.responsive import fit_layout
+from app.core.session import SessionState
+from app.core.text import Notice, shorten
+from app.core.url_check import UrlProblem, explain, sync_checked
 
 __all__ = ["View", "ComingSoon", "language_switch", "detect_language", "run_locked"]
 
@@ -91,19 +94,17 @@ class View(pn.viewable.Viewer):
 
     def lecture_layout(self, layout, mode=None):
         """``layout`` with the URL's lecture mode applied (a no-op without lecture flags), fitted
-        to phones, wide windows and projectors (:func:`app.components.responsive.fit_layout`)."""
-        from ..components.embed import apply_lecture_mode, lecture_mode
-        from ..components.responsive import fit_layout
+        to phones, wide windows and projectors (:func:`app.core.responsive.fit_layout`)."""
         try:
-            mode = mode if mode is not None else lecture_mode()
-            return fit_layout(apply_lecture_mode(self, layout, mode), mode)
+            mode = mode if mode is not None else lecture.lecture_mode()
+            return fit_layout(lecture.apply_lecture_mode(self, layout, mode), mode)
         except Exception:   # lecture mode must never break a view
             log.exception("lecture mode could not be applied to %s", type(self).__name__)
             return layout
 
-    def __init__(self, registry=None, **params):
+    def __init__(self, session=None, **params):
         super().__init__(**params)
-        self.registry = registry if registry is not None else ModelRegistry()
+        self.session = session if session is not None else SessionState()
         self._error = Notice("", alert_type="danger", visible=False, sizing_mode="stretch_width")
         self._url_problems = []   # the link's settings that could not be applied (shown until changed)
         self.param.watch(lambda event: self._relabel(), "lang")
@@ -126,10 +127,10 @@ class View(pn.viewable.Viewer):
 
     def _start_with_model(self, wanted):
         """Offer the session's models in the ``model`` param and start with ``wanted`` (e.g. from
-        the URL) if it is one of them, else the registry's default; quietly (no watcher runs)."""
-        self.param.model.objects = self.registry.keys_for(self.model_inputs)
+        the URL) if it is one of them, else the session's default model; quietly (no watcher runs)."""
+        self.param.model.objects = self.session.keys_for(self.model_inputs)
         with param.parameterized.discard_events(self):
-            self.model = wanted if wanted in self.param.model.objects else self.registry.default
+            self.model = wanted if wanted in self.param.model.objects else self.session.default
 
     def _refresh_models(self):
         """Offer the session's models that take ``model_inputs`` in a view's ``model`` param and picker.
@@ -137,13 +138,13 @@ class View(pn.viewable.Viewer):
         Views with a ``model`` param and a ``model_select`` widget call this when a model is
         registered (e.g. one trained in the Train view).
         """
-        self.param.model.objects = self.registry.keys_for(self.model_inputs)
-        self.model_select.options = self.registry.options(self.lang, self.model_inputs)
+        self.param.model.objects = self.session.keys_for(self.model_inputs)
+        self.model_select.options = self.session.options(self.lang, self.model_inputs)
 
     @property
     def entry(self):
-        """The chosen model's :class:`~app.model_registry.ModelEntry` (views with a ``model`` param)."""
-        return self.registry.entry(self.model)
+        """The chosen model's :class:`~app.core.session.ModelEntry` (views with a ``model`` param)."""
+        return self.session.entry(self.model)
 
     @property
     def is_photo(self):

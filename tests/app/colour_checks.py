@@ -1,9 +1,9 @@
-"""One colour rule for every map (``app.theme.map_colours``): signed values in ``SIGNED``, zero white."""
+"""One colour rule for every map (``app.core.theme.map_colours``): signed values in ``SIGNED``, zero white."""
 import numpy as np
 
-from app.components.inside_plots import TileMosaic
-from app.components.lab_common import MapPlot
-from app.theme import SIGNED
+from app.views.inside.plots import TileMosaic
+from app.widgets.lab_common import MapPlot
+from app.core.theme import SIGNED
 
 
 def signed_map_plots(view):

@@ -8,12 +8,12 @@ import cnncore.nn.init
 from cnncore import nn
 from cnncore.inspect import summary
 from cnncore.models import CLASSIC_MODELS
-from app.components.arch_ledger import (FAMILIES, build_meta, comparison, conv_sharing, family_of, ledger,
+from app.views.architectures.ledger import (FAMILIES, build_meta, comparison, conv_sharing, family_of, ledger,
                                         memory_split, memory_sweep)
-from app.i18n import STRINGS
-from app.components.arch_table import SORT_COLUMNS, ledger_columns, ledger_table, sorted_rows
-from app.components.arch_ledger import ledger_rows
-from app.views.architectures_lab import TABLE_COLUMNS, ArchitecturesLab, human_bytes, human_count
+from app.core.i18n import STRINGS
+from app.views.architectures.table import SORT_COLUMNS, ledger_columns, ledger_table, sorted_rows
+from app.views.architectures.ledger import ledger_rows
+from app.views.architectures.view import TABLE_COLUMNS, ArchitecturesLab, human_bytes, human_count
 
 
 def fresh_summary(name, batch=1):

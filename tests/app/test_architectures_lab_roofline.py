@@ -7,9 +7,9 @@ import panel as pn
 import pytest
 
 import cnncore.inspect
-from app.components.arch_roofline import roofline_points
-from app.i18n import t
-from app.views.architectures_lab import ArchitecturesLab
+from app.views.architectures.roofline_plot import roofline_points
+from app.core.i18n import t
+from app.views.architectures.view import ArchitecturesLab
 from cnncore.inspect import Machine, roofline
 from cnncore.models import CLASSIC_MODELS
 from cnncore.nn.init import meta

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from app.components.bn_experiment import BatchNormExperiment, variance_shift
-from app.i18n import t
-from app.views.batchnorm_lab import BatchNormLabView, format_values, parse_values
+from app.views.batchnorm.experiment import BatchNormExperiment, variance_shift
+from app.core.i18n import t
+from app.views.batchnorm.view import BatchNormLab, format_values, parse_values
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +16,7 @@ def experiment():
 def view(experiment):
     experiment.reset_running()
     experiment.reset_gamma_beta()
-    return BatchNormLabView(experiment=experiment, batch_size=8)
+    return BatchNormLab(experiment=experiment, batch_size=8)
 
 
 def test_shown_batch_statistics_are_numpy_mean_and_var(view):
@@ -132,7 +132,7 @@ def test_order_panel_and_language(view):
 
 def test_bad_gamma_in_link_shows_a_message(experiment):
     experiment.reset_running()
-    view = BatchNormLabView(experiment=experiment, gamma="1,2,oops")
+    view = BatchNormLab(experiment=experiment, gamma="1,2,oops")
     assert view._error.visible and "gamma" in view._error.object
     np.testing.assert_allclose(experiment.bn.weight.data, experiment.base_gamma)
 

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.components.picture_source import PictureSource
-from app.components.upload import FileUpload
-from app.image_input import (MAX_PIXELS, MIN_SIDE, BrowserPicture, ImageInputError, decode_image,
+from app.widgets.picture_source import PictureSource
+from app.widgets.upload import FileUpload
+from app.core.image_input import (MAX_PIXELS, MIN_SIDE, BrowserPicture, ImageInputError, decode_image,
                              decode_in_browser, picture_from_rgba, read_picture)
-from app.views.classes import ClassesView
+from app.views.classes.view import ClassesView
 
 
 def encode(im, fmt="PNG", **kwargs):

@@ -11,13 +11,13 @@ network must train, save, load and export like any other.
 import numpy as np
 import pytest
 
-from app.components.train_layers import (KINDS, OPTIONS, build_network, default_spec, format_arch,
+from app.views.train.layers import (KINDS, OPTIONS, build_network, default_spec, format_arch,
                                          parse_arch)
-from app.i18n import t
-from app.model_registry import ModelRegistry
-from app.views.inside import InsideView
-from app.views.network_builder import NetworkBuilder
-from app.views.train import TrainView
+from app.core.i18n import t
+from app.core.session import SessionState
+from app.views.inside.view import InsideView
+from app.views.train.builder import NetworkBuilder
+from app.views.train.view import TrainView
 from cnncore import nn
 from cnncore.data import load_digits
 from cnncore.inspect import capture
@@ -174,14 +174,14 @@ def test_a_few_steps_lower_the_loss_on_a_fixed_batch(head):
 
 @pytest.mark.parametrize("head", HEADS)
 def test_the_train_view_trains_a_global_pool_network_and_it_saves_and_loads(head):
-    registry = ModelRegistry()
-    view = TrainView(registry=registry, autoplay=False, model="custom", arch=arch(head), subset=500,
+    session = SessionState()
+    view = TrainView(session=session, autoplay=False, model="custom", arch=arch(head), subset=500,
                      batch_size=32, epochs=1, lr=0.05)
     before = {k: np.array(v, copy=True) for k, v in view.build_model().state_dict().items()}
     view.step_once()
     view.step_once()
-    assert view.steps == 2 and view.session.diverged is None and not view._error.visible
-    trained = view.session.model.eval()
+    assert view.steps == 2 and view.training.diverged is None and not view._error.visible
+    trained = view.training.model.eval()
     assert any(not np.array_equal(before[k], v) for k, v in trained.state_dict().items())
     x = digits(4)[0]
     restored = load(to_bytes(trained))                               # the model file round trip
@@ -210,16 +210,16 @@ def test_a_global_pool_network_exports_to_pytorch(head, tmp_path):
 
 @pytest.fixture(scope="module")
 def inside():
-    registry = ModelRegistry()
-    return registry, InsideView(registry=registry)
+    session = SessionState()
+    return session, InsideView(session=session)
 
 
 @pytest.mark.parametrize("head", HEADS)
 def test_inside_shows_the_feature_maps_of_a_global_pool_network(inside, head):
-    registry, view = inside
+    session, view = inside
     view.select("0")                                                   # as a fresh view starts
     model = build_network(parse_arch(arch(head, "fc16-relu"))).model
-    view.model = registry.register("mine", model, arch="custom")
+    view.model = session.register("mine", model, arch="custom")
     assert not view._error.visible, view._error.object
     names = {info.type: info for info in view.layers}
     pool = names[type(model[5]).__name__]
@@ -237,10 +237,10 @@ def test_inside_shows_the_feature_maps_of_a_global_pool_network(inside, head):
 
 @pytest.mark.parametrize("head", ("attn", "bilinear"))
 def test_inside_explains_or_skips_a_vector_global_pool_unit(inside, head):
-    registry, view = inside
+    session, view = inside
     view.select("0")
     model = build_network(parse_arch(arch(head))).model
-    view.model = registry.register("mine", model, arch="custom")
+    view.model = session.register("mine", model, arch="custom")
     view._error.visible = False
     view.select("5", 0)
     assert not view._error.visible, view._error.object

@@ -5,9 +5,9 @@ import io
 import numpy as np
 import pytest
 
-from app.components.class_network import NETWORK_FORMAT, network_to_bytes
-from app.text import shorten
-from app.views.classes import NAME_LIMIT, ClassesView, build_classifier, to_input
+from app.views.classes.network import NETWORK_FORMAT, network_to_bytes
+from app.core.text import shorten
+from app.views.classes.view import NAME_LIMIT, ClassesView, build_classifier, to_input
 from cnncore import io as model_io, nn as cnn
 from cnncore.train import evaluate
 from cnncore.data import photo
@@ -67,7 +67,7 @@ def test_a_downloaded_network_opens_in_a_fresh_view_and_answers_the_same(source)
     held_x, held_y = fresh.data.split()[1]
     confusion = evaluate(source.model, to_input(held_x), held_y).confusion
     assert confusion.sum() == 48 and fresh.confusion.source.data["count"] == confusion.ravel().tolist()
-    entry = fresh.registry.get(fresh.registered_key)
+    entry = fresh.session.get(fresh.registered_key)
     assert entry is not None
     assert not fresh.export_button.disabled and fresh.export_bytes()[:2] == b"PK"
     assert fresh._network_file().getvalue()[:2] == b"PK"
@@ -152,4 +152,4 @@ def test_training_again_forgets_the_opened_file(source):
     view.load_starter()
     view.open_network_file(source._network_file().getvalue(), "n.npz")
     view.step_once()
-    assert view.session is not None and "opened from" not in view.status_pane.object
+    assert view.training is not None and "opened from" not in view.status_pane.object

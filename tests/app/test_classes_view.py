@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.components.class_data import MAX_PER_CLASS, SIZE, ClassData, DataError
-from app.components.webcam import FRAME_SIZE, decode_frame, encode_frame
-from app.i18n import STRINGS
-from app.views.classes import ClassesView, build_classifier
-from app.views.classes_strings import STRINGS as CLASSES_STRINGS
+from app.views.classes.data import MAX_PER_CLASS, SIZE, ClassData, DataError
+from app.widgets.webcam import FRAME_SIZE, decode_frame, encode_frame
+from app.core.i18n import STRINGS
+from app.views.classes.view import ClassesView, build_classifier
+from app.views.classes.strings import STRINGS as CLASSES_STRINGS
 from cnncore.data import photo
 
 
@@ -67,7 +67,7 @@ def test_make_classes_add_pictures_and_see_counts_and_split():
 def test_a_class_with_0_or_1_pictures_refuses_to_train():
     view = ClassesView(autoplay=False)
     view.start()
-    assert view.status == "idle" and view.session is None
+    assert view.status == "idle" and view.training is None
     assert view.train_note.visible and "and “class 1” has 0." in view.train_note.object
     view.add_pictures(0, [solid((200, 0, 0))] * 3)
     view.add_pictures(1, [solid((0, 0, 200))])
@@ -111,8 +111,8 @@ def test_train_on_the_starter_set_then_predict():
     assert view.status == "running"
     while view.status == "running":
         view.tick(budget=0.5)
-    assert view.status == "finished" and view.steps == view.session.total_steps == 3 * 9
-    confusion = view.session.last_eval.confusion
+    assert view.status == "finished" and view.steps == view.training.total_steps == 3 * 9
+    confusion = view.training.last_eval.confusion
     assert confusion.shape == (3, 3) and confusion.sum() == 48    # the 16 held-out tiles of each
     assert view.confusion.source.data["count"] == confusion.ravel().tolist()
     assert "brick:" in view.per_class.object
@@ -129,7 +129,7 @@ def test_the_starter_set_is_learnable():
     view = ClassesView(autoplay=False, epochs=10)
     view.load_starter()
     train_to_end(view)
-    assert view.session.last_eval.accuracy > 0.8
+    assert view.training.last_eval.accuracy > 0.8
 
 
 def test_a_webcam_frame_is_predicted_and_names_follow_the_run():

@@ -6,10 +6,10 @@ import pytest
 import torch
 from panel.io.location import Location
 
-from app.components.seq_kernels import CUSTOM, MIN_SIZE, PRESETS, format_weights, parse_weights, preset_kernel
-from app.i18n import STRINGS, t
-from app.views import conv1d_lab_strings
-from app.views.conv1d_lab import MODES, Conv1dLab, convolve_series
+from app.views.conv1d.kernels import CUSTOM, MIN_SIZE, PRESETS, format_weights, parse_weights, preset_kernel
+from app.core.i18n import STRINGS, t
+from app.views.conv1d import strings as conv1d_lab_strings
+from app.views.conv1d.view import MODES, Conv1dLab, convolve_series
 from cnncore import nn
 from cnncore.sequences import make_series
 

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from app.components.conv_images import make_input
-from app.components.conv_presets import PRESETS, binomial, preset_kernel, preset_note
-from app.i18n import STRINGS as ALL_STRINGS
-from app.views.conv_lab import CUSTOM, ConvLabView, window_at
-from app.views.conv_lab_strings import STRINGS
+from app.views.conv.images import make_input
+from app.views.conv.presets import PRESETS, binomial, preset_kernel, preset_note
+from app.core.i18n import STRINGS as ALL_STRINGS
+from app.views.conv.view import CUSTOM, ConvLab, window_at
+from app.views.conv.strings import STRINGS
 from cnncore.errors import ShapeError
 from cnncore.shapes import conv_output_size, same_padding
 
@@ -42,7 +42,7 @@ def torch_output(view):
 
 @pytest.fixture(scope="module")
 def view():
-    return ConvLabView()
+    return ConvLab()
 
 
 def test_every_string_has_both_languages():
@@ -83,7 +83,7 @@ def test_shown_output_size_is_the_engines_and_the_output_matches_torch(view, cha
 
 
 def test_same_padding_keeps_the_size_and_identity_keeps_the_image():
-    v = ConvLabView(padding="same", preset="identity", size=9)
+    v = ConvLab(padding="same", preset="identity", size=9)
     for k, d, mode in itertools.product(range(1, 8), [1, 2], ["zeros", "replicate"]):
         v.param.update(kernel=k, dilation=d, mode=mode)
         if d > 1 and k % 2 == 0:      # no tap of an even dilated kernel sits on the pixel
@@ -94,7 +94,7 @@ def test_same_padding_keeps_the_size_and_identity_keeps_the_image():
 
 @pytest.mark.parametrize("channels", ["grey", "rgb"])
 def test_presets_produce_the_kernel(channels):
-    v = ConvLabView(channels=channels)
+    v = ConvLab(channels=channels)
     c = 3 if channels == "rgb" else 1
     for name, k in itertools.product(PRESETS, (1, 2, 3, 4, 7)):
         v.param.update(preset=name, kernel=k)
@@ -141,7 +141,7 @@ def test_presets_are_the_filters_they_claim():
     (dict(padding="same"), dict(stride=2), "padding='same' needs stride 1", "conv_lab_hint_same"),
 ])
 def test_an_impossible_setting_explains_itself_and_keeps_the_last_good_output(setup, change, fragment, hint):
-    v = ConvLabView(size=12, kernel=3, padding=1)
+    v = ConvLab(size=12, kernel=3, padding=1)
     v.param.update(**setup)
     assert not v.problem
     v.go_to(0, 1)
@@ -167,7 +167,7 @@ def test_an_impossible_setting_explains_itself_and_keeps_the_last_good_output(se
 
 @pytest.mark.parametrize("stride, dilation, padding", [(1, 1, 0), (2, 1, 1), (3, 2, 2), (4, 1, 3)])
 def test_stepping_moves_the_window_by_the_stride(stride, dilation, padding):
-    v = ConvLabView(size=13, kernel=3, stride=stride, dilation=dilation, padding=padding)
+    v = ConvLab(size=13, kernel=3, stride=stride, dilation=dilation, padding=padding)
     assert not v.problem
     oh, ow = v.result.output.shape
     v.go(0)
@@ -206,7 +206,7 @@ def test_stepping_moves_the_window_by_the_stride(stride, dilation, padding):
 @pytest.mark.parametrize("channels, mode", [("grey", "zeros"), ("rgb", "reflect"), ("rgb", "circular"),
                                             ("grey", "replicate")])
 def test_products_sum_to_the_output_value(channels, mode):
-    v = ConvLabView(channels=channels, mode=mode, source="picture", size=11, padding=2, kernel=4,
+    v = ConvLab(channels=channels, mode=mode, source="picture", size=11, padding=2, kernel=4,
                     stride=2, dilation=2, bias=-0.3)
     v.set_kernel(RNG.normal(size=v.kernel_values.shape))
     assert v.preset == CUSTOM and not v.problem
@@ -226,13 +226,13 @@ def test_products_sum_to_the_output_value(channels, mode):
 
 
 def test_typed_kernel_becomes_custom_and_survives_a_link():
-    v = ConvLabView(kernel=3)
+    v = ConvLab(kernel=3)
     values = np.arange(9.0).reshape(1, 3, 3) - 4
     v.grid.values = values.tolist()                               # as the browser sends an edit
     assert v.preset == CUSTOM
     np.testing.assert_array_equal(v.result.weight[0], values)
     link = v.weights
-    w = ConvLabView(kernel=3, preset=CUSTOM, weights=link)
+    w = ConvLab(kernel=3, preset=CUSTOM, weights=link)
     np.testing.assert_array_equal(w.kernel_values, values)
     w.kernel = 5                                                  # a custom kernel grows with zeros around
     np.testing.assert_array_equal(w.kernel_values[0, 1:4, 1:4], values[0])
@@ -244,7 +244,7 @@ def test_typed_kernel_becomes_custom_and_survives_a_link():
 
 
 def test_language_switch_keeps_the_state():
-    v = ConvLabView(size=10, kernel=5, stride=2, padding=1, channels="rgb", source="picture")
+    v = ConvLab(size=10, kernel=5, stride=2, padding=1, channels="rgb", source="picture")
     before = (v.result.output.copy(), v.position, dict(v.param.values()))
     v.lang = "zh"
     assert "卷积核" in v.kernel_w.name and "步幅" in v.stride_w.name and "填充" in v.padding_w.name
@@ -257,7 +257,7 @@ def test_language_switch_keeps_the_state():
 
 
 def test_play_pause_uses_a_periodic_callback():
-    v = ConvLabView()
+    v = ConvLab()
     v.toggle()
     try:
         assert v.playing and v._callback is not None
@@ -274,7 +274,7 @@ def test_play_pause_uses_a_periodic_callback():
 
 
 def test_one_by_one_convolution_mixes_the_channels():
-    v = ConvLabView()
+    v = ConvLab()
     v.try_one_by_one()
     assert (v.kernel, v.channels, v.preset) == (1, "rgb", "luminance") and not v.problem
     x = make_input("picture", "rgb", v.size)
@@ -293,7 +293,7 @@ def _png(image):
 def test_a_shipped_photo_from_a_link_with_its_credit():
     from panel.io.location import Location
     from cnncore.photos import photo_names
-    view = ConvLabView()
+    view = ConvLab()
     view.sync_url(Location(search="?source=photo&photo=coffee&channels=rgb&size=20"))
     assert (view.source, view.photo, view.result.x.shape) == ("photo", "coffee", (3, 20, 20))
     assert view.photo_w.visible and "Rachel Michetti" in view.photo_credit.object
@@ -306,7 +306,7 @@ def test_a_shipped_photo_from_a_link_with_its_credit():
 
 
 def test_your_picture_from_a_file_is_shown_channel_by_channel():
-    view = ConvLabView(channels="rgb", size=12)
+    view = ConvLab(channels="rgb", size=12)
     image = np.zeros((60, 80, 3), np.uint8)          # red left half, blue right half, a little green
     image[:, :40] = (255, 30, 0)
     image[:, 40:] = (0, 30, 200)
@@ -320,7 +320,7 @@ def test_your_picture_from_a_file_is_shown_channel_by_channel():
 
 
 def test_a_bad_picture_file_is_named_and_the_last_picture_kept():
-    view = ConvLabView(channels="rgb")
+    view = ConvLab(channels="rgb")
     image = np.full((32, 32, 3), 90, np.uint8)
     view.picture.take_file(_png(image), "good.png")
     before = view.result.x.copy()
@@ -333,8 +333,8 @@ def test_a_bad_picture_file_is_named_and_the_last_picture_kept():
 
 
 def test_a_camera_frame_becomes_the_input_and_yours_without_a_picture_shows_the_photo():
-    from app.components.webcam import encode_frame
-    view = ConvLabView(source="yours", channels="rgb", size=8)
+    from app.widgets.webcam import encode_frame
+    view = ConvLab(source="yours", channels="rgb", size=8)
     assert view.result.x.shape == (3, 8, 8)                                   # the photo meanwhile
     assert "No picture of yours yet" in view.picture.message.object
     frame = np.zeros((64, 64, 3), np.uint8)

@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 from panel.io.location import Location
 
-from app.components.canvas import decode_image, encode_image
-from app.i18n import t
-from app.inference import prepare
-from app.model_registry import UNTRAINED_KEY, ModelRegistry
-from app.views.draw import DrawView
+from app.widgets.canvas import decode_image, encode_image
+from app.core.i18n import t
+from app.core.inference import prepare
+from app.core.session import UNTRAINED_KEY, SessionState
+from app.views.draw.view import DrawView
 
 
 def stroke_image(rows=(20, 92), cols=(50, 62), size=112):
@@ -46,7 +46,7 @@ def test_drawing_updates_prediction_and_plots(view, drawing):
 
     # The view's answer is the model's own argmax on the preprocessed drawing.
     prepared = prepare(view.canvas.array)
-    logits = np.asarray(view.registry.get(view.model)(prepared.input)).reshape(-1)
+    logits = np.asarray(view.session.get(view.model)(prepared.input)).reshape(-1)
     expected = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()   # softmax
     assert view.prediction == str(int(np.argmax(expected)))
     np.testing.assert_allclose(view.probabilities, expected, rtol=1e-6)
@@ -134,7 +134,7 @@ def test_url_prefix_for_the_playground():
 def test_bad_url_value_shows_a_message_not_a_traceback():
     view = DrawView()
     view.sync_url(Location(search="?model=no_such_model"))
-    assert view.model in view.registry.keys
+    assert view.model in view.session.keys
     assert view._error.visible and "no_such_model" in view._error.object
 
 
@@ -143,29 +143,29 @@ def test_model_errors_are_shown_in_the_page(view):
         def __call__(self, x):
             raise ValueError("Linear: expected input (N, 400), got shape (1, 7)")
 
-    view.registry._models[view.model] = Broken()
+    view.session._models[view.model] = Broken()
     view.canvas.image = encode_image(stroke_image())
     assert view._error.visible and "expected input (N, 400)" in view._error.object
-    view.registry._models.pop(view.model)
+    view.session._models.pop(view.model)
     view.canvas.image = encode_image(ring_image())
     assert not view._error.visible and view.prediction != ""
 
 
 def test_each_session_has_its_own_models():
     a, b = DrawView(), DrawView()
-    assert a.registry is not b.registry
-    assert a.registry.get(a.model) is not b.registry.get(b.model)
+    assert a.session is not b.session
+    assert a.session.get(a.model) is not b.session.get(b.model)
 
 
 def test_a_model_trained_in_the_session_becomes_selectable(view):
-    mine = view.registry.get(UNTRAINED_KEY).__class__  # any Module type will do
-    trained = ModelRegistry().get(UNTRAINED_KEY)
-    key = view.registry.register("mine", trained)
+    mine = view.session.get(UNTRAINED_KEY).__class__  # any Module type will do
+    trained = SessionState().get(UNTRAINED_KEY)
+    key = view.session.register("mine", trained)
     assert isinstance(trained, mine)
     assert key in view.model_select.options.values()
     assert key in view.param.model.objects
     view.model = key
-    assert view.registry.get(key) is trained and not view.untrained_note.visible
+    assert view.session.get(key) is trained and not view.untrained_note.visible
 
 
 def test_canvas_image_round_trip():
@@ -180,7 +180,7 @@ def test_canvas_image_round_trip():
 
 
 def test_pretrained_model_reads_the_sample_digits(view):
-    if not view.registry.entry(view.model).pretrained or view._samples is None:
+    if not view.session.entry(view.model).pretrained or view._samples is None:
         pytest.skip("no pretrained model or no sample digits in this installation")
     for digit in range(10):
         view.load_sample(digit)
@@ -191,15 +191,15 @@ def test_pretrained_model_reads_the_sample_digits(view):
 
 def test_warm_up_builds_the_model_before_the_first_stroke():
     view = DrawView()
-    view.registry._models.clear()
+    view.session._models.clear()
     view.warm_up()
-    assert view.model in view.registry._models          # built, and run once
+    assert view.model in view.session._models          # built, and run once
     assert view.prediction == "" and not view._error.visible
 
     class Broken:
         def __call__(self, x):
             raise ValueError("Conv2d: expected 1 input channel, got 3")
 
-    view.registry._models[view.model] = Broken()
+    view.session._models[view.model] = Broken()
     view.warm_up()                                       # a message, not a traceback
     assert view._error.visible and "expected 1 input channel" in view._error.object

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from panel.io.location import Location
 
-from app.i18n import t
-from app.views.equivariance_lab import SHIFTS, EquivarianceLab, architecture, confidence_sweep, transform
+from app.core.i18n import t
+from app.views.equivariance.view import SHIFTS, EquivarianceLab, architecture, confidence_sweep, transform
 from cnncore.inspect import class_probabilities, shift_image, translation_experiment
 
 
@@ -26,7 +26,7 @@ def test_stride_one_layers_move_exactly_by_the_shift(view, dx, dy):
         assert r.expected_shift == (dx, dy) and r.measured_shift == (dx, dy) and r.exact
         assert r.equivariance_error < 1e-6
     # And directly: the first convolution's map of the shifted digit is the shifted map, inside.
-    net = view.registry.get(view.model)
+    net = view.session.get(view.model)
     a, b = (net[0](z)[0, 0] for z in (view._x, shift_image(view._x, dx, dy)))
     inner = (slice(max(dy, 0) + 3, 25 + min(dy, 0)), slice(max(dx, 0) + 3, 25 + min(dx, 0)))
     np.testing.assert_allclose(b[inner], shift_image(a, dx, dy)[inner], atol=1e-5)
@@ -46,7 +46,7 @@ def test_stride_two_halves_the_shift_and_odd_shifts_alias(view):
 def test_the_view_shows_what_the_engine_measures(view):
     view.param.update(dx=4, dy=-1, angle=10, layer="0")
     rotated = transform(view._x, 0, 0, 10)
-    net = view.registry.get(view.model)
+    net = view.session.get(view.model)
     report = translation_experiment(net, rotated, 4, -1)
     assert [(r.name, r.measured_shift, r.equivariance_error) for r in report.rows] == \
         [(r.name, r.measured_shift, r.equivariance_error) for r in view.report.rows]
@@ -58,7 +58,7 @@ def test_the_view_shows_what_the_engine_measures(view):
 
 
 def test_confidence_sweep_is_the_probability_of_the_original_class(view):
-    net = view.registry.get(view.model)
+    net = view.session.get(view.model)
     target, probs, preds = confidence_sweep(net, view._x)
     assert len(probs) == len(SHIFTS) and np.all((0 <= probs) & (probs <= 1))
     for k, s in enumerate(SHIFTS):

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 from panel.io.location import Location
 
-from app.components.inside_photo import model_input
-from app.model_registry import ModelRegistry
-from app.views.equivariance_lab import EquivarianceLab, transform
+from app.widgets.photo_input import model_input
+from app.core.session import SessionState
+from app.views.equivariance.view import EquivarianceLab, transform
 from cnncore.images import to_image
 from cnncore.inspect import capture, class_probabilities, shift_image, translation_experiment
 from cnncore.models.photo_tiles import MEAN, PHOTO_CLASSES, STD
@@ -14,13 +14,13 @@ from cnncore.photos import photo
 
 
 @pytest.fixture(scope="module")
-def registry():
-    return ModelRegistry()
+def session():
+    return SessionState()
 
 
 @pytest.fixture(scope="module")
-def lab(registry):
-    return EquivarianceLab(registry=registry, model="photo_tiles")
+def lab(session):
+    return EquivarianceLab(session=session, model="photo_tiles")
 
 
 @pytest.mark.parametrize("dx, dy, angle", [(4, 0, 0), (-3, 2, 0), (2, -1, 15)])
@@ -29,7 +29,7 @@ def test_the_experiment_is_the_engines_on_the_fitted_picture(lab, dx, dy, angle)
     assert not lab._error.visible, lab._error.object
     x = model_input(photo("coffee"))[1]
     np.testing.assert_array_equal(lab._x, x)
-    net = lab.registry.get("photo_tiles")
+    net = lab.session.get("photo_tiles")
     rotated = transform(x, 0, 0, angle)
     expected = translation_experiment(net, rotated, dx, dy)
     for got, want in zip(lab.report.rows, expected.rows):
@@ -58,7 +58,7 @@ def test_an_exact_shift_keeps_the_first_convolution_equivariant(lab):
 
 def test_predictions_are_named_and_only_this_network_is_compared(lab):
     lab.param.update(photo="rocket", dx=5, dy=0, angle=0)
-    net = lab.registry.get("photo_tiles")
+    net = lab.session.get("photo_tiles")
     before = class_probabilities(net, lab._x)[0][0]
     after = class_probabilities(net, transform(lab._x, 5, 0))[0][0]
     kb, ka = PHOTO_CLASSES[int(before.argmax())], PHOTO_CLASSES[int(after.argmax())]
@@ -68,10 +68,10 @@ def test_predictions_are_named_and_only_this_network_is_compared(lab):
     assert not any(p.visible for p in lab.digit_panes) and all(p.visible for p in lab.photo_panes)
 
 
-def test_a_network_from_your_classes_and_back_to_digits(registry):
-    key = registry.register("classes", small_rgb_cnn(3, seed=1).eval(), arch="classes_cnn", input="photo",
+def test_a_network_from_your_classes_and_back_to_digits(session):
+    key = session.register("classes", small_rgb_cnn(3, seed=1).eval(), arch="classes_cnn", input="photo",
                             classes=("a", "b", "c"))
-    lab = EquivarianceLab(registry=registry, model=key, photo="grass")
+    lab = EquivarianceLab(session=session, model=key, photo="grass")
     assert not lab._error.visible, lab._error.object
     assert lab.report.prediction_before in (0, 1, 2) and "a, b, c" in lab.photo_note.object
     lab.model = "lenet5"
@@ -79,9 +79,9 @@ def test_a_network_from_your_classes_and_back_to_digits(registry):
     assert "lenet5" in lab._sweeps
 
 
-def test_url_and_chinese(registry):
+def test_url_and_chinese(session):
     location = Location(search="?model=photo_tiles&photo=astronaut&dx=2&lang=zh")
-    lab = EquivarianceLab(registry=registry)
+    lab = EquivarianceLab(session=session)
     lab.sync_url(location)
     assert (lab.model, lab.photo, lab.dx, lab.lang) == ("photo_tiles", "astronaut", 2, "zh")
     assert "移动前" in lab.prediction.object and "中灰色" in lab.photo_note.object

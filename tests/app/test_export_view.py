@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 import torch
 
-from app.components.train_layers import build_network, parse_arch
-from app.views.classes import ClassesView
-from app.views.train import TrainView
+from app.views.train.layers import build_network, parse_arch
+from app.views.classes.view import ClassesView
+from app.views.train.view import TrainView
 from cnncore.data import load_digits
 from cnncore.io import to_bytes
 from cnncore.models import DIGIT_MODELS
@@ -65,7 +65,7 @@ def test_train_view_exports_the_trained_weights_after_a_step(tmp_path):
     view = TrainView(autoplay=False, model="custom", arch=TINY, subset=500, batch_size=16, epochs=1)
     view.step_once()
     net, x, logits, _ = exported_net(view.export_bytes(), tmp_path, "stepped")
-    trained = view.session.model.eval()(x)
+    trained = view.training.model.eval()(x)
     fresh = view.build_model().eval()(x)
     assert not np.allclose(trained, fresh)                                     # really the stepped weights
     np.testing.assert_allclose(torch_out(net, x), trained, atol=1e-5 * max(1, np.abs(trained).max()), rtol=0)

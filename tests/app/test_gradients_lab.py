@@ -4,11 +4,11 @@ import pytest
 import torch
 from panel.io.location import Location
 
-from app.components.grad_compute import (EPSILONS, conv_backward, conv_layers, finite_difference, layer_input,
+from app.views.gradients.compute import (EPSILONS, conv_backward, conv_layers, finite_difference, layer_input,
                                          mosaic, weight_grad_terms, weighted_layers)
-from app.i18n import STRINGS, t
-from app.views import gradients_lab_strings
-from app.views.gradients_lab import GradientsLab
+from app.core.i18n import STRINGS, t
+from app.views.gradients import strings as gradients_lab_strings
+from app.views.gradients.view import GradientsLab
 from cnncore.inspect import capture, capture_gradients, saliency
 
 
@@ -19,7 +19,7 @@ def view():
 
 @pytest.fixture(scope="module")
 def lenet(view):
-    return view.registry.get("lenet5")
+    return view.session.get("lenet5")
 
 
 def test_saliency_equals_capture_gradients_input(view):
@@ -145,7 +145,7 @@ def test_finite_difference_matches_torch_autograd(lenet):
 
 def test_view_fd_controls(view):
     view.param.update(fd_kind="weight", fd_layer="3", fd_index=-1, fd_exp=3, loss="score")
-    weight = weighted_layers(view.registry.get(view.model))["3"].weight
+    weight = weighted_layers(view.session.get(view.model))["3"].weight
     assert 0 <= view.fd_index < weight.data.size               # -1 picked the largest gradient
     grads = [abs(r.analytic) for r in view.fd]
     assert grads[0] > 0
@@ -163,9 +163,9 @@ def test_view_fd_controls(view):
 def test_model_switch_and_bad_links(view):
     view.model = "tiny_vgg"
     assert not view._error.visible
-    assert view.layer in conv_layers(view.registry.get("tiny_vgg"))
+    assert view.layer in conv_layers(view.session.get("tiny_vgg"))
     view.param.update(layer="nope", out_ch=99)
-    assert view.layer in conv_layers(view.registry.get("tiny_vgg")) and view.out_ch < 10
+    assert view.layer in conv_layers(view.session.get("tiny_vgg")) and view.out_ch < 10
     view.model = "lenet5"
 
 

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 from panel.io.location import Location
 
-from app.components.inside_photo import model_input
-from app.model_registry import ModelRegistry
-from app.views.gradients_lab import GradientsLab
+from app.widgets.photo_input import model_input
+from app.core.session import SessionState
+from app.views.gradients.view import GradientsLab
 from cnncore.images import fit
 from cnncore.inspect import capture_gradients, saliency
 from cnncore.models.photo_tiles import PHOTO_CLASSES, to_input
@@ -14,7 +14,7 @@ from cnncore.photos import photo
 
 @pytest.fixture(scope="module")
 def lab():
-    return GradientsLab(registry=ModelRegistry(), model="photo_tiles", photo="coffee")
+    return GradientsLab(session=SessionState(), model="photo_tiles", photo="coffee")
 
 
 def test_saliency_is_the_engines_input_gradient_of_the_fitted_picture(lab):
@@ -22,7 +22,7 @@ def test_saliency_is_the_engines_input_gradient_of_the_fitted_picture(lab):
     assert not lab._error.visible, lab._error.object
     x = to_input(fit(photo("astronaut"), (32, 32)))
     np.testing.assert_array_equal(lab._image, x)
-    net = lab.registry.get("photo_tiles")
+    net = lab.session.get("photo_tiles")
     expected = saliency(net, x[0])
     np.testing.assert_allclose(lab.saliency["gradient"], expected["gradient"], rtol=1e-6, atol=1e-12)
     np.testing.assert_allclose(lab.sal_plot.source.data["image"][0], np.abs(expected["gradient"]).max(axis=0),
@@ -40,7 +40,7 @@ def test_a_chosen_class_and_the_layer_gradients(lab):
     lab.param.update(photo="gravel", target=3, loss="cross_entropy")
     assert lab.saliency["target"] == 3 and "3 · rocket" in lab.target_select.options
     x = model_input(photo("gravel"))[1]
-    _, grads = capture_gradients(lab.registry.get("photo_tiles"), x, 3, "cross_entropy")
+    _, grads = capture_gradients(lab.session.get("photo_tiles"), x, 3, "cross_entropy")
     for name in grads:
         np.testing.assert_allclose(lab.gradients[name], grads[name], rtol=1e-6, atol=1e-12)
     assert lab.gradients["input"].shape == (1, 3, 32, 32)
@@ -68,7 +68,7 @@ def test_back_to_digits_clamps_the_photo_settings(lab):
 
 def test_url_and_chinese():
     location = Location(search="?model=photo_tiles&photo=brick&lang=zh&target=9")
-    lab = GradientsLab(registry=ModelRegistry())
+    lab = GradientsLab(session=SessionState())
     lab.sync_url(location)
     assert (lab.model, lab.photo, lab.lang) == ("photo_tiles", "brick", "zh")
     assert lab.target == -1                                       # photo_tiles has 7 classes: the prediction

@@ -22,10 +22,10 @@ from bokeh.document import Document
 from panel.pane.markup import HTMLBasePane
 from PIL import Image, PngImagePlugin
 
-from app.components.class_data import ClassData
-from app.text import plain_html, shorten
-from app.views.classes import NAME_LIMIT as CLASSES_NAME_LIMIT, ClassesView
-from app.views.train import MAX_UPLOAD_BYTES, NAME_LIMIT, TrainView
+from app.views.classes.data import ClassData
+from app.core.text import plain_html, shorten
+from app.views.classes.view import NAME_LIMIT as CLASSES_NAME_LIMIT, ClassesView
+from app.views.train.view import MAX_UPLOAD_BYTES, NAME_LIMIT, TrainView
 from cnncore import nn
 from cnncore.io import HEADER_KEY, to_bytes
 from tests.hostile import PAYLOADS, SHORT_PAYLOAD
@@ -360,7 +360,7 @@ def test_a_data_set_with_huge_or_wrongly_typed_fields_gives_a_short_message(fiel
 def test_a_file_is_read_with_its_own_name():
     """The file picker hands Python a file's name before its bytes (in the served app and in the
     static site alike), so a watcher of ``value`` never reads the previous file's name."""
-    from app.components.upload import FileUpload
+    from app.widgets.upload import FileUpload
 
     widget, calls = FileUpload(), []
     widget.param.watch(lambda e: calls.append((widget.value, widget.filename)), "value")
@@ -371,7 +371,7 @@ def test_a_file_is_read_with_its_own_name():
 
 
 def _views_that_show_a_session_model():
-    from app.views.playground import ALL_VIEWS
+    from app.views.playground.view import ALL_VIEWS
     return sorted(key for key, (_, module, cls) in ALL_VIEWS.items() if key not in ("train", "classes"))
 
 
@@ -381,19 +381,19 @@ def test_a_trained_model_with_markup_layer_names_is_text_in_every_view(key):
     the file) show there as text: pickers, layer tables, captions."""
     import importlib
 
-    from app.model_registry import ModelRegistry
-    from app.views.playground import ALL_VIEWS
+    from app.core.session import SessionState
+    from app.views.playground.view import ALL_VIEWS
     from cnncore.io import load
 
     names = [LAYER_PAYLOAD + suffix for suffix in ("", "r", "p", "f", "l")]
     net = load(to_bytes(nn.Sequential(OrderedDict(zip(names, [
         nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * 14 * 14, 10)]))))).eval()
-    registry = ModelRegistry()
-    trained = registry.register("trained", net, arch="train_uploaded")
+    session = SessionState()
+    trained = session.register("trained", net, arch="train_uploaded")
     _, module, cls = ALL_VIEWS[key]
     view_class = getattr(importlib.import_module(module), cls)
-    takes_models = "model" in view_class.param and trained in [*registry.keys]
-    view = view_class(registry=registry, **({"model": trained} if takes_models else {}))
+    takes_models = "model" in view_class.param and trained in [*session.keys]
+    view = view_class(session=session, **({"model": trained} if takes_models else {}))
     if "model" in view.param and trained not in view.param.model.objects:
         pytest.skip(f"{key} shows only its own models")
     assert not view._error.visible, view._error.object

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app.image_input import MIN_SIDE, ImageInputError, decode_image
+from app.core.image_input import MIN_SIDE, ImageInputError, decode_image
 
 
 def encode(im, fmt="PNG", **kwargs):

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 from panel.io.location import Location
 
-from app.components.inside_photo import model_input
-from app.model_registry import ModelRegistry
-from app.views.inside import InsideView
+from app.widgets.photo_input import model_input
+from app.core.session import SessionState
+from app.views.inside.view import InsideView
 from cnncore.images import fit
 from cnncore.inspect import capture, class_probabilities, effective_receptive_field, input_window, receptive_fields
 from cnncore.models.photo_tiles import PHOTO_CLASSES, to_input
@@ -14,16 +14,16 @@ from cnncore.photos import photo
 
 
 @pytest.fixture(scope="module")
-def registry():
-    return ModelRegistry()
+def session():
+    return SessionState()
 
 
 @pytest.fixture
-def view(registry):
-    return InsideView(registry=registry, model="photo_tiles")
+def view(session):
+    return InsideView(session=session, model="photo_tiles")
 
 
-def test_the_photo_model_is_offered_beside_the_digit_models(view, registry):
+def test_the_photo_model_is_offered_beside_the_digit_models(view, session):
     assert "photo_tiles" in view.model_select.options.values() and "lenet5" in view.model_select.options.values()
     assert view.is_photo and view.input_hw == (32, 32) and not view._error.visible, view._error.object
 
@@ -88,10 +88,10 @@ def test_your_own_picture_and_back_to_digits(view):
     assert not view.picker.card.visible and "%" in view.prediction.object
 
 
-def test_a_model_trained_in_your_classes_is_offered_with_its_names(registry):
-    key = registry.register("classes", small_rgb_cnn(2, seed=3).eval(), arch="classes_cnn", input="photo",
+def test_a_model_trained_in_your_classes_is_offered_with_its_names(session):
+    key = session.register("classes", small_rgb_cnn(2, seed=3).eval(), arch="classes_cnn", input="photo",
                             classes=("cat", "<b>cup</b>"))
-    view = InsideView(registry=registry)
+    view = InsideView(session=session)
     assert key in view.model_select.options.values()
     view.model = key
     assert not view._error.visible, view._error.object
@@ -99,9 +99,9 @@ def test_a_model_trained_in_your_classes_is_offered_with_its_names(registry):
     assert "cat" in view.photo_note.object
 
 
-def test_url_keeps_the_photo_and_chinese_works(registry):
+def test_url_keeps_the_photo_and_chinese_works(session):
     location = Location(search="?model=photo_tiles&photo=grass&lang=zh")
-    view = InsideView(registry=registry)
+    view = InsideView(session=session)
     view.sync_url(location)
     assert (view.model, view.photo, view.lang) == ("photo_tiles", "grass", "zh")
     assert "模型认为是" in view.prediction.object and "纹理：草地" in view.input_status.object

@@ -5,25 +5,25 @@ import numpy as np
 import pytest
 from panel.io.location import Location
 
-from app.components.inside_network import dependency_box, network_layers
-from app.components.inside_plots import REGION, TILE, TileMosaic, VectorCells
-from app.i18n import STRINGS
-from app.model_registry import UNTRAINED_KEY, ModelRegistry
-from app.views.inside import InsideView
-from app.views.inside_strings import STRINGS as INSIDE
+from app.views.inside.network import dependency_box, network_layers
+from app.views.inside.plots import REGION, TILE, TileMosaic, VectorCells
+from app.core.i18n import STRINGS
+from app.core.session import UNTRAINED_KEY, SessionState
+from app.views.inside.view import InsideView
+from app.views.inside.strings import STRINGS as INSIDE
 from cnncore.inspect import capture, input_window, receptive_fields
 
 from .image_geometry import row_span, row_zero_on_top
 
 
 @pytest.fixture(scope="module")
-def registry():
-    return ModelRegistry()
+def session():
+    return SessionState()
 
 
 @pytest.fixture(scope="module")
-def shared_view(registry):
-    return InsideView(registry=registry)
+def shared_view(session):
+    return InsideView(session=session)
 
 
 @pytest.fixture
@@ -143,10 +143,10 @@ def test_units_read_in_earlier_layers_follow_the_kernels(view):
     assert len(view.layer_plots["2"].marks.data["left"]) == view.layers[2].channels
 
 
-def test_dependency_box_on_the_first_layer(registry):
+def test_dependency_box_on_the_first_layer(session):
     """Units of a padded k x k convolution read input rows u - p ... u - p + k - 1: the ones inside
     the target's (unclipped) window are that window shrunk by k - 1 and shifted by the padding."""
-    net = registry.get("lenet5")
+    net = session.get("lenet5")
     layers = network_layers(net)
     rows = receptive_fields(net, (1, 1, 28, 28))
     first = dict(net.named_modules())["0"]
@@ -202,9 +202,9 @@ def test_every_string_is_translated():
         assert fields[0] == fields[1], key
 
 
-def test_url_restores_and_follows_the_selection(registry):
+def test_url_restores_and_follows_the_selection(session):
     location = Location(search="?model=lenet5&layer=3&channel=5&i=2&j=3&sample=7&lang=zh")
-    view = InsideView(registry=registry)
+    view = InsideView(session=session)
     view.sync_url(location)
     assert (view.layer, view.channel, view.i, view.j, view.sample, view.lang) == ("3", 5, 2, 3, 7, "zh")
     assert not view._error.visible
@@ -214,8 +214,8 @@ def test_url_restores_and_follows_the_selection(registry):
     assert (query["layer"], query["channel"], query["i"], query["j"], query["sample"]) == ("2", "1", "6", "7", "7")
 
 
-def test_bad_links_show_a_message_and_fall_back(registry):
-    view = InsideView(registry=registry)
+def test_bad_links_show_a_message_and_fall_back(session):
+    view = InsideView(session=session)
     view.sync_url(Location(search="?layer=nope&i=99&j=99"))
     assert view._error.visible and "nope" in view._error.object
     assert view.layer == view.layers[0].name
@@ -251,11 +251,11 @@ def test_model_switch_rebuilds_and_clips(view):
     assert not view.untrained_note.visible
 
 
-def test_other_zoo_models_work_in_every_layer(view, registry):
+def test_other_zoo_models_work_in_every_layer(view, session):
     """Models with batch norm, residual blocks and adaptive pooling (untrained here): no errors."""
     from cnncore.models import DIGIT_MODELS
     for name in ("resnet_small", "nin_small"):
-        key = registry.register(name, DIGIT_MODELS[name]().eval(), arch=name)
+        key = session.register(name, DIGIT_MODELS[name]().eval(), arch=name)
         view.model = key                                    # the chosen layer '0' does not exist here
         assert not view._error.visible, view._error.object
         for info in view.layers[::3]:
@@ -267,8 +267,8 @@ def test_other_zoo_models_work_in_every_layer(view, registry):
                     view.snapshot.value(info, info.channels - 1, h - 1, w // 2), rel=1e-4, abs=1e-4)
 
 
-def test_layers_are_drawn_in_order_without_containers(registry):
-    net = registry.get("lenet5")
+def test_layers_are_drawn_in_order_without_containers(session):
+    net = session.get("lenet5")
     layers = network_layers(net)
     _, acts = capture(net, np.zeros((1, 1, 28, 28), np.float32))
     names = [info.name for info in layers]

@@ -9,14 +9,14 @@ import pytest
 from panel.io.location import Location
 from panel.util import edit_readonly
 
-from app.components import embed as embed_mod
-from app.components.embed import (EmbedButton, LectureMode, apply_lecture_mode, embed_snippet, embed_url,
+from app.core import lecture as embed_mod
+from app.core.lecture import (EmbedButton, LectureMode, apply_lecture_mode, embed_snippet, embed_url,
                                   lecture_mode)
-from app.i18n import STRINGS
-from app.theme import lecture_css
+from app.core.i18n import STRINGS
+from app.core.theme import lecture_css
 from app.views.base import View
-from app.views.draw import DrawView
-from app.views.playground import ALL_VIEWS, Playground
+from app.views.draw.view import DrawView
+from app.views.playground.view import ALL_VIEWS, Playground
 
 
 def _location(search="", hostname="127.0.0.1", port="5006", protocol="http:"):
@@ -164,7 +164,7 @@ def test_page_has_the_embed_button_and_panel(monkeypatch):
 
 
 def test_playground_embedded_hides_the_navigation(monkeypatch):
-    import app.views.playground as playground_mod
+    import app.views.playground.view as playground_mod
     monkeypatch.setattr(playground_mod, "lecture_mode", lambda: LectureMode(embed=True))
     playground = Playground(view="draw")
     layout = playground.__panel__()

@@ -1,4 +1,4 @@
-"""The lesson format (app/lesson_format.py): file and link round trips, and every refusal.
+"""The lesson format (app/views/lesson/format.py): file and link round trips, and every refusal.
 
 A lesson is outside text (a file or a link anyone may have made): each field is checked, and
 every refusal is a :class:`LessonError` whose message exists in both languages and quotes the
@@ -12,9 +12,9 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from app import lesson_format as lf
-from app.lesson_examples import EXAMPLES, example
-from app.lesson_format import Lesson, LessonError, Step
+from app.views.lesson import format as lf
+from app.views.lesson.examples import EXAMPLES, example
+from app.views.lesson.format import Lesson, LessonError, Step
 from tests.hostile import PAYLOADS
 
 
@@ -76,16 +76,16 @@ def test_a_missing_format_marker_and_numbers_as_values_are_accepted():
 
 
 def test_every_example_is_a_lesson_whose_settings_the_views_take():
-    from app.model_registry import ModelRegistry
-    from app.views.lesson import build_step_view
-    registry = ModelRegistry()
+    from app.core.session import SessionState
+    from app.views.lesson.view import build_step_view
+    session = SessionState()
     for key in EXAMPLES:
         read = example(key)
         assert read.title and 3 <= len(read.steps) <= 8
         assert len(lf.to_code(read)) <= lf.MAX_CODE_CHARS
         for step in read.steps:
             assert step.note_en and step.note_zh
-            view, location = build_step_view(step.view, step.query, registry, "en")
+            view, location = build_step_view(step.view, step.query, session, "en")
             assert not view._url_problems, (key, step, view._url_problems)
             for name, value in step.query.items():     # applied, and read back as the step has it
                 assert str(view.param[name].serialize(getattr(view, name))) == value, (key, name)

@@ -6,9 +6,9 @@ import logging
 import pytest
 from panel.io.location import Location
 
-from app import lesson_format as lf
-from app.lesson_format import Lesson, Step
-from app.views.lesson import LessonView
+from app.views.lesson import format as lf
+from app.views.lesson.format import Lesson, Step
+from app.views.lesson.view import LessonView
 from tests.app.test_hostile_files import live_markup, rendered, shows_as_text
 from tests.hostile import PAYLOADS
 
@@ -189,7 +189,7 @@ def test_both_languages():
 
 def test_every_string_the_view_shows_exists(monkeypatch):
     """As tests/app/test_shared.py does for the other views: no key shows as itself."""
-    from app import i18n
+    from app.core import i18n
     missing = set()
 
     class Recording(dict):

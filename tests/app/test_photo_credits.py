@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from app.photo_credits import credit
+from app.core.photo_credits import credit
 from cnncore.photos import photo_names
 
 
@@ -18,8 +18,8 @@ def test_the_chinese_credit_names_the_same_people_licence_and_links(name):
 
 
 def test_the_convolution_lab_credits_its_photo_in_the_page_language():
-    from app.views.conv_lab import ConvLabView
-    view = ConvLabView(source="photo", photo="chelsea")
+    from app.views.conv.view import ConvLab
+    view = ConvLab(source="photo", photo="chelsea")
     view.__panel__()
     assert "Stefan van der Walt" in view.photo_credit.object and "摄影" not in view.photo_credit.object
     view.lang = "zh"

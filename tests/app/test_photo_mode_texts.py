@@ -5,11 +5,11 @@ import re
 import pytest
 from panel.io.location import Location
 
-from app.i18n import t
-from app.model_registry import ModelRegistry
-from app.views.equivariance_lab import EquivarianceLab
-from app.views.gradients_lab import GradientsLab
-from app.views.inside import InsideView
+from app.core.i18n import t
+from app.core.session import SessionState
+from app.views.equivariance.view import EquivarianceLab
+from app.views.gradients.view import GradientsLab
+from app.views.inside.view import InsideView
 from cnncore.models.photo_tiles import PHOTO_CLASSES
 from cnncore.models.small_rgb import small_rgb_cnn
 
@@ -24,16 +24,16 @@ VIEWS = {"inside": InsideView, "gradients": GradientsLab, "equivariance": Equiva
 
 
 @pytest.fixture(scope="module")
-def registry():
-    registry = ModelRegistry()
-    registry.register("classes", small_rgb_cnn(3, seed=1).eval(), arch="classes_cnn", input="photo",
+def session():
+    session = SessionState()
+    session.register("classes", small_rgb_cnn(3, seed=1).eval(), arch="classes_cnn", input="photo",
                       classes=("apple", "pear", "plum"))
-    return registry
+    return session
 
 
 @pytest.fixture(scope="module", params=list(VIEWS))
-def view(request, registry):
-    return VIEWS[request.param](registry=registry)
+def view(request, session):
+    return VIEWS[request.param](session=session)
 
 
 def digit_words(view, lang):
@@ -48,7 +48,7 @@ def digit_words(view, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_photo_model_is_explained_with_pictures_not_digits(view, registry, lang):
+def test_a_photo_model_is_explained_with_pictures_not_digits(view, session, lang):
     view.param.update(lang=lang, model="photo_tiles", photo="coffee")
     assert not view._error.visible, view._error.object
     assert digit_words(view, lang) == []
@@ -56,7 +56,7 @@ def test_a_photo_model_is_explained_with_pictures_not_digits(view, registry, lan
         view.fd_kind = "pixel"
         assert digit_words(view, lang) == []
         view.fd_kind = "weight"
-    view.model = registry.photo_keys[-1]                          # a network trained in Your classes
+    view.model = session.photo_keys[-1]                          # a network trained in Your classes
     assert not view._error.visible, view._error.object
     assert digit_words(view, lang) == []
     view.model = "photo_tiles"
@@ -75,7 +75,7 @@ def test_a_digit_model_keeps_its_digit_texts(view, lang):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_class_the_photo_model_does_not_have_is_listed_as_ignored(lang):
     location = Location(search=f"?model=photo_tiles&photo=brick&target=8&lang={lang}")
-    lab = GradientsLab(registry=ModelRegistry())
+    lab = GradientsLab(session=SessionState())
     lab.sync_url(location)
     assert (lab.model, lab.photo, lab.target) == ("photo_tiles", "brick", -1)   # the prediction instead
     assert lab._error.visible and lab._error.alert_type == "warning"
@@ -88,7 +88,7 @@ def test_a_class_the_photo_model_does_not_have_is_listed_as_ignored(lang):
 
 
 def test_a_valid_class_and_a_model_switch_say_nothing():
-    lab = GradientsLab(registry=ModelRegistry())
+    lab = GradientsLab(session=SessionState())
     lab.sync_url(Location(search="?model=photo_tiles&target=6"))
     assert lab.target == 6 and not lab._error.visible
     lab.model = "lenet5"
@@ -98,7 +98,7 @@ def test_a_valid_class_and_a_model_switch_say_nothing():
 
 
 def test_gradients_layers_and_channels_the_model_lacks():
-    lab = GradientsLab(registry=ModelRegistry())
+    lab = GradientsLab(session=SessionState())
     lab.sync_url(Location(search="?model=photo_tiles&layer=conv9&fd_layer=nope&out_ch=40&fd_kind=pixel&lang=en"))
     message = lab._error.object
     assert lab._error.visible, "the replaced settings were not said"
@@ -113,7 +113,7 @@ def test_gradients_layers_and_channels_the_model_lacks():
                                                                     "from 0 to 31")),
 ])
 def test_shift_and_inside_say_which_layer_or_channel_was_replaced(view_class, query, parts):
-    view = view_class(registry=ModelRegistry())
+    view = view_class(session=SessionState())
     view.sync_url(Location(search=query + "&lang=zh"))
     assert view.model == "photo_tiles" and view._error.visible
     message = view._error.object.replace('"', "'")

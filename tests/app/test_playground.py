@@ -2,10 +2,10 @@
 import pytest
 from panel.io.location import Location
 
-from app.i18n import t
+from app.core.i18n import t
 import numpy as np
 
-from app.views.playground import ALL_VIEWS, LABS, VIEWS, Playground
+from app.views.playground.view import ALL_VIEWS, LABS, VIEWS, Playground
 
 
 def make():
@@ -28,8 +28,8 @@ def test_language_reaches_every_view_and_the_navigation():
 
 def test_views_share_the_session_registry_and_sessions_do_not():
     a, b = make(), make()
-    assert a.views["draw"].registry is a.registry
-    assert a.registry is not b.registry
+    assert a.views["draw"].session is a.session
+    assert a.session is not b.session
 
 
 def test_a_broken_view_shows_a_message(monkeypatch):
@@ -65,12 +65,12 @@ def test_the_drawing_follows_into_views_that_look_at_it():
     app = make()
     digit = np.zeros((28, 28), np.float32)
     digit[4:24, 12:16] = 1.0
-    app.registry.drawing = digit
+    app.session.drawing = digit
     app.view = "inside"
     inside = app.views["inside"]
     np.testing.assert_array_equal(inside.image, digit)
     later = np.roll(digit, 3, axis=1)
-    app.registry.drawing = later
+    app.session.drawing = later
     np.testing.assert_array_equal(inside.image, later)
 
 
@@ -80,7 +80,7 @@ def test_every_view_builds_with_the_shared_registry(key):
     app.view = key
     view = app.views[key]
     assert not view._error.visible, view._error.object
-    assert view.registry is app.registry
+    assert view.session is app.session
     app.lang = "zh"
     assert view.lang == "zh"
 
@@ -117,7 +117,7 @@ def test_every_browser_component_exists_before_the_first_render():
     probe = """
 import importlib, pkgutil
 from panel.custom import ReactiveESM
-import app, app.views.playground
+import app, app.views.playground.view
 def every(cls):
     for sub in cls.__subclasses__():
         yield sub

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 from panel.io.location import Location
 
-from app.i18n import t
-from app.views.pooling_lab import ACTIVATIONS, POOLS, PoolingLab
+from app.core.i18n import t
+from app.views.pooling.view import ACTIVATIONS, POOLS, PoolingLab
 from cnncore import functional as F
 from cnncore.inspect import capture
 from cnncore.inspect.nonlinearity import activation_curves, preactivation_layers, unit_statistics
@@ -100,7 +100,7 @@ def test_activation_curves_and_derivatives(kind):
 
 def test_dead_relu_fractions_equal_a_direct_count(view):
     from cnncore.data import load_digits
-    net = view.registry.get(view.model)
+    net = view.session.get(view.model)
     images = load_digits("test")[0][:300]
     rows = unit_statistics(net, images, batch=128)
     _, acts = capture(net, images)
@@ -182,7 +182,7 @@ def test_a_link_naming_no_layer_of_the_model_is_ignored_with_the_layers_it_has()
 
 
 def test_drawing_input():
-    from app.components.canvas import encode_image
+    from app.widgets.canvas import encode_image
     view = PoolingLab(compute_stats=False)
     image = np.zeros((112, 112), np.uint8)
     image[20:92, 50:62] = 255

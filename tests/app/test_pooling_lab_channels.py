@@ -4,8 +4,8 @@ import pytest
 import torch
 from panel.io.location import Location
 
-from app.i18n import t
-from app.views.pooling_lab import PoolingLab
+from app.core.i18n import t
+from app.views.pooling.view import PoolingLab
 from cnncore import functional as F
 from cnncore.inspect.channel_pooling import attention_and_route, bilinear_and_route
 from cnncore.inspect.pooling import make_pool

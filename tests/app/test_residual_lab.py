@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from app.components.resid_diagram import block_figures, block_svg
-from app.components.resid_session import ResidualRace, check_depth, gradient_layers, training_digits
-from app.i18n import t
-from app.views.residual_lab import ResidualLabView
+from app.views.residual.diagram import block_figures, block_svg
+from app.views.residual.race import ResidualRace, check_depth, gradient_layers, training_digits
+from app.core.i18n import t
+from app.views.residual.view import ResidualLab
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +70,8 @@ def test_advance_respects_the_budget(data):
 
 
 def test_view_trains_and_shows_numbers(data, monkeypatch):
-    monkeypatch.setattr("app.views.residual_lab.training_digits", lambda n, s: data)
-    view = ResidualLabView(depth=8, width=4, steps=20, batch_size=8)
+    monkeypatch.setattr("app.views.residual.view.training_digits", lambda n, s: data)
+    view = ResidualLab(depth=8, width=4, steps=20, batch_size=8)
     assert view.status == "idle" and "data-steps='0'" in view.status_pane.object
     view.step_once()
     assert view.steps_done == 1 and view.status == "paused"
@@ -93,7 +93,7 @@ def test_view_trains_and_shows_numbers(data, monkeypatch):
 
 
 def test_view_bad_depth_message(monkeypatch):
-    view = ResidualLabView(depth=10)
+    view = ResidualLab(depth=10)
     assert view.depth_problem and view.problem_pane.visible
     assert "6n+2" in view.problem_pane.object and view.start_button.disabled
     view.start()
@@ -118,8 +118,8 @@ def test_gradient_verdict_follows_the_ratios_it_shows(data, monkeypatch, depth):
     """At depth 32 the caption said the plain net's gradient fades while its own numbers said the ResNet's did."""
     import re
 
-    monkeypatch.setattr("app.views.residual_lab.training_digits", lambda n, s: data)
-    view = ResidualLabView(depth=depth, width=4, steps=20, batch_size=8)
+    monkeypatch.setattr("app.views.residual.view.training_digits", lambda n, s: data)
+    view = ResidualLab(depth=depth, width=4, steps=20, batch_size=8)
     for _ in range(3):
         view.step_once()
     caption = view.profile_caption.object

@@ -4,12 +4,12 @@ parts added later are fitted too; the Convolution lab puts its picture first whe
 (How it looks in a browser: tests/e2e/test_layout.py.)"""
 import panel as pn
 
-from app.components import embed as embed_mod
-from app.components.embed import LectureMode
-from app.components.responsive import PROJECTOR_SCALE, fit_layout
-from app.theme import (META_VIEWPORT, NARROW_CARD_CSS, NARROW_CSS, NARROW_ROW_CSS, PROJECTOR_WIDGET_CSS,
+from app.core import lecture as embed_mod
+from app.core.lecture import LectureMode
+from app.core.responsive import PROJECTOR_SCALE, fit_layout
+from app.core.theme import (META_VIEWPORT, NARROW_CARD_CSS, NARROW_CSS, NARROW_ROW_CSS, PROJECTOR_WIDGET_CSS,
                        make_template)
-from app.views import conv_lab as conv_mod
+from app.views.conv import view as conv_mod
 
 
 def _layout():
@@ -65,12 +65,12 @@ def _first_cards(view):
 def test_embedded_conv_lab_puts_the_picture_first(monkeypatch):
     monkeypatch.setattr(conv_mod, "lecture_mode", lambda: LectureMode(embed=True))
     monkeypatch.setattr(embed_mod, "lecture_mode", lambda location=None: LectureMode(embed=True))
-    view = conv_mod.ConvLabView()
+    view = conv_mod.ConvLab()
     first = _first_cards(view)[0]
     assert view.heading in first.objects            # the stage (the sliding window) comes first
     monkeypatch.setattr(conv_mod, "lecture_mode", lambda: LectureMode())
     monkeypatch.setattr(embed_mod, "lecture_mode", lambda location=None: LectureMode())
-    view = conv_mod.ConvLabView()
+    view = conv_mod.ConvLab()
     assert view.settings_title in _first_cards(view)[0].objects
 
 

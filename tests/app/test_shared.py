@@ -1,14 +1,14 @@
-"""Shared pieces of the app: translations, language choice, the model registry, softmax."""
+"""Shared pieces of the app: translations, language choice, the session's models, softmax."""
 import sys
 import types
 
 import numpy as np
 import pytest
 
-from app import i18n
-from app.inference import predict, prepare
-from app.model_registry import UNTRAINED_KEY, ModelRegistry, build_untrained_lenet5
-from app.views.playground import ALL_VIEWS
+from app.core import i18n
+from app.core.inference import predict, prepare
+from app.core.session import UNTRAINED_KEY, SessionState, build_untrained_lenet5
+from app.views.playground.view import ALL_VIEWS
 
 
 def test_every_string_has_both_languages():
@@ -85,35 +85,35 @@ def test_registry_uses_the_pretrained_zoo(monkeypatch):
     import cnncore
     monkeypatch.setattr(cnncore, "models", zoo, raising=False)
 
-    registry = ModelRegistry()
-    assert registry.keys == ["lenet5", "resnet_small", UNTRAINED_KEY]
-    assert registry.default == "lenet5"
-    assert list(registry.options("en")) == ["LeNet-5", "Small ResNet (residual)", "LeNet-5 (untrained)"]
-    assert list(registry.options("zh"))[1] == "小型 ResNet（残差）"
-    registry.get("resnet_small")
-    registry.get("resnet_small")
-    assert built == [True]                       # built once per registry, with weights
+    session = SessionState()
+    assert session.keys == ["lenet5", "resnet_small", UNTRAINED_KEY]
+    assert session.default == "lenet5"
+    assert list(session.options("en")) == ["LeNet-5", "Small ResNet (residual)", "LeNet-5 (untrained)"]
+    assert list(session.options("zh"))[1] == "小型 ResNet（残差）"
+    session.get("resnet_small")
+    session.get("resnet_small")
+    assert built == [True]                       # built once per session, with weights
 
 
 def test_registry_without_pretrained_weights_offers_the_untrained_lenet5(monkeypatch):
     import cnncore.models
     monkeypatch.setattr(cnncore.models, "pretrained_available", lambda name: False)   # no weights ship
-    registry = ModelRegistry()
-    assert registry.keys == [UNTRAINED_KEY]
-    assert not registry.entry(UNTRAINED_KEY).pretrained
+    session = SessionState()
+    assert session.keys == [UNTRAINED_KEY]
+    assert not session.entry(UNTRAINED_KEY).pretrained
     with pytest.raises(KeyError, match="unknown model"):
-        registry.entry("nope")
+        session.entry("nope")
 
 
 def test_registered_models_get_numbered_keys_and_labels():
-    registry = ModelRegistry()
+    session = SessionState()
     seen = []
-    registry.param.watch(lambda e: seen.append(e.new), "keys")
-    k1 = registry.register("mine", build_untrained_lenet5())
-    k2 = registry.register("mine", build_untrained_lenet5())
+    session.param.watch(lambda e: seen.append(e.new), "keys")
+    k1 = session.register("mine", build_untrained_lenet5())
+    k2 = session.register("mine", build_untrained_lenet5())
     assert (k1, k2) == ("mine_1", "mine_2")
     assert seen[-1][-2:] == [k1, k2]
-    assert "trained in this session" in [label for label, k in registry.options("en").items() if k == k1][0]
+    assert "trained in this session" in [label for label, k in session.options("en").items() if k == k1][0]
 
 
 def test_add_strings_checks_languages_and_clashes(monkeypatch):
@@ -166,13 +166,12 @@ def test_no_formula_has_a_character_markdown_escapes():
     import pkgutil
     import re
 
-    import app.components
-    import app.views
+    import app
 
     texts = list(_strings_in(i18n.STRINGS))
-    for package in (app.views, app.components):
-        for info in pkgutil.iter_modules(package.__path__):
-            module = importlib.import_module(f"{package.__name__}.{info.name}")
+    for info in pkgutil.walk_packages(app.__path__, "app."):
+        if not info.name.startswith("app.pages"):
+            module = importlib.import_module(info.name)
             texts += [s for value in vars(module).values() for s in _strings_in(value)]
     formulas = [f for text in texts for f in re.findall(r"\$\$(.*?)\$\$", text, re.S)]
     assert len(formulas) > 20
@@ -194,8 +193,8 @@ def test_no_ui_string_reads_like_code():
 
     import app.views
 
-    for info in pkgutil.iter_modules(app.views.__path__):
-        importlib.import_module(f"app.views.{info.name}")
+    for info in pkgutil.walk_packages(app.views.__path__, "app.views."):
+        importlib.import_module(info.name)
     bad = []
     for key, entry in i18n.STRINGS.items():
         for lang, text in entry.items():

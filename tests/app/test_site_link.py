@@ -1,4 +1,4 @@
-"""app.site_link: the static site never sends the page a patch naming a model the page does not have."""
+"""app.core.site_link: the static site never sends the page a patch naming a model the page does not have."""
 import json
 
 from bokeh.core.json_encoder import serialize_json
@@ -8,7 +8,7 @@ from bokeh.document.callbacks import _combine_document_events
 from bokeh.models import ColumnDataSource
 from bokeh.plotting import figure
 
-from app.site_link import PageModels, definitions_and_references
+from app.core.site_link import PageModels, definitions_and_references
 
 
 def test_definitions_and_references_walk_nested_values():

@@ -7,10 +7,10 @@ from cnncore.data import load_digits
 from cnncore.inspect import low_rank_approximation, low_rank_tradeoff
 from cnncore.models import get_model, pretrained_models
 from cnncore.train import evaluate
-from app.components.svd_analysis import (TEST_SUBSET, curve_ranks, default_layer, digit_subset, energy,
+from app.views.svd.analysis import (TEST_SUBSET, curve_ranks, default_layer, digit_subset, energy,
                                          rank_for_energy, weighted_layers)
-from app.i18n import STRINGS
-from app.views.svd_lab import SvdLab, default_rank
+from app.core.i18n import STRINGS
+from app.views.svd.view import SvdLab, default_rank
 
 
 def weight_matrices(model):

@@ -1,4 +1,4 @@
-"""The Train view without a browser: the run's controls, divergence, the builder, files, registry.
+"""The Train view without a browser: the run's controls, divergence, the builder, files, session.
 
 Runs use a tiny network and few digits so each test takes a second or two;
 ``autoplay=False`` means no periodic callback: the tests call ``tick()``
@@ -7,14 +7,14 @@ themselves, as the callback would.
 import numpy as np
 import pytest
 
-from app.components.train_plots import KernelMosaic
-from app.components.train_layers import DEFAULT_ARCH, build_network, format_arch, parse_arch
-from app.components.train_session import TrainingSession
-from app.i18n import STRINGS
-from app.model_registry import ModelRegistry
-from app.views.network_builder import NetworkBuilder
-from app.views.train import TrainView, balanced_subset
-from app.views.train_strings import STRINGS as TRAIN_STRINGS
+from app.widgets.training_plots import KernelMosaic
+from app.views.train.layers import DEFAULT_ARCH, build_network, format_arch, parse_arch
+from app.core.training import TrainingRun
+from app.core.i18n import STRINGS
+from app.core.session import SessionState
+from app.views.train.builder import NetworkBuilder
+from app.views.train.view import TrainView, balanced_subset
+from app.views.train.strings import STRINGS as TRAIN_STRINGS
 
 TINY = "c4k3p1-relu-max2-max2"          # conv 4@3x3 -> 4 x 7 x 7 -> Linear 196 -> 10
 
@@ -39,10 +39,10 @@ def test_strings_have_both_languages_and_are_merged():
 def test_start_ticks_grow_history_and_streamed_curves():
     view = tiny_view()
     view.start()
-    assert view.status == "running" and view.session is not None
+    assert view.status == "running" and view.training is not None
     for _ in range(8):
         view.tick(budget=0.02)
-    steps = view.session.trainer.history.step
+    steps = view.training.trainer.history.step
     assert view.steps == len(steps) > 0
     view._flush(force=True)
     assert len(view.curves.steps.data["step"]) == view.steps
@@ -67,17 +67,17 @@ def test_pause_stops_steps_and_resume_continues():
     view.start()
     view.tick(budget=0.0)
     assert view.status == "running" and view.steps >= done      # resumed the same run
-    assert view.session.trainer.history.step[:done] == list(range(1, done + 1))
+    assert view.training.trainer.history.step[:done] == list(range(1, done + 1))
 
 
 def test_single_step_is_exactly_one_optimizer_step():
     view = tiny_view()
     view.step_once()
     assert view.status == "paused" and view.steps == 1
-    before = weights(view.session.model)
+    before = weights(view.training.model)
     view.step_once()
-    assert view.steps == 2 and len(view.session.trainer.history.step) == 2
-    after = weights(view.session.model)
+    assert view.steps == 2 and len(view.training.trainer.history.step) == 2
+    after = weights(view.training.model)
     assert any(not np.array_equal(before[k], after[k]) for k in before)
 
 
@@ -85,10 +85,10 @@ def test_learning_rate_change_applies_at_the_next_step():
     view = tiny_view(lr=0.05)
     view.step_once()
     view.lr = 0.003
-    assert view.session.lr == pytest.approx(0.003)
+    assert view.training.lr == pytest.approx(0.003)
     assert view.lr_slider.value == 0.003
     view.step_once()
-    assert view.session.trainer.history.lr == [pytest.approx(0.05), pytest.approx(0.003)]
+    assert view.training.trainer.history.lr == [pytest.approx(0.05), pytest.approx(0.003)]
 
 
 def run_to_the_end(view):
@@ -104,15 +104,15 @@ def test_huge_learning_rate_diverges_with_a_message_and_keeps_the_last_good_weig
         view.step_once()
         if view.status == "diverged":
             break
-        snapshots[view.steps] = weights(view.session.model)
+        snapshots[view.steps] = weights(view.training.model)
     assert view.status == "diverged", "lr=1 should blow up within 60 steps"
-    event = view.session.diverged
+    event = view.training.diverged
     assert view.diverged_alert.visible
     shown = view.diverged_alert.object
     assert f"at step {event.step}" in shown and "the learning rate 1 is too high; try ≤ 0.05" in shown
     assert f"weights from step {event.restored_step} were restored" in shown or "initial weights" in shown
     assert "train-diverged" in view.diverged_alert.object
-    kept = weights(view.session.model)
+    kept = weights(view.training.model)
     assert all(np.isfinite(v).all() for v in kept.values())
     good = snapshots[event.restored_step]
     assert all(np.array_equal(kept[k], good[k]) for k in kept)
@@ -125,36 +125,36 @@ def test_raising_the_learning_rate_mid_run_keeps_a_model_that_is_better_than_cha
     """The issue's run: train at 0.05, raise the rate to 1 while it runs. The weights put back
     are really good ones (well above the 10 % of guessing), and the model offered to the other
     views says that its training diverged."""
-    registry = ModelRegistry()
-    view = TrainView(registry=registry, autoplay=False, model="lenet5", lr=0.05, subset=1000, batch_size=32,
+    session = SessionState()
+    view = TrainView(session=session, autoplay=False, model="lenet5", lr=0.05, subset=1000, batch_size=32,
                      epochs=5)
     for _ in range(48):
         view.step_once()
-    learned = view.session.last_eval.accuracy
+    learned = view.training.last_eval.accuracy
     assert learned > 0.4
     view.lr = 1.0
     while view.status == "paused":
         view.step_once()
     assert view.status == "diverged"
-    restored = view.session.last_eval
+    restored = view.training.last_eval
     assert restored.step == view.steps and restored.accuracy > 0.4      # measured after the restore
-    label = registry.entry(view.trained_key).label("en")
+    label = session.entry(view.trained_key).label("en")
     assert "diverged" in label and label in view.registered_note.object
     assert view.registered_note.alert_type == "warning"
-    assert f"step {view.session.diverged.restored_step}" in view.registered_note.object
+    assert f"step {view.training.diverged.restored_step}" in view.registered_note.object
     view.lang = "zh"
-    assert "发散" in registry.entry(view.trained_key).label("zh") and "发散" in view.registered_note.object
+    assert "发散" in session.entry(view.trained_key).label("zh") and "发散" in view.registered_note.object
 
 
 def test_a_model_no_better_than_guessing_is_not_offered_to_the_other_views():
-    registry = ModelRegistry()
-    before = list(registry.keys)
-    view = TrainView(registry=registry, autoplay=False, model="custom", arch=TINY, subset=500, batch_size=128,
+    session = SessionState()
+    before = list(session.keys)
+    view = TrainView(session=session, autoplay=False, model="custom", arch=TINY, subset=500, batch_size=128,
                      epochs=1, lr=0.0001)                               # too slow to learn anything in 4 steps
     run_to_the_end(view)
-    assert view.status == "finished" and view.session.diverged is None
-    assert view.session.last_eval.accuracy < 0.15
-    assert registry.keys == before and view.trained_key == ""
+    assert view.status == "finished" and view.training.diverged is None
+    assert view.training.last_eval.accuracy < 0.15
+    assert session.keys == before and view.trained_key == ""
     assert view.registered_note.visible and view.registered_note.alert_type == "warning"
     assert "no better than guessing (10%)" in view.registered_note.object
     view.lang = "zh"
@@ -181,8 +181,8 @@ def test_the_learning_rate_offered_stays_where_training_can_work():
 
 
 def test_finished_run_is_registered_and_selectable():
-    registry = ModelRegistry()
-    view = TrainView(registry=registry, autoplay=False, model="custom", arch=TINY, subset=500, batch_size=128,
+    session = SessionState()
+    view = TrainView(session=session, autoplay=False, model="custom", arch=TINY, subset=500, batch_size=128,
                      epochs=1)
     view.start()
     for _ in range(200):
@@ -190,23 +190,23 @@ def test_finished_run_is_registered_and_selectable():
         if view.status != "running":
             break
     assert view.status == "finished"
-    assert view.trained_key in registry.keys
-    model = registry.get(view.trained_key)
-    assert model is not view.session.model                            # a copy: further runs do not change it
+    assert view.trained_key in session.keys
+    model = session.get(view.trained_key)
+    assert model is not view.training.model                            # a copy: further runs do not change it
     x = np.random.default_rng(0).random((2, 1, 28, 28)).astype(np.float32)
-    np.testing.assert_array_equal(model(x), view.session.model.eval()(x))
-    assert view.trained_key in registry.options("en").values()
+    np.testing.assert_array_equal(model(x), view.training.model.eval()(x))
+    assert view.trained_key in session.options("en").values()
     assert view.registered_note.visible
 
 
 def test_stop_ends_the_run_and_evaluates_it_and_an_untrained_model_is_not_offered():
     view = tiny_view()
-    keys = list(view.registry.keys)
+    keys = list(view.session.keys)
     view.step_once()
     view.stop()
     assert view.status == "stopped"
-    assert view.session.last_eval.step == 1
-    assert view.registry.keys == keys and "no better than guessing" in view.registered_note.object
+    assert view.training.last_eval.step == 1
+    assert view.session.keys == keys and "no better than guessing" in view.registered_note.object
     assert view.stop_button.disabled and not view.start_button.disabled
 
 
@@ -220,7 +220,7 @@ def test_download_upload_roundtrip_gives_identical_outputs():
     assert other.model == "uploaded" and other.upload_message.alert_type == "success"
     x = np.random.default_rng(1).random((3, 1, 28, 28)).astype(np.float32)
     uploaded = other.build_model()
-    np.testing.assert_array_equal(uploaded.eval()(x), view.session.model.eval()(x))
+    np.testing.assert_array_equal(uploaded.eval()(x), view.training.model.eval()(x))
     other.step_once()                                                 # training goes on from the file
     assert other.steps == 1
 
@@ -244,7 +244,7 @@ def test_malformed_upload_shows_the_model_file_error(data):
 
 def test_empty_files_and_files_over_the_limit_are_explained_and_replace_the_old_message():
     import io as _io
-    from app.views.train import MAX_UPLOAD_BYTES
+    from app.views.train.view import MAX_UPLOAD_BYTES
     from cnncore.io import to_bytes
 
     view = TrainView(autoplay=False)
@@ -367,10 +367,10 @@ def test_session_evaluation_slices_equal_one_evaluation():
 
     model = build_network(parse_arch(TINY)).model
     test = load_digits("test")
-    session = TrainingSession(model, load_digits("train"), test, eval_chunk=300)
+    run = TrainingRun(model, load_digits("train"), test, eval_chunk=300)
     events = []
     while not events:
-        events = session.advance(budget=0.0)
+        events = run.advance(budget=0.0)
     whole = evaluate(model, *test)
     assert events[0].kind == "eval" and events[0].step == 0
     np.testing.assert_array_equal(events[0].confusion, whole.confusion)
@@ -391,7 +391,7 @@ def test_layer_table_shows_every_row_without_a_scroll_box():
     """The ledger sat in a 260 px scroll box that hid its last rows (LeNet-5's output layer)."""
     from cnncore.inspect import summary
 
-    from app.views.train import INPUT_SHAPE
+    from app.views.train.view import INPUT_SHAPE
 
     view = TrainView(model="lenet5")
     html_text = view.ledger.object
@@ -402,7 +402,7 @@ def test_layer_table_shows_every_row_without_a_scroll_box():
 
 
 def test_the_file_picker_refuses_a_large_file_and_passes_the_others_on():
-    from app.views.train import MAX_UPLOAD_BYTES
+    from app.views.train.view import MAX_UPLOAD_BYTES
 
     view = TrainView(autoplay=False)
     assert view.upload.max_bytes == MAX_UPLOAD_BYTES                 # checked in the browser, before sending

@@ -7,10 +7,10 @@ import pytest
 from bokeh.document import Document
 from panel.io.location import Location
 
-from app.text import Notice, plain_html, shorten
-from app.url_check import allowed_values, url_problems
-from app.views.draw import DrawView
-from app.views.playground import ALL_VIEWS, Playground
+from app.core.text import Notice, plain_html, shorten
+from app.core.url_check import allowed_values, url_problems
+from app.views.draw.view import DrawView
+from app.views.playground.view import ALL_VIEWS, Playground
 from tests.hostile import PAYLOADS, SHORT_PAYLOAD
 
 

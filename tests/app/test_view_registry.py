@@ -13,9 +13,9 @@ import param
 import pytest
 
 from app import view_registry
-from app.i18n import LANGUAGES, STRINGS
-from app.views.lesson import LessonView
-from app.views.playground import Playground
+from app.core.i18n import LANGUAGES, STRINGS
+from app.views.lesson.view import LessonView
+from app.views.playground.view import Playground
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "app" / "pages"
@@ -45,7 +45,7 @@ def test_every_page_file_is_its_docstring_and_the_same_three_lines(path):
 
 
 def test_every_entry_has_a_page_is_in_the_playground_and_in_the_site_and_nothing_else_is():
-    from app.views.playground import ALL_VIEWS, LABS, VIEWS
+    from app.views.playground.view import ALL_VIEWS, LABS, VIEWS
     keys = [s.key for s in view_registry.PAGES]
     assert len(set(keys)) == len(keys), keys
     assert keys[0] == "playground" and view_registry.PAGES[0] is view_registry.PLAYGROUND
@@ -91,7 +91,7 @@ def test_every_entry_names_a_class_its_strings_and_its_methods(entry):
     if entry.later:
         assert callable(getattr(cls, entry.later, None)), f"{entry.cls}.{entry.later}"
     if entry.loading:
-        importlib.import_module(entry.module + "_strings")
+        importlib.import_module(entry.strings_module)
     keys = [entry.title_key, entry.header] + [k for k in (entry.nav, entry.loading) if k]
     for key in keys:
         assert key in STRINGS and set(STRINGS[key]) == set(LANGUAGES), key
@@ -105,9 +105,12 @@ def test_a_misspelt_page_names_the_known_ones():
         view_registry.spec("poolnig")
 
 
-def test_components_import_neither_the_views_nor_the_pages():
-    """The layering: app.components is below app.views, which is below app.page."""
-    for path in sorted((ROOT / "app" / "components").glob("*.py")):
+@pytest.mark.parametrize("folder, above", [("core", "widgets|views|page"), ("widgets", "views|page")])
+def test_core_and_widgets_import_nothing_above_them(folder, above):
+    """The layering: app.core is below app.widgets, which is below app.views, then app.page."""
+    paths = sorted((ROOT / "app" / folder).glob("*.py"))
+    assert len(paths) > 5, paths
+    for path in paths:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom):
                 names = [("." * node.level) + (node.module or "")]
@@ -116,7 +119,7 @@ def test_components_import_neither_the_views_nor_the_pages():
             else:
                 continue
             for name in names:
-                assert not re.match(r"^(\.\.|app\.)(views|page)\b", name), f"{path.name} imports {name}"
+                assert not re.match(rf"^(\.\.|app\.)({above})\b", name), f"{path.name} imports {name}"
 
 
 class FakeView(pn.viewable.Viewer):

@@ -8,9 +8,9 @@ import pytest
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
-from app.components.arch_ledger import ledger  # noqa: E402
-from app.i18n import t  # noqa: E402
-from app.views import architectures_lab_strings  # noqa: F401, E402  (registers the texts)
+from app.views.architectures.ledger import ledger  # noqa: E402
+from app.core.i18n import t  # noqa: E402
+from app.views.architectures import strings  # noqa: F401, E402  (registers the texts)
 
 SLOW = 60_000   # ms: the machine is shared and busy
 
@@ -75,7 +75,7 @@ def test_architectures_lab_page(open_page, panel_app, screenshot):
 
 
 def test_roofline_measure_button(open_page, panel_app, screenshot):
-    from app.views import architectures_lab_roofline_strings  # noqa: F401  (registers the texts)
+    from app.views.architectures import roofline_strings  # noqa: F401  (registers the texts)
     page = open_page(height=1300)
     page.goto(panel_app("app/pages/architectures.py", arch="nin", batch=1))
     roof = page.get_by_test_id("arch-roofline")

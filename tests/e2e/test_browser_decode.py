@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from app.components.picture_source import _info
-from app.image_input import decode_image
+from app.widgets.picture_source import _info
+from app.core.image_input import decode_image
 from tests.e2e.conftest import ROOT, _Server
 
 pytestmark = pytest.mark.e2e

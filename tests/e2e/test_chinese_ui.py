@@ -14,8 +14,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from app.i18n import t
-from app.views.playground import ALL_VIEWS
+from app.core.i18n import t
+from app.views.playground.view import ALL_VIEWS
 
 pytestmark = pytest.mark.e2e
 
@@ -165,7 +165,7 @@ def test_a_bad_link_value_is_explained_in_chinese(open_page, panel_app):
 
 
 def test_a_bad_upload_is_explained_in_chinese(open_page, panel_app, screenshot):
-    from app.views.train import MAX_UPLOAD_BYTES
+    from app.views.train.view import MAX_UPLOAD_BYTES
 
     page = open_page("zh-CN", height=1400)
     page.goto(panel_app("app/pages/train.py", lang="zh", epochs=1))

@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.i18n import t
-from app.views import classes_strings  # noqa: F401  (registers the texts)
+from app.core.i18n import t
+from app.views.classes import strings  # noqa: F401  (registers the texts)
 from tests.e2e.conftest import _Recorder
 
 pytestmark = pytest.mark.e2e

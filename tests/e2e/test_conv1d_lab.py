@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from app.i18n import t
-from app.views import conv1d_lab_strings  # noqa: F401  (registers the texts)
+from app.core.i18n import t
+from app.views.conv1d import strings  # noqa: F401  (registers the texts)
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from app.i18n import t
-from app.components import picture_source  # noqa: F401  (registers the texts)
-from app.views import conv_lab_strings  # noqa: F401
+from app.core.i18n import t
+from app.widgets import picture_source  # noqa: F401  (registers the texts)
+from app.views.conv import strings  # noqa: F401
 from tests.e2e.conftest import _Recorder
 
 pytestmark = pytest.mark.e2e

@@ -5,8 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.i18n import t
-from app.model_registry import ModelRegistry
+from app.core.i18n import t
+from app.core.session import SessionState
 
 pytestmark = pytest.mark.e2e
 
@@ -27,8 +27,8 @@ def draw_line(page, canvas, start, end, steps=16):
 
 
 def default_model_is_pretrained():
-    registry = ModelRegistry()
-    return registry.entry(registry.default).pretrained
+    session = SessionState()
+    return session.entry(session.default).pretrained
 
 
 def test_draw_predict_clear_undo_and_language(app_page, panel_app, screenshot):

@@ -4,8 +4,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.i18n import t
-from app.views import equivariance_lab_strings  # noqa: F401  (registers the texts)
+from app.core.i18n import t
+from app.views.equivariance import strings  # noqa: F401  (registers the texts)
 
 pytestmark = pytest.mark.e2e
 

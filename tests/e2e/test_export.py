@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from app.i18n import t
-from app.views import train_strings  # noqa: F401  (registers the texts)
+from app.core.i18n import t
+from app.views.train import strings  # noqa: F401  (registers the texts)
 
 pytestmark = pytest.mark.e2e
 

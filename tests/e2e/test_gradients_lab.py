@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from app.i18n import t
-from app.views import gradients_lab_strings  # noqa: F401  (registers the texts)
+from app.core.i18n import t
+from app.views.gradients import strings  # noqa: F401  (registers the texts)
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402

@@ -17,10 +17,10 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from app.components.class_data import ClassData
-from app.text import shorten
-from app.views.classes import NAME_LIMIT as CLASSES_NAME_LIMIT
-from app.views.train import NAME_LIMIT
+from app.views.classes.data import ClassData
+from app.core.text import shorten
+from app.views.classes.view import NAME_LIMIT as CLASSES_NAME_LIMIT
+from app.views.train.view import NAME_LIMIT
 from cnncore import nn
 from cnncore.io import HEADER_KEY, to_bytes
 from tests.hostile import PAYLOADS, probe

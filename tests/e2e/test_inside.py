@@ -4,10 +4,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.components.inside_explain import fmt
-from app.components.inside_plots import GAP, mosaic_columns
-from app.model_registry import ModelRegistry
-from app.views.inside import load_samples
+from app.views.inside.explain import fmt
+from app.views.inside.plots import GAP, mosaic_columns
+from app.core.session import SessionState
+from app.views.inside.view import load_samples
 from cnncore.inspect import capture, input_window, receptive_fields
 
 pytestmark = pytest.mark.e2e
@@ -18,12 +18,12 @@ LAYER = "3"          # LeNet-5's second convolution: 16 maps of 10 x 10
 @pytest.fixture(scope="module")
 def truth():
     """What the page should show, computed here with the engine: activations and windows."""
-    registry = ModelRegistry()
-    net = registry.get(registry.default).eval()
+    session = SessionState()
+    net = session.get(session.default).eval()
     x = load_samples()[3][None, None]
     _, acts = capture(net, x)
     rows = receptive_fields(net, x.shape)
-    return dict(acts=acts, rows=rows, key=registry.default)
+    return dict(acts=acts, rows=rows, key=session.default)
 
 
 def click_unit(page, layer, shape, channel, i, j):
@@ -77,7 +77,7 @@ def test_click_a_unit_see_its_arithmetic_and_switch_language(open_page, panel_ap
     # Another sample digit: the same unit, new numbers.
     page.get_by_role("button", name="8", exact=True).click()
     x8 = load_samples()[8][None, None]
-    net = ModelRegistry().get(truth["key"]).eval()
+    net = SessionState().get(truth["key"]).eval()
     _, acts8 = capture(net, x8)
     expect(result).to_have_text(fmt(acts8[LAYER][0, 2, 4, 5], 4), timeout=30_000)
 

@@ -4,9 +4,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.components.inside_explain import fmt
-from app.components.inside_photo import model_input
-from app.model_registry import ModelRegistry
+from app.views.inside.explain import fmt
+from app.widgets.photo_input import model_input
+from app.core.session import SessionState
 from cnncore.inspect import capture, class_probabilities
 from cnncore.models.photo_tiles import PHOTO_CLASSES
 from cnncore.photos import photo
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def truth():
     """What the page should show for the rocket photo, computed here with the engine."""
-    net = ModelRegistry().get("photo_tiles").eval()
+    net = SessionState().get("photo_tiles").eval()
     _, x = model_input(photo("rocket"))
     _, acts = capture(net, x)
     probabilities, _ = class_probabilities(net, x)

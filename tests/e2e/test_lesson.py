@@ -116,8 +116,8 @@ def test_build_play_present_and_reopen_a_lesson(panel_app, app_page, screenshot)
 
 
 def test_an_example_plays_from_its_link_and_a_bad_link_says_why(panel_app, app_page):
-    from app import lesson_format as lf
-    from app.lesson_examples import example
+    from app.views.lesson import format as lf
+    from app.views.lesson.examples import example
     page = app_page
     page.goto(_url(panel_app, lesson=lf.to_code(example("convolution")), step=6, play="true"))
     _playing(page)
@@ -138,9 +138,9 @@ def test_hostile_lesson_files_and_fields_show_as_text(panel_app, app_page, _serv
     page names and shows them as the characters typed; nothing runs; the server logs no traceback."""
     from pathlib import Path
 
-    from app import lesson_format as lf
-    from app.lesson_format import Lesson, Step
-    from app.text import shorten
+    from app.views.lesson import format as lf
+    from app.views.lesson.format import Lesson, Step
+    from app.core.text import shorten
     from tests.hostile import PAYLOADS, probe
     clean = {"found": [], "ran": None}
     page = app_page
@@ -174,9 +174,9 @@ def test_hostile_lesson_files_and_fields_show_as_text(panel_app, app_page, _serv
 def test_a_lesson_playing_in_the_playground_hides_its_navigation(panel_app, app_page):
     """The play mode hides the page's header; inside /playground, the navigation bar too, until
     the lecturer goes back to editing."""
-    from app import lesson_format as lf
-    from app.i18n import t
-    from app.lesson_examples import example
+    from app.views.lesson import format as lf
+    from app.core.i18n import t
+    from app.views.lesson.examples import example
     page = app_page
     page.goto(panel_app("app/pages/playground.py", lang="en", view="lesson",
                         lesson_lesson=lf.to_code(example("convolution")), lesson_play="true"))

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from app.components.inside_photo import model_input
-from app.components.lab_common import fmt
-from app.i18n import t
-from app.views import equivariance_lab_strings, gradients_lab_strings  # noqa: F401  (registers the texts)
-from app.model_registry import ModelRegistry
+from app.widgets.photo_input import model_input
+from app.widgets.lab_common import fmt
+from app.core.i18n import t
+from app.views.equivariance import strings  # noqa: F401
+from app.views.gradients import strings as _  # noqa: F401  (registers the texts)
+from app.core.session import SessionState
 from cnncore.inspect import class_probabilities, saliency, shift_image
 from cnncore.models.photo_tiles import PHOTO_CLASSES
 from cnncore.photos import photo
@@ -25,9 +26,9 @@ SLOW = 60_000   # ms: the machine is shared and busy
 
 @pytest.fixture(scope="module")
 def photo_model():
-    registry = ModelRegistry()
-    label = next(label for label, key in registry.options("en", ("digit", "photo")).items() if key == "photo_tiles")
-    return registry.get("photo_tiles").eval(), label
+    session = SessionState()
+    label = next(label for label, key in session.options("en", ("digit", "photo")).items() if key == "photo_tiles")
+    return session.get("photo_tiles").eval(), label
 
 
 def _name(k, lang):

@@ -1,13 +1,13 @@
 """Two students on one server never share state: each browser session has its own language,
-model, drawing and trained models (one ModelRegistry and one set of views per session)."""
+model, drawing and trained models (one SessionState and one set of views per session)."""
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from app.i18n import t
-from app.model_registry import ModelRegistry
-from app.views import train_strings  # noqa: F401  (registers the texts)
+from app.core.i18n import t
+from app.core.session import SessionState
+from app.views.train import strings  # noqa: F401  (registers the texts)
 from tests.e2e.test_draw import DIGIT, draw_line
 
 pytestmark = pytest.mark.e2e
@@ -43,7 +43,7 @@ def test_two_sessions_keep_their_own_language_model_drawing_and_training(open_pa
     expect(a.get_by_role("button", name=t("clear", "zh"), exact=True)).to_be_visible()
     expect(a).to_have_url(re.compile(r"[?&]lang=zh"))
     expect(prediction_a).to_have_text(digit)
-    tiny_vgg = {key: label for label, key in ModelRegistry().options("zh").items()}["tiny_vgg"]
+    tiny_vgg = {key: label for label, key in SessionState().options("zh").items()}["tiny_vgg"]
     expect(a.locator("select").first).to_have_value(tiny_vgg)
     for lang in ("zh", "en"):
         expect(a.locator("option").filter(has_text=t("trained_here", lang))).to_have_count(0)

@@ -8,9 +8,9 @@ import pytest
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
-from app.components.svd_analysis import digit_subset  # noqa: E402
-from app.i18n import t  # noqa: E402
-from app.views import svd_lab_strings  # noqa: F401, E402  (registers the texts)
+from app.views.svd.analysis import digit_subset  # noqa: E402
+from app.core.i18n import t  # noqa: E402
+from app.views.svd import strings  # noqa: F401, E402  (registers the texts)
 
 SLOW = 60_000   # ms: the machine is shared and busy
 

@@ -4,8 +4,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.i18n import t
-from app.views import train_strings  # noqa: F401  (registers the texts)
+from app.core.i18n import t
+from app.views.train import strings  # noqa: F401  (registers the texts)
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +62,7 @@ def test_train_pause_step_upload_and_language(app_page, panel_app, screenshot):
 def test_upload_limit_is_checked_in_the_browser(app_page, panel_app, screenshot):
     """A file over the limit is refused before it is sent (the page stays connected); one just
     under it arrives and is explained; an empty file gets a message too."""
-    from app.views.train import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
+    from app.views.train.view import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 
     page = app_page
     page.goto(panel_app("app/pages/train.py", **TINY))

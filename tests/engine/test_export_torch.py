@@ -20,7 +20,7 @@ from cnncore import export_torch, import_torch, io as cio, nn
 from cnncore.errors import StateDictError
 from cnncore.models import CLASSIC_MODELS, DIGIT_MODELS
 from cnncore.nn.init import meta
-from app.components.train_layers import build_network, parse_arch
+from app.views.train.layers import build_network, parse_arch
 from tests.engine.test_io import every_1d_layer_model, every_layer_model, trained
 from tests.hostile import SHORT_PAYLOAD
 

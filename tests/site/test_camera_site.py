@@ -11,8 +11,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from app.i18n import t
-from app.views import classes_strings  # noqa: F401  (registers the texts)
+from app.core.i18n import t
+from app.views.classes import strings  # noqa: F401  (registers the texts)
 from tests.e2e.conftest import CHROMIUM_ARGS, FAKE_CAMERA
 from tests.e2e.test_classes import SOME, counts, hold_capture
 

@@ -11,8 +11,9 @@ from tests.site.test_site import _open_live
 @pytest.mark.e2e
 def test_roofline_measures_the_browser_and_channel_pools_run(numpy_site, serve, browser_page):
     from playwright.sync_api import expect
-    from app.i18n import t
-    from app.views import architectures_lab_roofline_strings, pooling_lab_strings  # noqa: F401
+    from app.core.i18n import t
+    from app.views.architectures import roofline_strings  # noqa: F401
+    from app.views.pooling import strings  # noqa: F401
     site, _ = numpy_site
     page = browser_page()
     _open_live(page, f"{serve(site)}/architectures.html?arch=nin&batch=1&lang=en")

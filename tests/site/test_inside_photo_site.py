@@ -9,8 +9,8 @@ from tests.site.test_site import _open_live
 @pytest.mark.e2e
 def test_inside_shows_a_photos_feature_maps_and_class_names(numpy_site, serve, browser_page):
     from playwright.sync_api import expect
-    from app.components.inside_explain import fmt
-    from app.components.inside_photo import model_input
+    from app.views.inside.explain import fmt
+    from app.widgets.photo_input import model_input
     from cnncore.inspect import capture, class_probabilities
     from cnncore.models.photo_tiles import NAME, PHOTO_CLASSES, photo_tiles
     from cnncore.photos import photo

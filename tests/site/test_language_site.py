@@ -6,7 +6,7 @@ change when 中文 is clicked, not at the next stroke (when the chart is redrawn
 import pytest
 from playwright.sync_api import expect
 
-from app.i18n import t
+from app.core.i18n import t
 
 from .test_site import _open_live, _stroke
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from app import lesson_format as lf
-from app.lesson_format import Lesson, Step
+from app.views.lesson import format as lf
+from app.views.lesson.format import Lesson, Step
 from tests.site.test_site import _open_live
 
 SLOW = 120_000   # ms: every step's view is built by Python in the browser

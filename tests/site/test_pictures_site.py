@@ -1,5 +1,5 @@
 """Picture files in the static site, which has no Pillow: the browser decodes them
-(``app/components/upload.py``) and Python in Pyodide gets the pixels. The Convolution lab shows
+(``app/widgets/upload.py``) and Python in Pyodide gets the pixels. The Convolution lab shows
 an uploaded PNG and an EXIF-rotated JPEG upright, names a file that is no picture and a
 decompression bomb (from its header, in a moment); Your classes takes two pictures into a class.
 """

@@ -240,8 +240,8 @@ def test_every_page_starts_in_the_browser(numpy_site, serve, browser_page, slug)
 def test_the_playground_opens_every_view(numpy_site, serve, browser_page):
     """Behind the playground's navigation, every view builds (each is built when first shown)."""
     from playwright.sync_api import expect
-    from app.i18n import t
-    from app.views.playground import ALL_VIEWS
+    from app.core.i18n import t
+    from app.views.playground.view import ALL_VIEWS
     site, _ = numpy_site
     page = browser_page()
     *others, last = ALL_VIEWS

@@ -1,0 +1,1 @@
+"""The BatchNorm & Dropout lab: batch statistics, running statistics, train vs eval, masks."""

@@ -1,0 +1,1 @@
+"""Draw & predict: a canvas, what the model sees, the ten probabilities."""

@@ -1,0 +1,1 @@
+"""The equivariance & invariance lab: shift and rotate the input, see what moves."""

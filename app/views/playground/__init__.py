@@ -1,0 +1,1 @@
+"""The playground: every view behind one navigation bar (``?view=<key>``)."""

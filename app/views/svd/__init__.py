@@ -1,0 +1,1 @@
+"""The weights & SVD lab: singular values of every layer, low-rank approximations."""

@@ -1,0 +1,1 @@
+"""Train: pick or build a network, train it live, export it to PyTorch."""
