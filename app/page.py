@@ -14,8 +14,8 @@ import importlib
 import panel as pn
 import param
 
-from app.core.lecture import EmbedButton, lecture_mode
 from app.core.i18n import LANGUAGES, t
+from app.core.lecture import EmbedButton, lecture_mode
 from app.core.theme import NARROW, NARROW_CSS, NARROW_ROW_CSS, make_template
 from app.view_registry import spec
 from app.views.base import detect_language, language_switch

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnncore.images import resize
+
 from app.core.i18n import add_strings, t
 from app.core.text import shorten
 
@@ -92,7 +94,7 @@ class ImageInputError(ValueError):
 
 def _to_rgb(im):
     """Any Pillow mode to an ``(H, W, 3)`` uint8 array; transparency laid on white."""
-    from PIL import Image
+    from PIL import Image   # (Pillow: in the served app only; the static site decodes in the browser)
 
     if im.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
         values = np.asarray(im, dtype=np.float64)
@@ -259,7 +261,6 @@ def picture_from_rgba(rgba, name="image", max_side=MAX_SIDE, width=None, height=
     rgb = _on_white(pixels)
     longest = max(rgb.shape[:2])
     if longest > max_side:
-        from cnncore.images import resize
         scale = max_side / longest
         rgb = resize(rgb, (max(1, round(rgb.shape[0] * scale)), max(1, round(rgb.shape[1] * scale))))
     return rgb

@@ -21,7 +21,7 @@ import re
 import panel as pn
 
 from app.core.theme import (NARROW_CARD_CSS, NARROW_CSS, NARROW_ROW_CSS, PROJECTOR_PANE_CSS, PROJECTOR_ROW_CSS,
-                     PROJECTOR_WIDGET_CSS)
+                            PROJECTOR_WIDGET_CSS)
 
 __all__ = ["fit_layout", "PROJECTOR_SCALE"]
 

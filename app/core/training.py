@@ -19,6 +19,9 @@ import time
 
 import numpy as np
 
+from cnncore.data import augment as augment_digits
+from cnncore.train import EvalEvent, EvalResult, Trainer, evaluate
+
 __all__ = ["TrainingRun", "BUDGET_SECONDS"]
 
 BUDGET_SECONDS = 0.08   # work per callback; the page stays responsive in between
@@ -43,8 +46,6 @@ class TrainingRun:
 
     def __init__(self, model, train_data, test_data, *, optimizer="sgd", lr=0.05, batch_size=32, epochs=2,
                  augment=False, seed=0, eval_every=None, eval_chunk=250, clock=time.perf_counter):
-        from cnncore.data import augment as augment_digits
-        from cnncore.train import Trainer
 
         self.model = model
         self.trainer = Trainer(model, train_data, test_data=None, optimizer=optimizer, lr=lr, momentum=0.9,
@@ -158,7 +159,6 @@ class TrainingRun:
 
     def _eval_slice(self):
         """Evaluate the next ``eval_chunk`` test images; the last slice returns the EvalEvent."""
-        from cnncore.train import evaluate
 
         run, start = self._eval, self.clock()
         stop = min(run["at"] + self.eval_chunk, len(self.test_labels))
@@ -174,7 +174,6 @@ class TrainingRun:
 
     def _combine(self, step, parts):
         """One EvalEvent from the slices: counts add up, the loss is averaged by slice size."""
-        from cnncore.train import EvalEvent, EvalResult
 
         sizes = np.array([len(p.labels) for p in parts], dtype=np.float64)
         confusion = sum(p.confusion for p in parts)                            # (10, 10)

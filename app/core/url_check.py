@@ -6,8 +6,8 @@ against its ``param`` parameter instead, so the good ones are applied, each bad 
 back to the view's default, and the page can say which setting was ignored and what it allows.
 """
 import math
-from urllib.parse import urlencode
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import param
 

@@ -24,9 +24,9 @@ import param
 from cnncore.errors import StateDictError
 
 import app.widgets  # noqa: F401  (every browser component exists before a page's first render)
+from app.core import lecture
 from app.core.engine_strings import engine_message
 from app.core.i18n import LANGUAGES, choose_language, t
-from app.core import lecture
 from app.core.responsive import fit_layout
 from app.core.session import SessionState
 from app.core.text import Notice, shorten

@@ -20,6 +20,8 @@ from bokeh.models import (Circle, ColorBar, ColumnDataSource, GlyphRenderer, Ima
                           LinearColorMapper, Range1d, Rect, Span)
 from bokeh.plotting import figure
 
+from cnncore.data import sample_digits
+
 from app.core.i18n import STRINGS as _ALL
 from app.core.inference import prepare
 from app.core.theme import ACTIVATION, HIGHLIGHT, SIGNED, TEXT, map_colours, symmetric_range
@@ -75,7 +77,6 @@ def fmt(value, digits=3):
 def load_samples():
     """One test digit per class, ``(10, 28, 28)`` float32 in class order, or None."""
     try:
-        from cnncore.data import sample_digits
         images, labels = sample_digits(1)
     except Exception:
         return None

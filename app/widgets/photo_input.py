@@ -19,10 +19,12 @@ import html
 import numpy as np
 import panel as pn
 import param
+from bokeh.events import Tap
 from bokeh.models import ColumnDataSource, ImageRGBA, Range1d, Rect
 from bokeh.plotting import figure
 
 from cnncore.images import fit
+from cnncore.models.photo_tiles import to_input
 from cnncore.photos import photo, photo_names
 
 from app.core.i18n import add_strings, t
@@ -87,7 +89,6 @@ def picture_names():
 def model_input(picture):
     """``(small, x)``: the picture as the model sees it, ``(32, 32, 3)`` uint8, and its input
     ``(1, 3, 32, 32)`` float32 (normalised per channel as the photo models were trained)."""
-    from cnncore.models.photo_tiles import to_input
 
     small = fit(np.asarray(picture, np.uint8), PHOTO_SIZE)
     return small, to_input(small)                     # (32, 32, 3) -> (1, 3, 32, 32)
@@ -212,7 +213,6 @@ class RgbPlot:
                                    line_width=3))
         self.shape = (1, 1)
         self._click = []
-        from bokeh.events import Tap
         f.on_event(Tap, self._tapped)
 
     def update(self, image):

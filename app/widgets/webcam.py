@@ -19,8 +19,10 @@ camera API: an old browser or a page not served over https/localhost), ``error``
 (``detail`` holds the browser's message). The view turns it into a sentence.
 """
 import base64
+from functools import partial
 
 import numpy as np
+import panel as pn
 import param
 from panel.custom import JSComponent
 
@@ -167,6 +169,4 @@ export function render({ model, el }) {
             return
         # Messages arrive outside the document's lock: on a server, run the callback on the next
         # tick of the event loop, which holds it (in Pyodide this runs at once).
-        import panel as pn
-        from functools import partial
         pn.state.execute(partial(self.on_frame, purpose, str(msg.get("frame", ""))), schedule=True)

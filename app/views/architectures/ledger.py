@@ -17,6 +17,10 @@ never modified): a ResNet-152 ledger has 515 rows and is traced once.
 """
 import functools
 
+import cnncore.nn.init
+from cnncore.inspect import summary
+from cnncore.models import CLASSIC_MODELS
+
 __all__ = ["DISPLAY_NAMES", "FAMILIES", "DEFAULT_ARCH", "BATCH_SIZES", "SWEEP_BATCHES", "classic_models", "family_of", "build_meta",
            "ledger", "ledger_rows", "conv_sharing", "memory_split", "memory_sweep", "comparison", "shape_text"]
 
@@ -41,7 +45,6 @@ SWEEP_BATCHES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 
 def classic_models():
     """``{name: (input shape of one example, year)}`` for every classic architecture of the zoo."""
-    from cnncore.models import CLASSIC_MODELS
     return {name: (tuple(shape), int(year)) for name, (_, shape, year) in CLASSIC_MODELS.items()}
 
 
@@ -57,8 +60,6 @@ def build_meta(name):
     Raises:
         KeyError: not a classic architecture (the message lists them).
     """
-    import cnncore.nn.init
-    from cnncore.models import CLASSIC_MODELS
     if name not in CLASSIC_MODELS:
         raise KeyError(f"unknown architecture {name!r}; choose one of {', '.join(CLASSIC_MODELS)}")
     constructor = CLASSIC_MODELS[name][0]
@@ -73,7 +74,6 @@ def ledger(name, batch=1):
     Shape:
         - the input: ``(batch, C, H, W)`` with ``(C, H, W)`` from ``CLASSIC_MODELS``
     """
-    from cnncore.inspect import summary
     if int(batch) < 1:
         raise ValueError(f"the batch size must be at least 1, got {batch}")
     shape = classic_models()[name][0]

@@ -11,9 +11,11 @@ import html
 
 import panel as pn
 
+import cnncore.inspect
+
+from app.core.theme import card_css
 from app.views.architectures import roofline_strings  # noqa: F401  (registers the texts)
 from app.views.architectures.roofline_plot import RooflinePlot, one_by_one_numbers, roofline_layers, roofline_points
-from app.core.theme import card_css
 
 __all__ = ["RooflineCard", "ROOF_FORMULA", "ONE_BY_ONE_FORMULA"]
 
@@ -64,11 +66,10 @@ class RooflineCard:
             self._measure_now()
 
     def _measure_now(self):
-        from cnncore.inspect import measure_machine
         owner = self.owner
         with owner.guard():
             try:
-                self.machine = measure_machine()
+                self.machine = cnncore.inspect.measure_machine()
             finally:
                 self.button.disabled, self.button.label = False, owner.t("archlab_roof_measure")
             self.render()

@@ -14,6 +14,8 @@ import functools
 
 from bokeh.models import ColumnDataSource, HoverTool, Label, Legend, LegendItem, Range1d, Span
 
+from cnncore.inspect import attainable, bound, roofline
+
 from app.core.theme import ACCENT, MUTED, TEXT
 from app.views.architectures.ledger import build_meta, classic_models
 from app.views.architectures.plots import _figure, short_numbers
@@ -27,7 +29,6 @@ _UNMEASURED_Y = 2e6          # where the dots wait (FLOP/s) until a machine is m
 @functools.lru_cache(maxsize=128)
 def roofline_layers(name, batch=1):
     """``cnncore.inspect.roofline`` of architecture ``name`` for ``batch`` examples (cached; do not modify)."""
-    from cnncore.inspect import roofline
     return tuple(roofline(build_meta(name), (int(batch),) + classic_models()[name][0]))
 
 
@@ -38,7 +39,6 @@ def roofline_points(layers, machine=None):
     ``y = min(P, I * B)``, and ``bound`` says ``"memory"`` or ``"compute"``;
     without one, ``y`` is a placeholder and ``bound`` is None.
     """
-    from cnncore.inspect import attainable, bound
     rows = [l for l in layers if l.flops > 0]
     x = [float(l.intensity) for l in rows]
     if machine is None:

@@ -34,16 +34,17 @@ import numpy as np
 import panel as pn
 import param
 
+from app.core.theme import ACCENT, HIGHLIGHT, TEXT, card_css
 from app.views.architectures import strings  # noqa: F401  (registers the texts)
 from app.views.architectures.ledger import (BATCH_SIZES, DEFAULT_ARCH, DISPLAY_NAMES, FAMILIES, classic_models,
-                                      comparison, conv_sharing, family_of, ledger, ledger_rows, memory_split,
-                                      memory_sweep)
-from app.views.architectures.table import SORT_COLUMNS, TABLE_COLUMNS, ledger_columns, ledger_table
-from app.views.architectures.plots import MB, ComparisonPlot, KindShares, LayerProfile, MemoryBars, MemorySweep, SharingPlot
-from app.widgets.lab_common import UrlInteger, html_table
-from app.core.theme import ACCENT, HIGHLIGHT, TEXT, card_css
+                                            comparison, conv_sharing, family_of, ledger, ledger_rows, memory_split,
+                                            memory_sweep)
+from app.views.architectures.plots import (MB, ComparisonPlot, KindShares, LayerProfile, MemoryBars, MemorySweep,
+                                           SharingPlot)
 from app.views.architectures.roofline import RooflineCard
+from app.views.architectures.table import SORT_COLUMNS, TABLE_COLUMNS, ledger_columns, ledger_table
 from app.views.base import View
+from app.widgets.lab_common import UrlInteger, html_table
 
 __all__ = ["ArchitecturesLab", "TABLE_COLUMNS", "human_count", "human_bytes"]
 

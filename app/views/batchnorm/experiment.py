@@ -21,6 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnncore import functional as F, nn
+from cnncore.data import load_digits
+from cnncore.models import lenet5, pretrained_models, resnet_small
+
 __all__ = ["BatchNormExperiment", "BatchPick", "VarianceShift", "variance_shift",
            "CALIBRATION_SIZE"]
 
@@ -82,7 +86,6 @@ def variance_shift(features, p, order, batches=20, batch_size=32, seed=0):
     Shape:
         - features: ``(M, C, H, W)``, ``M >= batch_size``
     """
-    from cnncore import nn
 
     features = np.asarray(features)
     channels = features.shape[1]
@@ -128,9 +131,6 @@ class BatchNormExperiment:
     """
 
     def __init__(self, host="auto"):
-        from cnncore import nn
-        from cnncore.data import load_digits
-        from cnncore.models import lenet5, pretrained_models, resnet_small
 
         self.images, self.labels = load_digits("train")
         resnet = None
@@ -163,7 +163,6 @@ class BatchNormExperiment:
     # -- gamma and beta ---------------------------------------------------------
     def _calibrate(self):
         """``sqrt(var + eps)`` and ``mean`` of the features over the first training digits (a BN probe)."""
-        from cnncore import nn
 
         probe = nn.BatchNorm2d(self.bn.num_features, affine=False, track_running_stats=False)
         probe(self.features(self.images[:CALIBRATION_SIZE]))
@@ -254,7 +253,6 @@ class BatchNormExperiment:
     # -- dropout ------------------------------------------------------------------------
     def dropout(self, x, p, seed, training):
         """``cnncore.nn.Dropout(p)`` on ``x``; returns ``(output, mask or None)``."""
-        from cnncore import nn
 
         drop = nn.Dropout(p, generator=np.random.default_rng(int(seed)))
         drop.train(training)
@@ -263,7 +261,6 @@ class BatchNormExperiment:
     # -- the order of BN and dropout ------------------------------------------------
     def order_experiment(self, p, batches=20, batch_size=32, seed=0):
         """``{order: VarianceShift}`` for both orders on ReLU'd features of training digits."""
-        from cnncore import functional as F
 
         if self.shift_features is None:
             self.shift_features = F.relu(self.features(self.images[:SHIFT_POOL]))     # (M, 6, 28, 28)

@@ -31,12 +31,14 @@ import numpy as np
 import panel as pn
 import param
 
+from cnncore import functional as F
+
+from app.core.theme import ACCENT, TEXT, card_css
+from app.views.base import View, run_locked
+from app.views.batchnorm import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
 from app.views.batchnorm.experiment import BatchNormExperiment
 from app.views.batchnorm.plots import BatchMosaic, Histogram, MapView, RunningPlot, ShiftBars
 from app.widgets.plots import _style  # noqa: F401  (the plots share the app's look)
-from app.core.theme import ACCENT, TEXT, card_css
-from app.views.batchnorm import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
-from app.views.base import View, run_locked
 
 __all__ = ["BatchNormLab", "MAX_FED", "parse_values", "format_values"]
 
@@ -265,7 +267,6 @@ class BatchNormLab(View):
             self.features, self.output = e.normalize(self.pick.images, training)   # (N, C, 28, 28) each
             self.batch_mean, self.batch_var = e.bn.batch_mean.copy(), e.bn.batch_var.copy()
             self.normalized = e.bn.normalized
-            from cnncore import functional as F
             dropped, self.drop_mask = e.dropout(F.relu(self.output), self.p, self.mask_seed, training)
             self.drop_input, self.drop_output = F.relu(self.output), dropped
             self._sync_widgets()

@@ -28,6 +28,7 @@ import zipfile
 
 import numpy as np
 
+from cnncore.data import texture_patches
 from cnncore.images import fit
 
 __all__ = ["ClassData", "DataError", "SIZE", "MIN_CLASSES", "MAX_CLASSES", "MAX_PER_CLASS", "MIN_TO_TRAIN",
@@ -174,7 +175,6 @@ class ClassData:
     def starter(cls):
         """The starter set that ships: brick, grass and gravel, 64 tiles of 32x32 each, cut
         side by side from the shipped 256x256 texture photos (grey pictures, so R = G = B)."""
-        from cnncore.data import texture_patches
 
         images, labels, names = texture_patches(SIZE)
         out = cls(names=names)

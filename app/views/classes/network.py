@@ -27,7 +27,10 @@ import io
 
 import numpy as np
 
-from app.views.classes.data import FORMAT as DATA_FORMAT, MAX_CLASSES, MIN_CLASSES, MAX_FILE_BYTES, SIZE
+from cnncore import import_torch, io as model_io
+from cnncore.errors import ModelFileError, StateDictError
+
+from app.views.classes.data import FORMAT as DATA_FORMAT, MAX_CLASSES, MAX_FILE_BYTES, MIN_CLASSES, SIZE
 
 __all__ = ["NETWORK_FORMAT", "NetworkError", "network_to_bytes", "network_from_bytes"]
 
@@ -46,7 +49,6 @@ class NetworkError(ValueError):
 
 def network_to_bytes(model, names):
     """The ``.npz`` of the table above, for ``model`` answering with ``names``."""
-    from cnncore import io as model_io
     buffer = io.BytesIO()
     np.savez_compressed(buffer, format=np.array(NETWORK_FORMAT), names=np.array([str(n) for n in names]),
                         model=np.frombuffer(model_io.to_bytes(model), np.uint8))
@@ -78,8 +80,6 @@ def network_from_bytes(data, names_now, build):
     Raises:
         NetworkError: not one of the three, or a network that does not fit (see the class).
     """
-    from cnncore import import_torch, io as model_io
-    from cnncore.errors import ModelFileError, StateDictError
 
     data = bytes(data)
     if len(data) > MAX_FILE_BYTES:

@@ -26,19 +26,25 @@ import numpy as np
 import panel as pn
 import param
 
-from app.views.classes import strings  # noqa: F401  (registers the texts)
-from app.views.classes.network import NetworkError, network_from_bytes, network_to_bytes
-from app.views.classes.data import MAX_CLASSES, MAX_PER_CLASS, MIN_CLASSES, MIN_TO_TRAIN, ClassData, DataError
-from app.views.classes.plots import ClassConfusion, ClassProbabilities, PictureStrip
-from app.widgets.training_plots import TrainingCurves
-from app.core.training import BUDGET_SECONDS, TrainingRun
-from app.widgets.upload import FileUpload
+from cnncore import export_torch, io as model_io
+from cnncore.images import fit, to_tensor
+from cnncore.inspect import class_probabilities, summary
+from cnncore.models.small_rgb import small_rgb_cnn
+from cnncore.train import evaluate
+
 from app.core.engine_strings import engine_message
-from app.core.image_input import decode_in_browser
-from app.widgets.webcam import Webcam, decode_frame
+from app.core.image_input import ImageInputError, decode_in_browser, read_picture
 from app.core.text import Notice, shorten
 from app.core.theme import card_css
+from app.core.training import BUDGET_SECONDS, TrainingRun
 from app.views.base import View, run_locked
+from app.views.classes import strings  # noqa: F401  (registers the texts)
+from app.views.classes.data import MAX_CLASSES, MAX_PER_CLASS, MIN_CLASSES, MIN_TO_TRAIN, ClassData, DataError
+from app.views.classes.network import NetworkError, network_from_bytes, network_to_bytes
+from app.views.classes.plots import ClassConfusion, ClassProbabilities, PictureStrip
+from app.widgets.training_plots import TrainingCurves
+from app.widgets.upload import FileUpload
+from app.widgets.webcam import Webcam, decode_frame
 
 MAX_UPLOAD_MB = 10        # per choice of files: they travel to Python in one message (base64: 4/3 as large)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 2 ** 20
@@ -58,13 +64,11 @@ def build_classifier(num_classes, seed=0):
     Shape:
         - Input: ``(N, 3, 32, 32)``; Output: ``(N, num_classes)`` logits
     """
-    from cnncore.models.small_rgb import small_rgb_cnn
     return small_rgb_cnn(num_classes, seed)
 
 
 def to_input(images):
     """``(N, 32, 32, 3)`` uint8 pictures -> the network's ``(N, 3, 32, 32)`` float32 input."""
-    from cnncore.images import to_tensor
     return to_tensor(images, mean=MEAN, std=STD)
 
 
@@ -251,7 +255,6 @@ class ClassesView(View):
     def add_files(self, contents, filenames):
         """Picture files (bytes, or the browser's :class:`~app.core.image_input.BrowserPicture`) into the
         target class; each bad file is named, the good ones are kept."""
-        from app.core.image_input import ImageInputError, read_picture
 
         if not contents:
             return 0
@@ -358,7 +361,6 @@ class ClassesView(View):
     def _evaluate_opened(self):
         """Per-class accuracy and confusion of an opened network on the held-out pictures, when its
         class names are the view's; False (the old ones cleared) when it cannot be measured here."""
-        from cnncore.train import evaluate
         (_, _), (held_x, held_y) = self.data.split()
         if self._run_names != list(self.data.names) or not len(held_y):
             self.confusion.update(self._run_names, np.zeros((len(self._run_names),) * 2, np.int64))
@@ -374,7 +376,6 @@ class ClassesView(View):
         Raises:
             ValueError: nothing trained yet.
         """
-        from cnncore import export_torch
         if self.model is None or self.steps == 0:
             raise ValueError(self.t("classes_export_first"))
         (train_x, train_y), (held_x, held_y) = self.data.split()
@@ -512,7 +513,6 @@ class ClassesView(View):
     def _register(self):
         """Offer a copy of the finished network to the photo views (Inside, Gradients, Shift), with its
         class names; a run that diverged is not offered."""
-        from cnncore import io as model_io
         if self.status == "diverged":
             return None
         copy = model_io.load(model_io.to_bytes(self.model)).eval()
@@ -529,8 +529,6 @@ class ClassesView(View):
     # =====================================================================
     def predict(self, picture):
         """Class probabilities for one ``(H, W, 3)`` uint8 picture (shown as the network sees it)."""
-        from cnncore.images import fit
-        from cnncore.inspect import class_probabilities
 
         small = fit(np.asarray(picture, np.uint8), (32, 32))
         self._last_picture = small
@@ -548,7 +546,6 @@ class ClassesView(View):
         return probabilities
 
     def predict_file(self, data, filename="image"):
-        from app.core.image_input import ImageInputError, read_picture
 
         if not data:
             return None
@@ -639,7 +636,6 @@ class ClassesView(View):
         self.export_button.disabled = self.download_network.disabled = self.model is None or self.steps == 0
         self.add_button.disabled = len(self.data.names) >= MAX_CLASSES
         self.remove_button.disabled = len(self.data.names) <= MIN_CLASSES
-        from cnncore.inspect import summary
         params = summary(build_classifier(len(self.data.names)), (3, 32, 32)).params
         self.model_pane.object = html.escape(self.t("classes_model", classes=len(self.data.names), params=params))
         self._show_status()

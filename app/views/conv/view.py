@@ -31,21 +31,20 @@ import param
 from cnncore.errors import ShapeError
 from cnncore.functional import conv2d, pad2d
 from cnncore.functional.padding import MODES
+from cnncore.photos import photo_names
 from cnncore.shapes import conv_output_size, resolve_padding2d
 
-from cnncore.photos import photo_names
-
+from app.core.lecture import lecture_mode
+from app.core.photo_credits import credit
+from app.core.theme import HIGHLIGHT, NARROW, TEXT, card_css
+from app.views.base import View
+from app.views.conv import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
 from app.views.conv.images import CHANNEL_MODES, SOURCES, make_input
 from app.views.conv.plots import MapPlot, PaddedInputPlot
 from app.views.conv.presets import PRESETS, preset_kernel, preset_note
 from app.views.conv.products import fmt, products_html
 from app.widgets.kernel_grid import KernelGrid, KeyShortcuts
-from app.core.lecture import lecture_mode
 from app.widgets.picture_source import PictureSource
-from app.core.photo_credits import credit
-from app.core.theme import HIGHLIGHT, NARROW, TEXT, card_css
-from app.views.conv import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
-from app.views.base import View
 
 __all__ = ["ConvLab", "ConvResult", "convolve", "window_at", "formula_latex", "formula_text",
            "PADDINGS", "CUSTOM"]

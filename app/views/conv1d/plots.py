@@ -13,8 +13,8 @@ output sits right under the pattern that caused it:
   (channels × time, viridis).
 """
 import numpy as np
-from bokeh.models import (ColumnDataSource, GlyphRenderer, Image, Legend, LegendItem, Line, LinearColorMapper,
-                          Quad, Range1d, Scatter, Span, Step)
+from bokeh.models import (ColumnDataSource, GlyphRenderer, Image, Legend, LegendItem, Line, LinearColorMapper, Quad,
+                          Range1d, Scatter, Span, Step)
 from bokeh.plotting import figure
 
 from app.core.theme import ACTIVATION, HIGHLIGHT, TEXT

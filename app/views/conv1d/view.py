@@ -26,14 +26,18 @@ import numpy as np
 import panel as pn
 import param
 
-from app.widgets.kernel_grid import KernelGrid
-from app.widgets.number_grid import number_grid
-from app.widgets.lab_common import UrlInteger, fmt, html_table
+from cnncore import nn
+from cnncore.functional import pad2d
+from cnncore.sequences import PATTERNS, firing_by_pattern, kernel_responses, make_series, to_returns, train_tiny_conv1d
+
+from app.core.theme import card_css
+from app.views.base import View
+from app.views.conv1d import strings  # noqa: F401  (registers the texts)
 from app.views.conv1d.kernels import CUSTOM, MIN_SIZE, PRESETS, format_weights, parse_weights, preset_kernel
 from app.views.conv1d.plots import FiringPlot, OutputPlot, SeriesPlot
-from app.core.theme import card_css
-from app.views.conv1d import strings  # noqa: F401  (registers the texts)
-from app.views.base import View
+from app.widgets.kernel_grid import KernelGrid
+from app.widgets.lab_common import UrlInteger, fmt, html_table
+from app.widgets.number_grid import number_grid
 
 __all__ = ["Conv1dLab", "Conv1dResult", "convolve_series", "MODES", "POOLS", "FORMULAS", "SERIES_LENGTH"]
 
@@ -59,8 +63,6 @@ class Conv1dResult:
     """
 
     def __init__(self, x, kernel, stride, padding, mode, pool, pool_k):
-        from cnncore import nn
-        from cnncore.functional import pad2d
         self.x, self.kernel = np.asarray(x, dtype=np.float64), np.asarray(kernel, dtype=np.float64)
         self.k, self.stride, self.padding, self.mode = len(self.kernel), int(stride), int(padding), mode
         conv = nn.Conv1d(1, 1, self.k, stride=self.stride, padding=self.padding, padding_mode=mode, bias=False,
@@ -210,7 +212,6 @@ class Conv1dLab(View):
 
     def refresh(self, series=True):
         """Make the series (if needed), convolve, pool, and redraw."""
-        from cnncore.sequences import PATTERNS, make_series
         with self.guard():
             if series or self.series is None:
                 self.series = make_series(SERIES_LENGTH, seed=self.seed)
@@ -263,7 +264,6 @@ class Conv1dLab(View):
     # -- the learned network -----------------------------------------------------------------
     def train(self):
         """Train the tiny 1-D CNN (about a second), then show its kernels and where they fire."""
-        from cnncore.sequences import train_tiny_conv1d
         with self.guard():
             start = time.perf_counter()
             self.recipe = train_tiny_conv1d(steps=TRAIN_STEPS, seed=0)
@@ -271,7 +271,6 @@ class Conv1dLab(View):
             self._update_learned()
 
     def _update_learned(self):
-        from cnncore.sequences import firing_by_pattern, kernel_responses, to_returns
         returns = to_returns(self.series.price, self.series.volatility)
         self.responses = kernel_responses(self.recipe.model, returns)
         self.firing = firing_by_pattern(self.responses, self.series.labels[1:])
@@ -307,7 +306,6 @@ class Conv1dLab(View):
               f"</span>")
 
     def _render_learned(self):
-        from cnncore.sequences import PATTERNS
         t = self.t
         if self.recipe is None:
             self.learned_status.object = f"<i data-testid='c1d-training'>{html.escape(t('c1d_training'))}</i>"
@@ -330,7 +328,6 @@ class Conv1dLab(View):
 
     def relabel(self):
         t = self.t
-        from cnncore.sequences import PATTERNS
         self.seed_input.name = t("c1d_seed")
         self.preset_select.name = t("c1d_preset")
         self.preset_select.options = {t(f"c1d_preset_{p}"): p for p in list(PRESETS) + [CUSTOM]}

@@ -11,10 +11,12 @@ import numpy as np
 import panel as pn
 import param
 
-from app.widgets import DrawingCanvas, ImagePlot, ProbabilityBars
+from cnncore.data import sample_digits
+
 from app.core.inference import predict, prepare
 from app.core.theme import ACCENT, HIGHLIGHT, TEXT, card_css
 from app.views.base import View
+from app.widgets import DrawingCanvas, ImagePlot, ProbabilityBars
 
 __all__ = ["DrawView", "sample_images"]
 
@@ -36,7 +38,6 @@ _PREDICTION_CSS = f"""
 def sample_images():
     """One test digit of each class as ``(10, 28, 28)`` floats, or None without ``cnncore.data``."""
     try:
-        from cnncore.data import sample_digits
         images, labels = sample_digits(1)
     except Exception:
         return None

@@ -28,14 +28,20 @@ import numpy as np
 import panel as pn
 import param
 
-from app.views.equivariance import strings  # noqa: F401  (registers the texts)
-from app.widgets.photo_input import (YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names,
-                                      probabilities_html, shown_names)
+from cnncore.images import to_image
+from cnncore.inspect import (capture, class_probabilities, receptive_fields, rotate_image, shift_image,
+                             translation_experiment)
+from cnncore.models.photo_tiles import MEAN, STD
+
 from app.core.model_values import int_range, watch_replaced
-from app.widgets.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, MapPlot, fmt, html_table, spatial_layers
-from app.widgets.plots import ImagePlot, ProbabilityBars
 from app.core.theme import card_css
 from app.views.base import View
+from app.views.equivariance import strings  # noqa: F401  (registers the texts)
+from app.widgets.lab_common import (CurvePlot, DigitSource, LayerName, MapPlot, UrlInteger, fmt, html_table,
+                                    spatial_layers)
+from app.widgets.photo_input import (YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names,
+                                     probabilities_html, shown_names)
+from app.widgets.plots import ImagePlot, ProbabilityBars
 
 __all__ = ["EquivarianceLab", "COMPARE", "SHIFTS", "transform", "confidence_sweep", "architecture",
            "map_pair"]
@@ -51,7 +57,6 @@ def transform(x, dx=0, dy=0, angle=0.0):
     Shape:
         - x: ``(..., H, W)``; output the same
     """
-    from cnncore.inspect import rotate_image, shift_image
     if angle:
         x = rotate_image(x, angle)
     return shift_image(x, dx, dy)
@@ -70,7 +75,6 @@ def confidence_sweep(model, x, dy=0, angle=0.0, shifts=SHIFTS, target=None):
     Shape:
         - x: ``(1, 1, H, W)``
     """
-    from cnncore.inspect import class_probabilities
     model.eval()
     if target is None:
         target = int(np.argmax(class_probabilities(model, x)[0][0]))
@@ -104,7 +108,6 @@ def map_pair(model, x, shifted, layer, channel):
         - x, shifted: ``(1, 1, H, W)``
         - each output: ``(H_l, W_l)``
     """
-    from cnncore.inspect import capture
     _, a = capture(model, x)
     _, b = capture(model, shifted)
     c = min(channel, a[layer].shape[1] - 1)
@@ -252,7 +255,6 @@ class EquivarianceLab(View):
             if x is None:
                 self.report = None
                 raise ValueError(self.t("lab_draw_first"))
-            from cnncore.inspect import capture, translation_experiment
             net = self.session.get(self.model)
             net.eval()
             self._x = x
@@ -274,20 +276,16 @@ class EquivarianceLab(View):
             self.channel_slider.value = min(self.channel, channels - 1)
             row = self._row(self.layer)
             ex, ey = (int(round(v)) for v in row.expected_shift)
-            from cnncore.inspect import shift_image
             moved_a = shift_image(a, ex, ey)
             low, high = min(0.0, float(min(a.min(), b.min()))), max(float(max(a.max(), b.max())), 1e-12)
             self.map_before.update(a, low, high)
             self.map_after.update(b, low, high)
             self.map_moved.update(moved_a, low, high)
             self.map_diff.update(b - moved_a)
-            from cnncore.inspect import class_probabilities
             self._moved = moved
             self._p_before = class_probabilities(net, x)[0][0]
             self._p_after = class_probabilities(net, moved)[0][0]
             if self.is_photo:
-                from cnncore.images import to_image
-                from cnncore.models.photo_tiles import MEAN, STD
                 self.rgb_before.update(to_image(x[0], MEAN, STD))          # (3, 32, 32) -> (32, 32, 3) bytes
                 self.rgb_after.update(to_image(moved[0], MEAN, STD))
             else:
@@ -409,7 +407,6 @@ class EquivarianceLab(View):
     @staticmethod
     def _last_jump(net, input_shape=(1, 1, 28, 28)):
         """The cumulative stride of the last feature maps (before global pooling / flattening)."""
-        from cnncore.inspect import receptive_fields
         try:
             rows = receptive_fields(net, input_shape)
         except Exception:

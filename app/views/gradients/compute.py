@@ -16,6 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnncore import functional as F, nn
+from cnncore.functional import conv2d_input_grad_full
+from cnncore.inspect import input_gradient, output_gradient
+from cnncore.shapes import resolve_padding2d
+
 __all__ = ["layer_input", "conv_layers", "weighted_layers", "ConvBackward", "conv_backward", "weight_grad_terms",
            "FDResult", "finite_difference", "loss_value", "relative_error", "mosaic", "EPSILONS"]
 
@@ -46,7 +51,6 @@ def layer_input(model, x, name):
 
 def conv_layers(model):
     """Names of the ``Conv2d`` layers of ``model``, input side first."""
-    from cnncore import nn
     return [name for name, m in model.named_modules() if isinstance(m, nn.Conv2d)]
 
 
@@ -89,7 +93,6 @@ class ConvBackward:
         Shape:
             - Output: ``(H, W)``
         """
-        from cnncore.functional import conv2d_input_grad_full
         g = self.g[o][None, None]                                   # (OH, OW) -> (1, 1, OH, OW)
         w = self.weight[o:o + 1, c:c + 1]                           # (1, 1, kH, kW)
         h, wd = self.x.shape[1:]
@@ -103,8 +106,6 @@ def conv_backward(model, x, name, upstream):
     (``dL/dy``, ``(1, O, OH, OW)``). Everything is float64, so the two ways
     of computing ``dx`` can be compared to rounding.
     """
-    from cnncore import functional as F
-    from cnncore.shapes import resolve_padding2d
 
     module = dict(model.named_modules())[name]
     if module.groups != 1:
@@ -153,7 +154,6 @@ def weight_grad_terms(cb, o, c, u, v):
 
 def loss_value(logits, target, loss):
     """``z_t`` (``loss='score'``) or the cross-entropy ``-log softmax(z)_t`` of one example."""
-    from cnncore import functional as F
     if loss == "cross_entropy":
         return float(F.cross_entropy(logits, np.array([target])))
     return float(logits[0, target])
@@ -200,7 +200,6 @@ def finite_difference(model, x, target=None, loss="score", kind="weight", layer=
     Returns:
         One :class:`FDResult` per ``epsilon`` (the analytic value is the same in all).
     """
-    from cnncore.inspect import input_gradient, output_gradient
 
     net = copy.deepcopy(model).double().eval()
     x64 = np.asarray(x, dtype=np.float64)

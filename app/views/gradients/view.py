@@ -29,23 +29,26 @@ saliency map and of the picture sit in the CSS classes ``grad-saliency`` and ``g
 A link's class (``?target=``), layer or channel the chosen model does not have is replaced and
 listed with the ignored settings (:func:`app.core.model_values.watch_replaced`).
 """
+import copy
 import html
 
 import numpy as np
 import panel as pn
 import param
 
-from app.views.gradients.compute import (EPSILONS, conv_backward, conv_layers, finite_difference, mosaic,
-                                       weight_grad_terms, weighted_layers)
-from app.views.gradients.plots import GradientGrid
-from app.widgets.number_grid import number_grid
-from app.core.model_values import int_range, watch_replaced
-from app.widgets.photo_input import YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names, shown_names
-from app.widgets.lab_common import DigitSource, LayerName, MapPlot, UrlInteger, fmt, html_table
+from cnncore.inspect import capture_gradients, output_gradient, saliency
+
 from app.core.inference import prepare
+from app.core.model_values import int_range, watch_replaced
 from app.core.theme import card_css
-from app.views.gradients import strings  # noqa: F401  (registers the texts)
 from app.views.base import View
+from app.views.gradients import strings  # noqa: F401  (registers the texts)
+from app.views.gradients.compute import (EPSILONS, conv_backward, conv_layers, finite_difference, mosaic,
+                                         weight_grad_terms, weighted_layers)
+from app.views.gradients.plots import GradientGrid
+from app.widgets.lab_common import DigitSource, LayerName, MapPlot, UrlInteger, fmt, html_table
+from app.widgets.number_grid import number_grid
+from app.widgets.photo_input import YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names, shown_names
 
 __all__ = ["GradientsLab", "LOSSES", "FORMULAS"]
 
@@ -280,7 +283,6 @@ class GradientsLab(View):
             if self._image is None:
                 self.saliency = self.gradients = None
                 raise ValueError(self.t("lab_draw_first"))
-            from cnncore.inspect import capture_gradients, saliency
             net = self.session.get(self.model).eval()
             target = None if self.target < 0 else self.target
             self.saliency = saliency(net, self._image[0], target)
@@ -425,8 +427,6 @@ class GradientsLab(View):
 
     def _largest_index(self, net):
         """Flat index of the checked layer's weight with the largest |gradient| (one float64 backward pass)."""
-        from cnncore.inspect import output_gradient
-        import copy
         twin = copy.deepcopy(net).double().eval()
         twin.zero_grad()
         logits = twin(np.asarray(self._image, dtype=np.float64))

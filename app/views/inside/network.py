@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnncore.inspect import capture, input_window
+
 __all__ = ["INPUT_SHAPE", "LayerInfo", "Snapshot", "network_layers", "dependency_box", "conv_layers",
            "layer_kind_key", "normalise_input"]
 
@@ -90,7 +92,6 @@ def network_layers(model, input_shape=INPUT_SHAPE):
     Returns:
         A list of :class:`LayerInfo`.
     """
-    from cnncore.inspect import capture
 
     _, activations = capture(model, np.zeros(input_shape, np.float32))
     modules = dict(model.named_modules())
@@ -119,7 +120,6 @@ class Snapshot:
     """
 
     def __init__(self, model, x, layers):
-        from cnncore.inspect import capture
 
         x = np.asarray(x, dtype=np.float32)
         # a colour picture (1, 3, H, W) is taken as it is; a digit in any form is made (1, 1, 28, 28)
@@ -140,7 +140,6 @@ class Snapshot:
 
 
 def _unclipped_window(rows, name, i, j):
-    from cnncore.inspect import input_window
     return input_window(rows, name, i, j, (1, 1), clip=False)
 
 

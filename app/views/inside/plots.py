@@ -20,6 +20,7 @@ from bokeh.palettes import Oranges256
 from bokeh.plotting import figure
 
 from app.core.theme import ACTIVATION, HIGHLIGHT, TEXT, map_colours
+from app.widgets.photo_input import rgba
 from app.widgets.plots import set_colors
 
 __all__ = ["TileMosaic", "VectorCells", "colour_range", "mosaic_columns", "ERF_PALETTE"]
@@ -199,7 +200,6 @@ class TileMosaic:
         if image is None:
             self.picture_source.data = dict(image=[], x=[], y=[])
             return
-        from app.widgets.photo_input import rgba
         x0, y0 = self.origin(k)
         self.picture_source.data = dict(image=[rgba(image)], x=[x0], y=[y0])
 

@@ -27,17 +27,20 @@ import numpy as np
 import panel as pn
 import param
 
-from app.views.inside import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
-from app.views.inside.explain import EXPLAIN_CSS, explanation_html, fmt, partial_sums
-from app.views.inside.network import (Snapshot, conv_layers, dependency_box, layer_kind_key,
-                                         network_layers, normalise_input)
-from app.views.inside.tooltip import set_description
-from app.widgets.photo_input import (YOURS, PhotoPicker, model_input, model_note, picture_names,
-                                      probabilities_html, shown_names)
+from cnncore.data import sample_digits
+from cnncore.inspect import effective_receptive_field, explain_unit, input_window, receptive_fields
+
 from app.core.model_values import int_range, watch_replaced
-from app.views.inside.plots import TileMosaic, VectorCells, colour_range, mosaic_columns
 from app.core.theme import ACCENT, GREY, SIGNED, card_css, symmetric_range
 from app.views.base import View
+from app.views.inside import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
+from app.views.inside.explain import EXPLAIN_CSS, explanation_html, fmt, partial_sums
+from app.views.inside.network import (Snapshot, conv_layers, dependency_box, layer_kind_key, network_layers,
+                                      normalise_input)
+from app.views.inside.plots import TileMosaic, VectorCells, colour_range, mosaic_columns
+from app.views.inside.tooltip import set_description
+from app.widgets.photo_input import (YOURS, PhotoPicker, model_input, model_note, picture_names, probabilities_html,
+                                     shown_names)
 
 __all__ = ["InsideView", "load_samples", "css_name"]
 
@@ -59,7 +62,6 @@ _CSS = f"""
 
 def load_samples():
     """One test digit of each class, ``(10, 28, 28)`` floats in 0..1 (index = digit)."""
-    from cnncore.data import sample_digits
 
     images, labels = sample_digits(1)
     order = np.argsort(labels, kind="stable")
@@ -305,7 +307,6 @@ class InsideView(View):
         Returns the chosen layer's name if this model has no such layer (it is
         replaced by the first feature map), else None.
         """
-        from cnncore.inspect import receptive_fields
 
         net = self.session.get(self.model)
         net.eval()
@@ -397,7 +398,6 @@ class InsideView(View):
 
     def _render(self):
         """Explain the chosen unit and update every overlay, caption and control."""
-        from cnncore.inspect import effective_receptive_field, explain_unit, input_window
 
         valid = self._valid_selection()
         if any(getattr(self, k) != v for k, v in valid.items()):

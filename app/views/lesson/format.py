@@ -8,7 +8,7 @@ The file (``*.lesson.json``, UTF-8, at most ``MAX_FILE_BYTES``)::
                 "note_en": "A 5 × 5 kernel ...", "note_zh": "5 × 5 的卷积核……"}]}
 
 * ``view``: a page of the playground (``draw``, ``conv``, ``pooling``, ... : the keys of
-  ``app.views.playground.view.ALL_VIEWS``, the lesson page itself excepted);
+  ``app.view_registry.VIEWS``, the lesson page itself excepted);
 * ``query``: the view's settings exactly as its URL holds them (``/conv?kernel=5&stride=2``),
   names to text; a setting left out keeps the view's default;
 * ``note_en`` / ``note_zh``: what the lecturer says at this step (plain text; an empty note
@@ -27,6 +27,7 @@ language what is wrong and where. The page shows notes and titles only as plain 
 import base64
 import binascii
 import hashlib
+import importlib
 import json
 import math
 import re
@@ -34,6 +35,7 @@ import zlib
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
+from app import view_registry
 from app.core.i18n import add_strings, t
 from app.core.text import shorten
 
@@ -113,8 +115,7 @@ add_strings({
 def lesson_views():
     """The views a step can show: ``{key: (title string key, module, class)}`` in the
     playground's order, the lesson page itself left out."""
-    from app.views.playground.view import ALL_VIEWS
-    return {k: v for k, v in ALL_VIEWS.items() if k != "lesson"}
+    return {s.key: (s.nav, s.module, s.cls) for s in view_registry.VIEWS if s.key != "lesson"}
 
 
 class LessonError(ValueError):
@@ -276,7 +277,6 @@ def _step(raw, n):
 
 def view_settings(view):
     """The URL settings view ``view`` reads (its class's ``url_params``)."""
-    import importlib
     _, module, cls = lesson_views()[view]
     return tuple(getattr(importlib.import_module(module), cls).url_params)
 

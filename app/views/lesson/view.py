@@ -42,17 +42,17 @@ import panel as pn
 import param
 from panel.io.location import Location
 
-from app.views.lesson import strings  # noqa: F401  (registers the texts)
 from app.core.lecture import LectureMode, lecture_mode
-from app.widgets.lesson_remote import LessonRemote
-from app.widgets.upload import FileUpload
-from app.views.lesson.examples import EXAMPLES, example
-from app.views.lesson.format import (MAX_CODE_CHARS, MAX_FILE_BYTES, MAX_NOTE, MAX_STEPS, MAX_TITLE, Lesson, LessonError,
-                             Step, channel_name, clean_query, from_code, from_json, lesson_views, step_from_link,
-                             to_code)
 from app.core.text import Notice, plain_html, shorten
 from app.core.theme import ACCENT, TEXT, card_css
 from app.views.base import View, _drop_start_values
+from app.views.lesson import strings  # noqa: F401  (registers the texts)
+from app.views.lesson.examples import EXAMPLES, example
+from app.views.lesson.format import (MAX_CODE_CHARS, MAX_FILE_BYTES, MAX_NOTE, MAX_STEPS, MAX_TITLE, Lesson,
+                                     LessonError, Step, channel_name, clean_query, from_code, from_json, lesson_views,
+                                     step_from_link, to_code)
+from app.widgets.lesson_remote import LessonRemote
+from app.widgets.upload import FileUpload
 
 __all__ = ["LessonView", "build_step_view"]
 

@@ -19,13 +19,13 @@ import panel as pn
 import param
 
 from app import view_registry
+from app.core.i18n import LANGUAGES, t
 from app.core.lecture import lecture_mode
 from app.core.responsive import fit_layout
-from app.core.i18n import LANGUAGES, t
 from app.core.session import SessionState
 from app.core.url_check import sync_checked
-from app.views.lesson import strings  # noqa: F401  (the Lesson button's label)
 from app.views.base import ComingSoon
+from app.views.lesson import strings  # noqa: F401  (the Lesson button's label)
 
 log = logging.getLogger("cnn_playground")
 

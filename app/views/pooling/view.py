@@ -26,6 +26,7 @@ and the dead/saturated units from :mod:`cnncore.inspect.nonlinearity`
 ``act-zero-grad``, ``unit-stats``.
 """
 import html
+
 import numpy as np
 import panel as pn
 import param
@@ -33,14 +34,15 @@ import param
 from cnncore.data import load_digits
 from cnncore.inspect import capture
 from cnncore.inspect.channel_pooling import CHANNEL_POOLS, attention_and_route, bilinear_and_route
-from cnncore.inspect.nonlinearity import (ACTIVATION_KINDS, activation_curves, apply_activation,
-                                          preactivation_layers, unit_statistics)
+from cnncore.inspect.nonlinearity import (ACTIVATION_KINDS, activation_curves, apply_activation, preactivation_layers,
+                                          unit_statistics)
 from cnncore.inspect.pooling import POOL_KINDS, pool_and_route
 
-from app.views.pooling import strings  # noqa: F401  (registers the texts)
-from app.widgets.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, MapPlot, fmt, html_table, spatial_layers
 from app.core.theme import card_css
 from app.views.base import View
+from app.views.pooling import strings  # noqa: F401  (registers the texts)
+from app.widgets.lab_common import (CurvePlot, DigitSource, LayerName, MapPlot, UrlInteger, fmt, html_table,
+                                    spatial_layers)
 
 __all__ = ["PoolingLab", "POOLS", "ACTIVATIONS"]
 

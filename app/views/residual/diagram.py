@@ -14,6 +14,10 @@ the layers' ``output_shape``, every parameter count from
 import html
 from dataclasses import dataclass
 
+from cnncore import nn
+from cnncore.inspect import summary
+from cnncore.nn.init import meta
+
 __all__ = ["BlockFigure", "block_figures", "block_svg"]
 
 BOX_W, BOX_H, GAP = 170, 34, 16
@@ -39,7 +43,6 @@ def _shape(s):
 
 
 def _figure(key, block, input_shape):
-    from cnncore.inspect import summary
 
     stages, shape = [], tuple(input_shape)
     names = [n for n in ("conv1", "bn1", "conv2", "bn2", "conv3", "bn3") if hasattr(block, n)]
@@ -64,8 +67,6 @@ def _figure(key, block, input_shape):
 
 def block_figures(width=8, size=28):
     """The three diagrams' contents for the lab's ``width`` and image ``size`` (and ResNet-50's bottleneck)."""
-    from cnncore import nn
-    from cnncore.nn.init import meta
 
     with meta():     # shapes and counts only: no weights are allocated
         identity = nn.BasicBlock(width, width)

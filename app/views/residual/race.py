@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cnncore import functional as F, manual_seed, nn
+from cnncore.data import load_digits
+from cnncore.models import plain_net, resnet_small
+from cnncore.train import Trainer
+
 __all__ = ["ResidualRace", "RaceRecord", "check_depth", "training_digits", "gradient_layers", "MODELS"]
 
 MODELS = ("plain", "resnet")
@@ -25,7 +30,6 @@ MODELS = ("plain", "resnet")
 
 def check_depth(depth):
     """``None`` if ``depth`` builds (6n + 2, n >= 1), else the engine's message (it builds nothing big)."""
-    from cnncore.models import resnet_small
     try:
         resnet_small(int(depth), width=1)
     except ValueError as exc:
@@ -43,8 +47,6 @@ def training_digits(count, size=14):
     Shape:
         - images: ``(count, 1, size, size)``; labels: ``(count,)``
     """
-    from cnncore import functional as F
-    from cnncore.data import load_digits
 
     images, labels = load_digits("train")
     per_class = int(count) // 10
@@ -64,13 +66,11 @@ def gradient_layers(model):
     so a plain net and a ResNet of equal depth list the same ``depth`` layers.
     These are keys of ``StepEvent.grad_norms``.
     """
-    from cnncore import nn
     return [name for name, m in model.named_modules()
             if isinstance(m, (nn.Conv2d, nn.Linear)) and "downsample" not in name]
 
 
 def _blocks(model):
-    from cnncore import nn
     return [(name, m) for name, m in model.named_modules() if isinstance(m, nn.BasicBlock)]
 
 
@@ -105,9 +105,6 @@ class ResidualRace:
 
     def __init__(self, depth, width, data, *, steps=200, lr=0.05, batch_size=16, seed=0,
                  clock=time.perf_counter):
-        from cnncore import manual_seed
-        from cnncore.models import plain_net, resnet_small
-        from cnncore.train import Trainer
 
         self.depth, self.width, self.total_steps, self.clock = int(depth), int(width), int(steps), clock
         images, labels = data

@@ -24,18 +24,23 @@ Page hooks for tests: ``data-testid="resid-status"`` (with ``data-steps``),
 """
 import html
 import math
+import time
 
 import numpy as np
 import panel as pn
 import param
 from bokeh.models import LinearColorMapper
 
+from cnncore import nn
+from cnncore.inspect import summary
+from cnncore.nn.init import meta
+
+from app.core.theme import ACCENT, ACTIVATION, HIGHLIGHT, TEXT, card_css
+from app.views.base import View, run_locked
+from app.views.residual import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
 from app.views.residual.diagram import block_figures, block_svg
 from app.views.residual.plots import GradHeatmap, LayerProfile, LossRace, SplitBars
 from app.views.residual.race import MODELS, ResidualRace, check_depth, training_digits
-from app.core.theme import ACCENT, ACTIVATION, HIGHLIGHT, TEXT, card_css
-from app.views.residual import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
-from app.views.base import View, run_locked
 
 __all__ = ["ResidualLab", "DEPTH_CHOICES"]
 
@@ -268,7 +273,6 @@ class ResidualLab(View):
 
     def _flush(self, force=False):
         """Stream the new steps to the plots (at most every PLOT_EVERY_SECONDS unless forced)."""
-        import time
         now = time.perf_counter()
         if not force and now - self._last_flush < PLOT_EVERY_SECONDS:
             self._render_status()
@@ -354,9 +358,6 @@ class ResidualLab(View):
             svgs.append(block_svg(fig, t(f"residual_lab_fig_{fig.key}"), label,
                                   t("residual_lab_params", n=f"{fig.params:,}")))
         self.diagrams.object = f"<div class='rs-figs' data-testid='resid-diagrams'>{''.join(svgs)}</div>"
-        from cnncore import nn
-        from cnncore.inspect import summary
-        from cnncore.nn.init import meta
         with meta():
             basic256 = summary(nn.BasicBlock(256, 256), (1, 256, 56, 56)).params
         self.blocks_text.object = "<div class='rs-note'>" + html.escape(t(

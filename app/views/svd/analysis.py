@@ -16,6 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnncore.data import load_digits
+from cnncore.inspect import low_rank_approximation, low_rank_tradeoff, singular_values
+from cnncore.inspect.weights import weight_matrix
+from cnncore.train import evaluate
+
 __all__ = ["TEST_SUBSET", "MAX_CURVE_POINTS", "LayerInfo", "digit_subset", "weighted_layers", "energy",
            "rank_for_energy", "curve_ranks", "default_layer", "LowRankStudy"]
 
@@ -30,7 +35,6 @@ def digit_subset(n=TEST_SUBSET):
     Shape:
         - images: ``(n, 1, 28, 28)`` float32; labels: ``(n,)``
     """
-    from cnncore.data import load_digits
     images, labels = load_digits("test")
     images, labels = np.array(images[:n]), np.array(labels[:n])
     images.flags.writeable = labels.flags.writeable = False
@@ -64,8 +68,6 @@ def weighted_layers(model):
     The singular values are ``cnncore.inspect.singular_values(model)``; the
     matrix shape is ``cnncore.inspect.weight_matrix``'s.
     """
-    from cnncore.inspect import singular_values
-    from cnncore.inspect.weights import weight_matrix
     modules = dict(model.named_modules())
     out = []
     for name, s in singular_values(model).items():
@@ -115,7 +117,6 @@ class LowRankStudy:
     """
 
     def __init__(self, model, images=None, labels=None):
-        from cnncore.train import evaluate
         self.model = model
         if images is None:
             images, labels = digit_subset()
@@ -135,7 +136,6 @@ class LowRankStudy:
         """The ``TradeoffRow`` (rank, accuracy, factored_parameters, full_parameters, relative_error)."""
         key = (layer, int(rank))
         if key not in self._rows:
-            from cnncore.inspect import low_rank_tradeoff
             self._rows[key] = low_rank_tradeoff(self.model, layer, [int(rank)], self.images, self.labels)[0]
         return self._rows[key]
 
@@ -150,7 +150,6 @@ class LowRankStudy:
         """The ``LowRankResult`` of ``layer`` at ``rank`` (the last few are kept)."""
         key = (layer, int(rank))
         if key not in self._approx:
-            from cnncore.inspect import low_rank_approximation
             if len(self._approx) >= 4:
                 self._approx.pop(next(iter(self._approx)))
             self._approx[key] = low_rank_approximation(self.model, layer, int(rank))
@@ -162,7 +161,6 @@ class LowRankStudy:
         Shape:
             - each: ``(m, n)``, ``m`` outputs (channels), ``n`` inputs (``C_in/groups * kh * kw`` for a convolution)
         """
-        from cnncore.inspect.weights import weight_matrix
         original = dict(self.model.named_modules())[layer]
         result = self.approximation(layer, rank)
         truncated = dict(result.model.named_modules())[layer]

@@ -8,7 +8,7 @@
 * :class:`MatrixPlot` — a weight matrix as a blue-orange heatmap (white = 0).
 """
 import numpy as np
-from bokeh.models import (ColorBar, ColumnDataSource, HoverTool, Legend, LegendItem, LinearColorMapper, FixedTicker,
+from bokeh.models import (ColorBar, ColumnDataSource, FixedTicker, HoverTool, Legend, LegendItem, LinearColorMapper,
                           NumeralTickFormatter, Range1d, Span)
 from bokeh.plotting import figure
 

@@ -27,13 +27,14 @@ import numpy as np
 import panel as pn
 import param
 
-from app.views.svd import strings  # noqa: F401  (registers the texts)
-from app.widgets.lab_common import LayerName, UrlInteger, fmt, html_table
-from app.views.svd.analysis import (TEST_SUBSET, LowRankStudy, curve_ranks, default_layer, energy,
-                                       rank_for_energy)
-from app.views.svd.plots import EnergyPlot, MatrixPlot, SpectrumPlot, TradeoffPlot
+from cnncore.data import load_digits
+
 from app.core.theme import ACCENT, TEXT, card_css
 from app.views.base import View
+from app.views.svd import strings  # noqa: F401  (registers the texts)
+from app.views.svd.analysis import TEST_SUBSET, LowRankStudy, curve_ranks, default_layer, energy, rank_for_energy
+from app.views.svd.plots import EnergyPlot, MatrixPlot, SpectrumPlot, TradeoffPlot
+from app.widgets.lab_common import LayerName, UrlInteger, fmt, html_table
 
 __all__ = ["SvdLab", "default_rank"]
 
@@ -283,7 +284,6 @@ class SvdLab(View):
 
     @staticmethod
     def _test_total():
-        from cnncore.data import load_digits
         return len(load_digits("test")[1])
 
     def _render_curve(self):

@@ -17,12 +17,12 @@ import html
 import panel as pn
 import param
 
-from app.views.train import strings  # noqa: F401  (registers the texts)
-from app.views.train.layers import (DEFAULT_ARCH, KINDS, MAX_LAYERS, OPTIONS, build_network, default_spec,
-                                       format_arch, parse_arch)
 from app.core.text import Notice, plain_html, shorten
 from app.core.theme import ERROR, TEXT
 from app.views.base import View, run_locked
+from app.views.train import strings  # noqa: F401  (registers the texts)
+from app.views.train.layers import (DEFAULT_ARCH, KINDS, MAX_LAYERS, OPTIONS, build_network, default_spec, format_arch,
+                                    parse_arch, spec_label)
 
 __all__ = ["NetworkBuilder", "ledger_html"]
 
@@ -244,7 +244,6 @@ class NetworkBuilder(View):
             if result.error_index == len(self.specs):
                 text = self.t("builder_error_head", message=result.error)
             else:
-                from app.views.train.layers import spec_label
                 text = self.t("builder_error", n=result.error_index + 1,
                               label=spec_label(self.specs[result.error_index]), message=result.error)
             self.message.object = f"{text}\n{self.t(self._hint_key(result.error_index))}"

@@ -45,6 +45,11 @@ naming the layer that fails.
 import re
 from dataclasses import dataclass, field, replace
 
+import cnncore
+from cnncore import nn
+from cnncore.errors import ShapeError
+from cnncore.inspect import summary
+
 __all__ = ["LayerSpec", "LayerRow", "BuildResult", "KINDS", "OPTIONS", "DEFAULT_ARCH", "INPUT_SHAPE",
            "NUM_CLASSES", "MAX_LAYERS", "parse_arch", "format_arch", "default_spec", "spec_label",
            "build_network"]
@@ -200,7 +205,6 @@ class BuildResult:
 
 def _make_layer(spec, shape):
     """The cnncore layer for ``spec`` when its input has ``shape`` (input sizes read off it)."""
-    from cnncore import nn
 
     o, channels = spec.options, shape[1]
     if spec.kind == "conv":
@@ -271,8 +275,6 @@ def spec_label(spec):
 
 def _add(layer, shape, layers, rows, index, auto=False):
     """Append ``layer``; its output shape and parameters come from the cost ledger."""
-    from cnncore import nn
-    from cnncore.inspect import summary
 
     ledger = summary(nn.Sequential(layer), shape)       # raises ShapeError if the shape cannot work
     layers.append(layer)
@@ -290,10 +292,6 @@ def build_network(specs, seed=0):
         - Input of the model: ``(N, 1, 28, 28)``
         - Output: ``(N, 10)`` logits
     """
-    import cnncore
-    from cnncore import nn
-    from cnncore.errors import ShapeError
-    from cnncore.inspect import summary
 
     cnncore.manual_seed(seed)
     shape, layers, rows = INPUT_SHAPE, [], []

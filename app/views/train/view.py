@@ -35,16 +35,25 @@ import numpy as np
 import panel as pn
 import param
 
-from app.views.train import strings  # noqa: F401  (registers the texts)
-from app.views.train.layers import INPUT_SHAPE, NUM_CLASSES
-from app.widgets.training_plots import ConfusionPlot, GradNormPlot, KernelMosaic, TrainingCurves
-from app.core.training import BUDGET_SECONDS, TrainingRun
-from app.widgets.upload import FileUpload
+import cnncore
+from cnncore import export_torch, import_torch, io as model_io, nn
+from cnncore.data import load_digits
+from cnncore.divergence import chance_accuracy
+from cnncore.errors import ModelFileError, ShapeError, StateDictError
+from cnncore.inspect import summary
+from cnncore.models import DIGIT_MODELS, pretrained_available
+from cnncore.nn.init import meta
+
 from app.core.engine_strings import engine_message
 from app.core.text import Notice, shorten
 from app.core.theme import ACCENT, card_css
+from app.core.training import BUDGET_SECONDS, TrainingRun
 from app.views.base import View, run_locked
+from app.views.train import strings  # noqa: F401  (registers the texts)
 from app.views.train.builder import NetworkBuilder, ledger_html
+from app.views.train.layers import INPUT_SHAPE, NUM_CLASSES, build_network
+from app.widgets.training_plots import ConfusionPlot, GradNormPlot, KernelMosaic, TrainingCurves
+from app.widgets.upload import FileUpload
 
 __all__ = ["TrainView", "LEARNING_RATES", "zoo_models", "balanced_subset"]
 
@@ -77,7 +86,6 @@ _STATUS_CSS = f"""
 def zoo_models():
     """``cnncore.models.DIGIT_MODELS`` (name -> constructor), empty if the zoo is missing."""
     try:
-        from cnncore.models import DIGIT_MODELS
         return dict(DIGIT_MODELS)
     except Exception:
         return {}
@@ -85,7 +93,6 @@ def zoo_models():
 
 def _pretrained_available(name):
     try:
-        from cnncore.models import pretrained_available
         return bool(pretrained_available(name))
     except Exception:
         return False
@@ -324,7 +331,6 @@ class TrainView(View):
             if net is None:
                 self.ledger.object = ""
                 return
-            from cnncore.inspect import summary
             self.ledger.object = ledger_html(summary(net, INPUT_SHAPE), self.t)
             if self.training is None and "grads" in self._plots:
                 self.grads.set_layers(_weighted_layers(net), 10)
@@ -338,13 +344,10 @@ class TrainView(View):
         Raises:
             ValueError: the builder's stack cannot work, or no model was uploaded.
         """
-        import cnncore
-        from cnncore import io as model_io
 
         if self.model == "custom":
             if not self.builder.result.ok:
                 raise ValueError(self.builder.message.object.split("\n\n")[0].strip("*"))
-            from app.views.train.layers import build_network
             return build_network(self.builder.specs, seed=self.seed).model
         if self.model == "uploaded":
             if self._uploaded is None:
@@ -358,7 +361,6 @@ class TrainView(View):
 
     def _data(self):
         """The balanced training subset and the 1,000 test digits (loaded once per view)."""
-        from cnncore.data import load_digits
         if self._train_data is None:
             self._train_data = load_digits("train")
             self._test_data = load_digits("test")
@@ -511,8 +513,6 @@ class TrainView(View):
         A model that does no better than guessing on the test digits is not added (the note
         says so); one restored after a divergence is added with "diverged" in its name.
         """
-        from cnncore import io as model_io
-        from cnncore.divergence import chance_accuracy
 
         run = self.training
         if run is None or run.steps_done == 0:
@@ -535,7 +535,6 @@ class TrainView(View):
     # =====================================================================
     def model_bytes(self):
         """The model of the current run as ``.npz`` bytes (``cnncore.io``)."""
-        from cnncore import io as model_io
         if self.training is None:
             raise ValueError("no model trained yet")
         return model_io.to_bytes(self.training.model)
@@ -551,9 +550,6 @@ class TrainView(View):
         The file's name and every field read from it reach the page only as plain text
         (:class:`~app.core.text.Notice`), the name cut to ``NAME_LIMIT`` characters.
         """
-        from cnncore import io as model_io
-        from cnncore.errors import ModelFileError, ShapeError, StateDictError
-        from cnncore.inspect import summary
 
         self._upload_state = None                   # every new file replaces the last message
         self.upload_message.visible = False
@@ -627,7 +623,6 @@ class TrainView(View):
 
     def _import_candidates(self):
         """The networks a PyTorch state_dict may belong to: the chosen one first, then the builder's, the zoo's."""
-        from cnncore.nn.init import meta
         names = [self.model] if self.model in self._zoo or self.model == "custom" else []
         names += [n for n in ["custom", *self._zoo] if n not in names]
         candidates = {}
@@ -649,8 +644,6 @@ class TrainView(View):
             StateDictError: a state_dict that fits none of the networks (the message compares it
                 with the first one).
         """
-        from cnncore import import_torch, io as model_io
-        from cnncore.errors import StateDictError
         if import_torch.kind(data) != "state_dict":
             return model_io.load(data), None
         candidates = self._import_candidates()
@@ -671,8 +664,6 @@ class TrainView(View):
     def export_bytes(self):
         """The zip of "Export to PyTorch" for the network of this run, or the one a new run would train
         (``model.py``, ``weights.npz``, ``check.py`` and 4 test digits; see ``cnncore.export_torch``)."""
-        from cnncore import export_torch
-        from cnncore.data import load_digits
         trained = self.training is not None and self.training.steps_done > 0
         model = self.training.model if self.training is not None else self.build_model()
         images, _ = load_digits("test")
@@ -738,7 +729,6 @@ class TrainView(View):
             self.caption_curves.object = ""
 
     def _show_kernels(self):
-        from cnncore import nn
         model = self.training.model if self.training is not None else None
         if model is None:
             try:
