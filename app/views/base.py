@@ -29,7 +29,7 @@ from app.core.engine_strings import engine_message
 from app.core.i18n import LANGUAGES, choose_language, t
 from app.core.responsive import fit_layout
 from app.core.session import SessionState
-from app.core.text import Notice, shorten
+from app.core.text import Notice
 from app.core.url_check import UrlProblem, explain, sync_checked
 
 __all__ = ["View", "ComingSoon", "language_switch", "detect_language", "run_locked"]
@@ -107,6 +107,7 @@ class View(pn.viewable.Viewer):
         self.session = session if session is not None else SessionState()
         self._error = Notice("", alert_type="danger", visible=False, sizing_mode="stretch_width")
         self._url_problems = []   # the link's settings that could not be applied (shown until changed)
+        self._loops = {}          # callback -> its PeriodicCallback (start_loop)
         self.param.watch(lambda event: self._relabel(), "lang")
 
     def t(self, key, **fields):
@@ -150,6 +151,31 @@ class View(pn.viewable.Viewer):
     def is_photo(self):
         """Does the chosen model take a colour picture (3 x 32 x 32)?"""
         return self.entry.input == "photo"
+
+    # -- clicks and periodic work ------------------------------------------
+    def on_clicks(self, *pairs):
+        """Each ``(button, action)``: a click runs ``action()`` with the page's document locked
+        (:func:`run_locked`), as every action that redraws Bokeh figures must."""
+        for button, action in pairs:
+            button.on_click(lambda event, action=action: run_locked(action))
+
+    def start_loop(self, callback, period_ms):
+        """Call ``callback`` every ``period_ms`` milliseconds until :meth:`stop_loop` (training,
+        the sliding-window animation, a curve computed a point at a time). Starting a stopped
+        loop resumes it; returns Panel's ``PeriodicCallback``."""
+        loop = self._loops.get(callback)
+        if loop is None:
+            loop = self._loops[callback] = pn.state.add_periodic_callback(callback, period=period_ms, start=False)
+        loop.period = period_ms
+        if not loop.running:
+            loop.start()
+        return loop
+
+    def stop_loop(self, callback):
+        """Stop calling ``callback`` (:meth:`start_loop` resumes it)."""
+        loop = self._loops.get(callback)
+        if loop is not None and loop.running:
+            loop.stop()
 
     # -- errors ------------------------------------------------------------
     @contextlib.contextmanager

@@ -36,8 +36,9 @@ from app.core.engine_strings import engine_message
 from app.core.image_input import ImageInputError, decode_in_browser, read_picture
 from app.core.text import Notice, shorten
 from app.core.theme import card_css
-from app.core.training import BUDGET_SECONDS, TrainingRun
-from app.views.base import View, run_locked
+from app.core.training import TrainingRun
+from app.views.base import View
+from app.views.run_controls import RunControls
 from app.views.classes import strings  # noqa: F401  (registers the texts)
 from app.views.classes.data import MAX_CLASSES, MAX_PER_CLASS, MIN_CLASSES, MIN_TO_TRAIN, ClassData, DataError
 from app.views.classes.network import NetworkError, network_from_bytes, network_to_bytes
@@ -53,7 +54,6 @@ __all__ = ["ClassesView", "build_classifier", "to_input", "MEAN", "STD"]
 
 MEAN, STD = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)   # per channel: x/255 in [0, 1] -> about [-2, 2]
 LEARNING_RATES = (0.001, 0.003, 0.01, 0.03)
-PERIOD_MS = 40
 MUTED_CSS = {"color": "#52606D", "font-size": "14px"}
 NAME_LIMIT = 80       # characters of a file's name quoted in a message (it is shown as plain text)
 
@@ -72,7 +72,7 @@ def to_input(images):
     return to_tensor(images, mean=MEAN, std=STD)
 
 
-class ClassesView(View):
+class ClassesView(RunControls, View):
     """The student's own classes, a colour CNN trained on them, and its answers.
 
     State: ``epochs``, ``lr`` (in the URL) and ``target`` (the class new pictures go to).
@@ -96,7 +96,6 @@ class ClassesView(View):
         self.data = ClassData(names=[self.t("classes_default_name", n=i + 1) for i in range(MIN_CLASSES)])
         self.training = self.model = None
         self._run_names, self._run_version, self._version = [], -1, 0
-        self._loop = None
         self._pending = []
         self._note = None            # (key, fields) of the last information message
         self._last_picture = None    # what the network was last shown, (32, 32, 3)
@@ -184,10 +183,8 @@ class ClassesView(View):
         self.webcam.param.watch(lambda *events: self._show_camera(), ["status", "detail"])
         self.epochs_slider.param.watch(lambda e: setattr(self, "epochs", e.new), "value")
         self.lr_select.param.watch(lambda e: setattr(self, "lr", e.new), "value")
-        # (these redraw Bokeh plots directly: with the document locked, see run_locked)
-        self.train_button.on_click(lambda e: run_locked(self.start))
-        self.pause_button.on_click(lambda e: run_locked(self.pause))
-        self.step_button.on_click(lambda e: run_locked(self.step_once))
+        self.on_clicks((self.train_button, self.start), (self.pause_button, self.pause),
+                       (self.step_button, self.step_once))
 
         self._rebuild_cards()
         self.relabel()
@@ -337,7 +334,7 @@ class ClassesView(View):
                     fields["why"] = engine_message(fields["why"], self.lang)
                 self._say(f"classes_network_bad_{exc.code}", alert="danger", name=name, **fields)
                 return False
-            self._stop_loop()
+            self.stop_loop(self.tick)
             self.model, self.training, self._last_step = model, None, None
             self._run_names, self._run_version, self._opened = names, self._version, name
             self._pending = []
@@ -444,53 +441,6 @@ class ClassesView(View):
         self.prediction = ""
         return self.training
 
-    def start(self):
-        with self.guard():
-            if self.status == "running":
-                return
-            if self.status != "paused":
-                if self._refuse():
-                    return
-                self.new_run()
-            self.status = "running"
-            if self.autoplay:
-                if self._loop is None:
-                    self._loop = pn.state.add_periodic_callback(self.tick, period=PERIOD_MS, start=False)
-                self._loop.start()
-
-    def pause(self):
-        if self.status == "running":
-            self._stop_loop()
-            self.status = "paused"
-            self._flush()
-
-    def step_once(self):
-        with self.guard():
-            if self.status == "running":
-                return
-            if not self._active:
-                if self._refuse():
-                    return
-                self.new_run()
-            self.status = "paused"
-            self._handle(self.training.step_once())
-            self._flush()
-
-    def tick(self, budget=BUDGET_SECONDS):
-        """One chunk of training (the periodic callback)."""
-        if self.status != "running" or self.training is None:
-            return
-        with self.guard():
-            self._handle(self.training.advance(budget))
-            self._flush()
-            return
-        self._stop_loop()
-        self.status = "paused"
-
-    def _stop_loop(self):
-        if self._loop is not None and self._loop.running:
-            self._loop.stop()
-
     def _handle(self, events):
         for event in events:
             if event.kind == "step":
@@ -502,7 +452,7 @@ class ClassesView(View):
                 self.curves.add_eval(event.step, event.loss, event.accuracy)
                 self._show_evaluation(event)
             elif event.kind == "finished":
-                self._stop_loop()
+                self.stop_loop(self.tick)
                 self.status = "diverged" if event.reason == "diverged" else "finished"
                 self.registered_key = self._register()
         self.steps = self.training.steps_done
@@ -518,7 +468,8 @@ class ClassesView(View):
         copy = model_io.load(model_io.to_bytes(self.model)).eval()
         return self.session.register("classes", copy, arch="classes_cnn", input="photo", classes=self._run_names)
 
-    def _flush(self):
+    def _flush(self, force=False):
+        """The new points to the browser (every call: a run here is short)."""
         if self._pending:
             self.curves.stream(self._pending)
             self._pending = []

@@ -8,7 +8,6 @@ beside the sum so a student can check they agree.
 """
 import html
 
-import numpy as np
 
 __all__ = ["products_html", "fmt"]
 

@@ -488,10 +488,10 @@ class ConvLab(View):
 
     @param.depends("playing", watch=True)
     def _on_playing(self):
-        if self.playing and self._callback is None:
-            self._callback = pn.state.add_periodic_callback(self._tick, period=self._period())
-        elif not self.playing and self._callback is not None:
-            self._callback.stop()
+        if self.playing:
+            self._callback = self.start_loop(self._tick, self._period())
+        else:
+            self.stop_loop(self._tick)
             self._callback = None
         self._label_play()
 

@@ -36,7 +36,7 @@ from cnncore.inspect import summary
 from cnncore.nn.init import meta
 
 from app.core.theme import ACCENT, ACTIVATION, HIGHLIGHT, TEXT, card_css
-from app.views.base import View, run_locked
+from app.views.base import View
 from app.views.residual import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
 from app.views.residual.diagram import block_figures, block_svg
 from app.views.residual.plots import GradHeatmap, LayerProfile, LossRace, SplitBars
@@ -108,7 +108,6 @@ class ResidualLab(View):
         super().__init__(session=session, **params)
         self.seed = seed
         self.race = None
-        self._loop = None
         self._sent = 0                 # steps already streamed to the plots
         self._last_flush = 0.0
         self._data_key = self._data = None
@@ -153,11 +152,8 @@ class ResidualLab(View):
 
         # -- wiring ---------------------------------------------------------------------------------
         self.depth_buttons.param.watch(self._depth_button, "value")
-        # (these redraw Bokeh plots directly: with the document locked, see run_locked)
-        self.start_button.on_click(lambda e: run_locked(self.start))
-        self.pause_button.on_click(lambda e: run_locked(self.pause))
-        self.step_button.on_click(lambda e: run_locked(self.step_once))
-        self.reset_button.on_click(lambda e: run_locked(self.reset))
+        self.on_clicks((self.start_button, self.start), (self.pause_button, self.pause),
+                       (self.step_button, self.step_once), (self.reset_button, self.reset))
 
         self._check_depth()
         self._reset_plots()
@@ -209,7 +205,7 @@ class ResidualLab(View):
             self._start_loop()
 
     def pause(self):
-        self._stop_loop()
+        self.stop_loop(self.tick)
         if self.status == "running":
             self.status = "paused"
             with self.guard():
@@ -218,7 +214,7 @@ class ResidualLab(View):
     def step_once(self):
         """Exactly one optimizer step of each network."""
         with self.guard():
-            self._stop_loop()
+            self.stop_loop(self.tick)
             if self.race is None or self.race.over:
                 self._new_race()
             self.race.step()
@@ -226,7 +222,7 @@ class ResidualLab(View):
             self._flush(force=True)
 
     def reset(self):
-        self._stop_loop()
+        self.stop_loop(self.tick)
         self.race = None
         self.status = "idle"
         self.steps_done = 0
@@ -240,23 +236,15 @@ class ResidualLab(View):
             self.race.advance(budget)
             if self.race.over:
                 self.status = "finished"
-                self._stop_loop()
+                self.stop_loop(self.tick)
             self._flush(force=self.race.over)
             return
-        self._stop_loop()
+        self.stop_loop(self.tick)
         self.status = "error"
 
     def _start_loop(self):
-        if pn.state.curdoc is None:       # no server (tests): call tick() yourself
-            return
-        if self._loop is None:
-            self._loop = pn.state.add_periodic_callback(self.tick, period=PERIOD_MS, start=False)
-        if not self._loop.running:
-            self._loop.start()
-
-    def _stop_loop(self):
-        if self._loop is not None and self._loop.running:
-            self._loop.stop()
+        if pn.state.curdoc is not None:       # no server (tests): call tick() yourself
+            self.start_loop(self.tick, PERIOD_MS)
 
     # -- plots ------------------------------------------------------------------------------------------
     def _reset_plots(self):

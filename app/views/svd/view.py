@@ -32,7 +32,7 @@ from cnncore.data import load_digits
 from app.core.theme import ACCENT, TEXT, card_css
 from app.views.base import View
 from app.views.svd import strings  # noqa: F401  (registers the texts)
-from app.views.svd.analysis import TEST_SUBSET, LowRankStudy, curve_ranks, default_layer, energy, rank_for_energy
+from app.views.svd.analysis import LowRankStudy, curve_ranks, default_layer, energy, rank_for_energy
 from app.views.svd.plots import EnergyPlot, MatrixPlot, SpectrumPlot, TradeoffPlot
 from app.widgets.lab_common import LayerName, UrlInteger, fmt, html_table
 
@@ -83,7 +83,6 @@ class SvdLab(View):
         self._busy = False
         self._problem = ""
         self._pending = []
-        self._callback = None
         self.study = self.info = self.current = self.w = self.w_r = None
 
         # -- controls ------------------------------------------------------------------
@@ -199,8 +198,8 @@ class SvdLab(View):
         self._pending = [r for r in self.curve_ranks() if not self.study.has_row(self.layer, r)]
         if pn.state.curdoc is None:        # no page (tests, scripts): now; a served or in-browser page: per tick
             self.compute_curve()
-        elif self._pending and self._callback is None:
-            self._callback = pn.state.add_periodic_callback(self._curve_tick, period=CURVE_PERIOD_MS)
+        elif self._pending:
+            self.start_loop(self._curve_tick, CURVE_PERIOD_MS)
         self._render_curve()
 
     def compute_curve(self):
@@ -214,9 +213,8 @@ class SvdLab(View):
             if self._pending:
                 self.study.row(self.layer, self._pending.pop(0))
                 self._render_curve()
-        if not self._pending and self._callback is not None:
-            self._callback.stop()
-            self._callback = None
+        if not self._pending:
+            self.stop_loop(self._curve_tick)
 
     # -- showing --------------------------------------------------------------------------------------
     def _sync_widgets(self):

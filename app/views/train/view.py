@@ -48,7 +48,8 @@ from app.core.engine_strings import engine_message
 from app.core.text import Notice, shorten
 from app.core.theme import ACCENT, card_css
 from app.core.training import BUDGET_SECONDS, TrainingRun
-from app.views.base import View, run_locked
+from app.views.base import View
+from app.views.run_controls import RunControls
 from app.views.train import strings  # noqa: F401  (registers the texts)
 from app.views.train.builder import NetworkBuilder, ledger_html
 from app.views.train.layers import INPUT_SHAPE, NUM_CLASSES, build_network
@@ -69,7 +70,6 @@ NAME_LIMIT = 80            # characters of an uploaded file's name quoted in a m
 CHANCE_MARGIN = 0.05       # a test accuracy within 5 points of guessing counts as "no better than chance"
 BATCH_SIZES = (8, 16, 32, 64, 128)
 SUBSETS = (500, 1000, 2000, 4000)
-PERIOD_MS = 40             # how often the periodic callback fires while training
 PLOT_EVERY_SECONDS = 0.3   # at most this often are new points sent to the browser
 TORCH_TO_NPZ = ('import numpy as np\n'                   # code: the same in every language
                 'np.savez("m.npz", **{k: v.numpy() for k, v in model.state_dict().items()})')
@@ -123,7 +123,7 @@ def _format_time(seconds):
     return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
 
 
-class TrainView(View):
+class TrainView(RunControls, View):
     """Train a digit classifier live: curves, confusion matrix, gradient norms, first-layer kernels.
 
     State (kept in the URL): ``model``, ``pretrained``, ``arch``, ``optimizer``,
@@ -161,7 +161,6 @@ class TrainView(View):
         super().__init__(session=session, **params)
         self.autoplay, self.seed = autoplay, seed
         self.training = None
-        self._loop = None
         self._uploaded = None           # (file name, bytes) of an uploaded model
         self._pending_steps, self._pending_norms = [], []
         self._last_step_event = None
@@ -249,11 +248,8 @@ class TrainView(View):
         self.epochs_slider.param.watch(lambda e: setattr(self, "epochs", e.new), "value")
         self.subset_select.param.watch(lambda e: setattr(self, "subset", e.new), "value")
         self.augment_box.param.watch(lambda e: setattr(self, "augment", e.new), "value")
-        # (they redraw the plots: with the document locked, see run_locked)
-        self.start_button.on_click(lambda e: run_locked(self.start))
-        self.pause_button.on_click(lambda e: run_locked(self.pause))
-        self.step_button.on_click(lambda e: run_locked(self.step_once))
-        self.stop_button.on_click(lambda e: run_locked(self.stop))
+        self.on_clicks((self.start_button, self.start), (self.pause_button, self.pause),
+                       (self.step_button, self.step_once), (self.stop_button, self.stop))
 
         self.relabel()
         self._show_model()
@@ -403,66 +399,16 @@ class TrainView(View):
     def _model_slug(self):
         return "custom" if self.model == "custom" else (self.model if self.model in self._zoo else "uploaded")
 
-    def start(self):
-        """Start a new run (or resume a paused one) and let the periodic callback drive it."""
-        with self.guard():
-            if self.status == "running":
-                return
-            if self.status != "paused":
-                self.new_run()
-            self.status = "running"
-            if self.autoplay:
-                self._start_loop()
-
-    def pause(self):
-        """Stop calling the trainer; nothing is lost, Resume carries on exactly."""
-        if self.status == "running":
-            self._stop_loop()
-            self.status = "paused"
-            self._flush(force=True)
-
-    def step_once(self):
-        """Exactly one optimizer step (starting a run if there is none), then pause."""
-        with self.guard():
-            if self.status == "running":
-                return
-            if not self._active:
-                self.new_run()
-            self.status = "paused"
-            self._handle(self.training.step_once())
-            self._flush(force=True)
-
     def stop(self):
         """End the run; the weights stay, its final evaluation runs, the model is registered."""
         with self.guard():
             if not self._active:
                 return
-            self._stop_loop()
+            self.stop_loop(self.tick)
             self.training.stop()
             while not self.training.over:
                 self._handle(self.training.advance(budget=BUDGET_SECONDS))
             self._flush(force=True)
-
-    def tick(self, budget=BUDGET_SECONDS):
-        """One chunk of work (the periodic callback): about ``budget`` seconds, then plots if due."""
-        if self.status != "running" or self.training is None:
-            return
-        with self.guard():
-            self._handle(self.training.advance(budget))
-            self._flush(force=self.training.over)
-            return
-        self._stop_loop()   # an error: the message is shown, the loop stops
-        self.status = "paused"
-
-    def _start_loop(self):
-        if self._loop is None:
-            self._loop = pn.state.add_periodic_callback(self.tick, period=PERIOD_MS, start=False)
-        if not self._loop.running:
-            self._loop.start()
-
-    def _stop_loop(self):
-        if self._loop is not None and self._loop.running:
-            self._loop.stop()
 
     # -- events -------------------------------------------------------------------
     def _handle(self, events):
@@ -501,7 +447,7 @@ class TrainView(View):
         self._show_status()
 
     def _finish(self, event):
-        self._stop_loop()
+        self.stop_loop(self.tick)
         self._flush(force=True)
         self.status = "diverged" if event.reason == "diverged" else (
             "finished" if event.reason == "completed" else "stopped")
