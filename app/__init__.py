@@ -11,4 +11,6 @@ input -> probabilities), :mod:`app.widgets` (canvas, plots) and :mod:`app.views`
 
 import cnncore as _cnncore
 
+from app import view_registry as _view_registry  # noqa: F401,E402  (the page titles: written there only)
+
 _cnncore.backend.limit_blas_threads(1)  # small products: one BLAS thread is fastest (measured)

@@ -11,8 +11,9 @@ entry here plus the three-line page file ``app/pages/<key>.py`` (see DEVELOPERS.
   their English and Chinese titles, in the site's index.
 
 This module holds only data: it imports no view (nor Panel), so the site build reads it cheaply.
-The page titles are strings like any other: they are merged into :mod:`app.core.i18n` under
-``title_key`` (the conflict check of ``add_strings`` keeps them equal to a view's own table).
+The page titles are written here only: they are merged into :mod:`app.core.i18n` under
+``title_key`` when the ``app`` package is imported (a view's table that says one again fails
+``add_strings``' conflict check unless it says it the same).
 """
 from dataclasses import dataclass, field
 

@@ -196,3 +196,12 @@ def test_a_deferred_view_shows_a_spinner_and_its_loading_line_until_built():
     assert isinstance(waiting[0], pn.indicators.LoadingSpinner) and "课程" in waiting[1].object
     body.build()
     assert len(body._holder) == 1 and body._holder[0] is not waiting            # the view took its place
+
+
+def test_every_page_title_is_written_in_the_registry_only():
+    """A title lives in app/view_registry.py; a string table that said it again could drift."""
+    sources = [p for p in (ROOT / "app").rglob("*.py") if p.name != "view_registry.py"]
+    assert len(sources) > 50
+    for entry in view_registry.PAGES:
+        written = [p.relative_to(ROOT) for p in sources if f'"{entry.title_key}": {{' in p.read_text(encoding="utf-8")]
+        assert not written, f"{entry.title_key} is written again in {written}"

@@ -10,7 +10,6 @@ from app.core.i18n import add_strings
 __all__ = ["STRINGS"]
 
 STRINGS = {
-    "view_architectures": {"en": "Classic architectures lab", "zh": "经典网络结构实验室"},
     "archlab_title": {"en": "Classic CNN architectures: what each one introduced, and what it costs",
                       "zh": "经典卷积神经网络：每个网络带来了什么，又付出了什么代价"},
     "archlab_intro": {

@@ -4,7 +4,6 @@ from app.core.i18n import STRINGS as _ALL
 __all__ = ["STRINGS"]
 
 STRINGS = {
-    "view_batchnorm": {"en": "BatchNorm & Dropout lab", "zh": "批量归一化与 Dropout 实验室"},
     "batchnorm_lab_title": {"en": "Batch normalization and dropout, one batch at a time",
                             "zh": "批量归一化与 Dropout：一次看一个批量"},
     "batchnorm_lab_host_resnet_small": {

@@ -4,7 +4,6 @@ from app.core.i18n import add_strings
 __all__ = ["STRINGS"]
 
 STRINGS = {
-    "view_classes": {"en": "Your classes", "zh": "你的类别"},
     "classes_heading_data": {"en": "1 · Make your classes", "zh": "1 · 建立你的类别"},
     "classes_heading_train": {"en": "2 · Train a network on them", "zh": "2 · 用它们训练网络"},
     "classes_heading_test": {"en": "3 · Try it", "zh": "3 · 试一试"},

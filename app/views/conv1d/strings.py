@@ -4,7 +4,6 @@ from app.core.i18n import add_strings
 __all__ = ["STRINGS"]
 
 STRINGS = {
-    "view_conv1d": {"en": "1-D convolution lab", "zh": "一维卷积实验室"},
     "c1d_subtitle": {"en": "The same ideas on a time series: kernel, stride, padding, pooling, learned detectors",
                      "zh": "同样的思想用在时间序列上：卷积核、步幅、填充、池化、学到的检测器"},
     "c1d_heading": {"en": "Slide a 1-D kernel along a price series", "zh": "让一维卷积核沿着价格序列滑动"},

@@ -4,7 +4,6 @@ from app.core.i18n import STRINGS as _ALL
 __all__ = ["STRINGS"]
 
 STRINGS = {
-    "view_equivariance": {"en": "Equivariance & invariance lab", "zh": "平移等变与不变实验室"},
     "eq_heading_move": {"en": "Move the digit, watch the feature maps", "zh": "移动数字，观察特征图"},
     "eq_heading_move_photo": {"en": "Move the picture, watch the feature maps", "zh": "移动图片，观察特征图"},
     "eq_heading_layers": {"en": "How far each layer's maps moved", "zh": "每一层的特征图移动了多少"},

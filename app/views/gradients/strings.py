@@ -4,7 +4,6 @@ from app.core.i18n import add_strings
 __all__ = ["STRINGS"]
 
 STRINGS = {
-    "view_gradients": {"en": "Gradients lab", "zh": "梯度实验室"},
     "grad_subtitle": {"en": "Where the gradient goes: saliency, backpropagation, and a check by finite differences",
                       "zh": "梯度去了哪里：显著图、反向传播，以及用有限差分来检验"},
     # --- choosing ---------------------------------------------------------------

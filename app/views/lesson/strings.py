@@ -9,7 +9,6 @@ __all__ = ["STRINGS"]
 
 STRINGS = {
     "nav_lesson": {"en": "Lesson", "zh": "课程"},
-    "view_lesson": {"en": "Lesson: build, play and share", "zh": "课程：编排、放映与分享"},
     "lesson_heading": {"en": "Build a lesson", "zh": "编排一节课"},
     "lesson_intro": {"en": "A lesson is a list of views, each with its settings and a note for you, in English "
                            "and 中文. Set a view up below, add it as a step, write the note, then play the lesson "

@@ -4,7 +4,6 @@ from app.core.i18n import STRINGS as _ALL
 __all__ = ["STRINGS"]
 
 STRINGS = {
-    "view_pooling": {"en": "Pooling & activations lab", "zh": "池化与激活函数实验室"},
     "pool_heading": {"en": "Pool a feature map, then send the gradient back",
                      "zh": "对特征图做池化，再把梯度传回去"},
     "pool_layer": {"en": "Layer (its output is pooled)", "zh": "层（对它的输出做池化）"},

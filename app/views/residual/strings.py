@@ -4,7 +4,6 @@ from app.core.i18n import STRINGS as _ALL
 __all__ = ["STRINGS"]
 
 STRINGS = {
-    "view_residual": {"en": "Residual learning lab", "zh": "残差学习实验室"},
     "residual_lab_title": {"en": "Plain vs residual: the same layers, with and without shortcuts",
                            "zh": "普通网络与残差网络：同样的层，有无捷径连接"},
     "residual_lab_intro": {

@@ -7,7 +7,6 @@ from app.core.i18n import add_strings
 __all__ = ["STRINGS"]
 
 STRINGS = {
-    "view_svd": {"en": "Weights & SVD lab", "zh": "权重与奇异值分解实验室"},
     "svdlab_title": {"en": "How many directions does a layer really use?", "zh": "一层网络真正用到了多少个方向？"},
     "svdlab_intro": {
         "en": "Each layer's weights form a matrix W (m outputs × n inputs; a convolution's kernel bank is one row per "
