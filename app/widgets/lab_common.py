@@ -22,7 +22,7 @@ from bokeh.plotting import figure
 
 from cnncore.data import sample_digits
 
-from app.core.i18n import STRINGS as _ALL
+from app.core.i18n import add_strings
 from app.core.inference import prepare
 from app.core.theme import ACTIVATION, HIGHLIGHT, SIGNED, TEXT, map_colours, symmetric_range
 from app.widgets.canvas import DrawingCanvas
@@ -42,7 +42,7 @@ STRINGS = {
     "lab_draw_first": {"en": "Draw a digit on the canvas (or pick a test digit).",
                        "zh": "请在画板上写一个数字（或选一个测试数字）。"},
 }
-_ALL.update(STRINGS)
+add_strings(STRINGS)
 
 
 class LayerName(param.String):

@@ -201,3 +201,19 @@ def test_no_ui_string_reads_like_code():
             prose = re.sub(r"\$\$.*?\$\$|\\\(.*?\\\)|\{[^{}]*\}", " ", text, flags=re.S)
             bad += [(key, lang, hit) for hit in re.findall(CODE_LIKE, prose)]
     assert not bad, bad
+
+
+def test_every_table_goes_through_add_strings():
+    """One way to add texts: ``add_strings`` (its conflict check catches a key said twice, differently)."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2] / "app"
+    tables = sorted((root / "views").rglob("*strings.py"))
+    assert len(tables) > 10
+    for path in tables + sorted(root.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"STRINGS(\s+as\s+\w+)?\b.*\n(.|\n)*\b\w*\.update\(STRINGS\)|STRINGS\.update\(|STRINGS\[[^]]+\]\s*=(?!=)",
+                             text) or path.name == "i18n.py", path
+    for path in tables:
+        assert "add_strings(" in path.read_text(encoding="utf-8"), path

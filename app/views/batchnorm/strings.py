@@ -1,5 +1,5 @@
 """Texts of the BatchNorm & Dropout lab, in English and Chinese (merged into ``app.core.i18n.STRINGS``)."""
-from app.core.i18n import STRINGS as _ALL
+from app.core.i18n import add_strings
 
 __all__ = ["STRINGS"]
 
@@ -136,4 +136,4 @@ STRINGS = {
         "zh": "**Dropout** 在训练时以概率 p 把每个值置零，其余的乘以 1/(1 − p)，所以期望不变；评估时它什么也不做。"
               "但*方差*会变——这就是它与批量归一化的先后顺序重要的原因："},
 }
-_ALL.update(STRINGS)
+add_strings(STRINGS)

@@ -1,5 +1,5 @@
 """Every text of the convolution lab, in English and Chinese (merged into ``app.core.i18n.STRINGS``)."""
-from app.core.i18n import STRINGS as _ALL
+from app.core.i18n import add_strings
 
 __all__ = ["STRINGS"]
 
@@ -164,4 +164,4 @@ STRINGS = {
     },
 }
 
-_ALL.update(STRINGS)
+add_strings(STRINGS)

@@ -3,7 +3,7 @@
 Merged into ``app.core.i18n.STRINGS`` when this module is imported (the view does
 that first). Keys start with ``inside_``.
 """
-from app.core.i18n import STRINGS as _ALL
+from app.core.i18n import add_strings
 
 __all__ = ["STRINGS"]
 
@@ -188,4 +188,4 @@ STRINGS = {
     "inside_bad_layer": {"en": "this model has no layer {layer!r}", "zh": "这个模型没有名为 {layer!r} 的层"},
 }
 
-_ALL.update(STRINGS)
+add_strings(STRINGS)

@@ -1,5 +1,5 @@
 """Texts of the residual learning lab, in English and Chinese (merged into ``app.core.i18n.STRINGS``)."""
-from app.core.i18n import STRINGS as _ALL
+from app.core.i18n import add_strings
 
 __all__ = ["STRINGS"]
 
@@ -108,4 +108,4 @@ STRINGS = {
               "minutes, not hours, in the browser.",
         "zh": "为了让几百步训练在浏览器里只需几分钟，数字被缩小到 14 × 14，并且只用一小部分训练集。"},
 }
-_ALL.update(STRINGS)
+add_strings(STRINGS)

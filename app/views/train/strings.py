@@ -4,7 +4,7 @@ Merged into :data:`app.core.i18n.STRINGS` on import (keys start with ``train_``
 or ``builder_``; ``model_train_custom`` and ``model_train_uploaded`` name the
 architecture of a model registered from here).
 """
-from app.core import i18n
+from app.core.i18n import add_strings
 
 __all__ = ["STRINGS"]
 
@@ -269,7 +269,4 @@ STRINGS = {
     "builder_params_header": {"en": "parameters", "zh": "参数"},
 }
 
-if hasattr(i18n, "add_strings"):
-    i18n.add_strings(STRINGS)
-else:
-    i18n.STRINGS.update(STRINGS)
+add_strings(STRINGS)
