@@ -153,3 +153,12 @@ def test_training_again_forgets_the_opened_file(source):
     view.open_network_file(source._network_file().getvalue(), "n.npz")
     view.step_once()
     assert view.training is not None and "opened from" not in view.status_pane.object
+
+
+def test_the_network_line_describes_the_opened_network(source):
+    fresh = ClassesView(autoplay=False)                      # two classes on the page
+    assert "1024→2" in fresh.model_pane.object
+    assert fresh.open_network_file(source._network_file().getvalue(), "n.npz")     # a three-class network
+    assert "1024→3" in fresh.model_pane.object and "1024→2" not in fresh.model_pane.object
+    fresh.lang = "zh"
+    assert "全连接 1024→3" in fresh.model_pane.object

@@ -587,9 +587,16 @@ class ClassesView(RunControls, View):
         self.export_button.disabled = self.download_network.disabled = self.model is None or self.steps == 0
         self.add_button.disabled = len(self.data.names) >= MAX_CLASSES
         self.remove_button.disabled = len(self.data.names) <= MIN_CLASSES
-        params = summary(build_classifier(len(self.data.names)), (3, 32, 32)).params
-        self.model_pane.object = html.escape(self.t("classes_model", classes=len(self.data.names), params=params))
+        self._describe_network()
         self._show_status()
+
+    def _describe_network(self):
+        """The network's line: an opened network as it is (its classes may not be the page's),
+        else the one a run on the page's classes would train."""
+        opened = self._opened is not None and self.model is not None
+        classes = len(self._run_names) if opened else len(self.data.names)
+        params = summary(self.model if opened else build_classifier(classes), (3, 32, 32)).params
+        self.model_pane.object = html.escape(self.t("classes_model", classes=classes, params=params))
 
     def _show_status(self):
         run, event = self.training, getattr(self, "_last_step", None)
