@@ -42,21 +42,17 @@ STRINGS = {
     "coming_soon": {"en": "This part of the playground is being built.",
                     "zh": "这一部分正在建设中。"},
     # --- draw & predict ----------------------------------------------------
-    "draw_heading": {"en": "Draw a digit", "zh": "写一个数字"},
     "draw_canvas_label": {"en": "Drawing canvas: draw a digit from 0 to 9 with the mouse, a finger or a pen",
                           "zh": "画板：用鼠标、手指或触控笔写一个 0 到 9 的数字"},
     "model": {"en": "Model", "zh": "模型"},
-    "brush": {"en": "Brush width", "zh": "笔刷粗细"},
     "clear": {"en": "Clear", "zh": "清除"},
     "undo": {"en": "Undo", "zh": "撤销"},
-    "samples": {"en": "Start from a sample digit", "zh": "从示例数字开始"},
     "sample_button": {"en": "Load a sample {digit} from the test set", "zh": "载入测试集中的示例数字 {digit}"},
     "model_input": {"en": "What the model sees (28 × 28)", "zh": "模型看到的输入（28 × 28）"},
     "probabilities": {"en": "Probability of each digit", "zh": "每个数字的概率"},
     "digit": {"en": "digit", "zh": "数字"},
     "probability": {"en": "probability", "zh": "概率"},
     "prediction": {"en": "Prediction", "zh": "预测结果"},
-    "confidence": {"en": "{p:.0%} sure", "zh": "把握 {p:.0%}"},
     "hint_draw": {"en": "Draw a digit on the black canvas.", "zh": "请在黑色画板上写一个数字。"},
     "hint_speck": {"en": "Only a speck of ink: draw a bigger digit.", "zh": "墨迹太小了：请把数字写大一些。"},
     "hint_blob": {"en": "That looks like a dot or a blob, not a digit.", "zh": "这看起来像一个点或一团墨，而不是数字。"},
@@ -64,31 +60,8 @@ STRINGS = {
                        "zh": "这个模型还没有训练：权重是随机的，所以它的猜测也是随机的。"},
     "untrained": {"en": "untrained", "zh": "未训练"},
     "trained_here": {"en": "trained in this session", "zh": "本次会话中训练"},
-    "keyboard_hint": {"en": "Keyboard: Ctrl+Z undoes a stroke, Delete clears the canvas.",
-                      "zh": "键盘：Ctrl+Z 撤销一笔，Delete 清除画板。"},
     "error": {"en": "Something went wrong: {message}", "zh": "出错了：{message}"},
     "explain_title": {"en": "What happens here", "zh": "这里发生了什么"},
-    "explain_draw": {
-        "en": ("1. **Preprocessing.** Your drawing is cropped to the ink, shrunk so its longer side is "
-               "20 pixels and centred in a 28 × 28 image by its centre of mass: exactly how the MNIST "
-               "digits the model learned from were made.\n\n"
-               "2. **The network.** Convolution layers slide small learned **kernels** over the image; "
-               "every output pixel of a **feature map** looks at a small window (its **receptive field**), "
-               "and the same kernel is used everywhere (**weight sharing**). **Pooling** halves the maps. "
-               "The last layer gives ten numbers z₀ … z₉, the *logits*.\n\n"
-               "3. **Softmax** turns the logits into probabilities that are positive and add up to 1:"),
-        "zh": ("1. **预处理。** 先把你的画裁剪到墨迹范围，缩放到长边为 20 像素，再按重心放到 28 × 28 图像的中央——"
-               "这正是模型学习过的 MNIST 数字的制作方式。\n\n"
-               "2. **网络。** 卷积层用学到的小**卷积核**在图像上滑动；**特征图**上的每个像素只看一个小窗口"
-               "（它的**感受野**），而且同一个卷积核在所有位置上共用（**权值共享**）。**池化**把特征图缩小一半。"
-               "最后一层给出十个数 z₀ … z₉，称为 *logits*。\n\n"
-               "3. **Softmax** 把 logits 变成概率：都是正数，加起来等于 1："),
-    },
-    "explain_draw_after": {
-        "en": ("The predicted digit is the one with the largest probability. A model is only sure of "
-               "what it has seen: try a digit written very small, off-centre or upside down."),
-        "zh": "预测结果就是概率最大的数字。模型只对见过的东西有把握：试试写得很小、偏离中心或倒过来的数字。",
-    },
     # --- model names ------------------------------------------------------
     "model_lenet5": {"en": "LeNet-5", "zh": "LeNet-5"},
     "model_tiny_vgg": {"en": "Tiny VGG", "zh": "小型 VGG"},

@@ -37,7 +37,7 @@ def test_the_core_and_widgets_tables_name_every_file_and_no_other():
 
 def test_the_views_table_names_every_view_folder_and_every_file_in_it():
     rows = {_named(row[0])[0]: row for row in _table_after("`app/views/<key>/` (each with `view.py`, and "
-                                                           "`strings.py` unless its texts are shared ones):")}
+                                                           "`strings.py` unless all its texts are shared ones):")}
     folders = {p.name + "/" for p in (ROOT / "app" / "views").iterdir() if (p / "__init__.py").exists()}
     assert set(rows) == folders
     for folder, row in rows.items():

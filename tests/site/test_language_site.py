@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.core.i18n import t
+from app.views.draw import strings  # noqa: F401  (registers the texts)
 
 from .test_site import _open_live, _stroke
 

@@ -16,6 +16,7 @@ from cnncore.data import sample_digits
 from app.core.inference import predict, prepare
 from app.core.theme import ACCENT, HIGHLIGHT, TEXT, card_css
 from app.views.base import View
+from app.views.draw import strings  # noqa: F401  (registers the texts)
 from app.widgets import DrawingCanvas, ImagePlot, ProbabilityBars
 
 __all__ = ["DrawView", "sample_images"]
@@ -179,7 +180,7 @@ class DrawView(View):
         self.samples_title.object = f"<b>{html.escape(self.t('samples'))}</b>"
         self.keyboard_hint.object = html.escape(self.t("keyboard_hint"))
         self.input_title.object = f"<b>{html.escape(self.t('model_input'))}</b>"
-        self.bars.set_labels(self.t("probabilities"), self.t("digit"), self.t("probability"))
+        self.bars.set_labels(self.t("probabilities"), xlabel=self.t("digit"), ylabel=self.t("probability"))
         self.untrained_note.object = self.t("untrained_note")
         self._show_untrained_note()
         self.explanation.object = (f"### {self.t('explain_title')}\n\n{self.t('explain_draw')}\n\n"
