@@ -83,7 +83,7 @@ def add_strings(table):
             raise ValueError(f"i18n: {key!r} needs exactly the languages {sorted(LANGUAGES)}, got {sorted(entry)}")
         if key in STRINGS and STRINGS[key] != entry:
             raise ValueError(f"i18n: {key!r} is already defined as {STRINGS[key]}")
-        STRINGS[key] = dict(entry)
+        STRINGS[key] = entry   # the table's own entry: one object, wherever it is read
     return table
 
 
