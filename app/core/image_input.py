@@ -94,7 +94,7 @@ class ImageInputError(ValueError):
 
 def _to_rgb(im):
     """Any Pillow mode to an ``(H, W, 3)`` uint8 array; transparency laid on white."""
-    from PIL import Image   # (Pillow: in the served app only; the static site decodes in the browser)
+    from PIL import Image  # (Pillow: in the served app only; the static site decodes in the browser)
 
     if im.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
         values = np.asarray(im, dtype=np.float64)

@@ -5,30 +5,28 @@
   ``-1`` the drawing), so a link can restore the sample.
 * :func:`spatial_layers` — the layers of a model whose output is a stack of
   feature maps, with readable labels.
-* :class:`MapPlot` — a feature map (viridis, or blue-orange for signed
-  values) with optional marked cells and an outlined cell.
 * :class:`CurvePlot` — a few named lines (and an optional vertical marker).
 * :func:`html_table` — a small accessible table for numbers beside a plot.
+
+The labs' feature maps are :class:`app.widgets.plots.MapPlot`.
 """
 import html
 
 import numpy as np
 import panel as pn
 import param
-from bokeh.events import Tap
-from bokeh.models import (Circle, ColorBar, ColumnDataSource, GlyphRenderer, Image, Legend, LegendItem, Line,
-                          LinearColorMapper, Range1d, Rect, Span)
+from bokeh.models import ColumnDataSource, LegendItem, Line, Range1d, Span
 from bokeh.plotting import figure
 
 from cnncore.data import sample_digits
 
 from app.core.i18n import add_strings
 from app.core.inference import prepare
-from app.core.theme import ACTIVATION, HIGHLIGHT, SIGNED, TEXT, map_colours, symmetric_range
+from app.core.theme import TEXT
 from app.widgets.canvas import DrawingCanvas
-from app.widgets.plots import _style
+from app.widgets.plots import LegendLabels, add_legend, glyph_renderer, style_figure
 
-__all__ = ["LayerName", "UrlInteger", "DigitSource", "load_samples", "spatial_layers", "layer_label", "MapPlot", "CurvePlot",
+__all__ = ["LayerName", "UrlInteger", "DigitSource", "load_samples", "spatial_layers", "layer_label", "CurvePlot",
            "html_table", "fmt", "LINE_COLOURS", "LINE_DASHES"]
 
 # Okabe-Ito colours (colour-blind safe) and dash patterns, so lines differ in two ways.
@@ -167,129 +165,33 @@ def spatial_layers(model, activations):
     return out
 
 
-def _renderer(source, glyph):
-    return GlyphRenderer(data_source=source, glyph=glyph)
-
-
-class MapPlot:
-    """A feature map with a colour bar, marked cells (dots) and an outlined cell.
-
-    Colours follow :func:`app.core.theme.map_colours`: the orange-white-purple ``SIGNED``
-    palette with white at zero whenever the map has negative values (or
-    ``signed=True``: gradients, differences), else viridis from 0. ``on_click(cb)``
-    calls ``cb(row, col)`` when a cell is clicked.
-
-    Shape:
-        - update(values): ``(H, W)``, row 0 at the top
-    """
-
-    def __init__(self, size=260, title="", signed=None):
-        self.size, self.signed = size, signed
-        self.figure = figure(width=size + 70, height=size + 34, title=title, tools="tap", min_border=4,
-                             x_range=Range1d(0, 1), y_range=Range1d(0, 1))
-        _style(self.figure, "15px")
-        self.figure.axis.visible = False
-        self.figure.grid.visible = False
-        self.mapper = LinearColorMapper(palette=SIGNED if signed else ACTIVATION, low=0, high=1)
-        self.source = ColumnDataSource(dict(image=[np.zeros((1, 1))], dw=[1], dh=[1]))
-        self.marks = ColumnDataSource(dict(x=[], y=[], size=[]))
-        self.box = ColumnDataSource(dict(x=[], y=[], w=[], h=[]))
-        f = self.figure
-        # Renderers built by hand: one glyph each (figure.image() & co. make five, slow to build).
-        f.renderers.extend([
-            # Row 0 of the array at the top: row r covers h - r - 1 <= y <= h - r.
-            _renderer(self.source, Image(image="image", x=0, y=0, dw="dw", dh="dh", color_mapper=self.mapper,
-                                         origin="top_left")),
-            _renderer(self.marks, Circle(x="x", y="y", radius="size", radius_units="screen",
-                                         fill_color=HIGHLIGHT, line_color="#000000", line_width=1.5)),
-            _renderer(self.box, Rect(x="x", y="y", width="w", height="h", fill_alpha=0,
-                                     line_color=HIGHLIGHT, line_width=4)),
-            _renderer(self.box, Rect(x="x", y="y", width="w", height="h", fill_alpha=0,
-                                     line_color="#000000", line_width=1)),
-        ])
-        self.colorbar = ColorBar(color_mapper=self.mapper, width=14, major_label_text_font_size="13px",
-                                 padding=4, margin=6, label_standoff=4)
-        f.add_layout(self.colorbar, "right")
-        self.shape = (1, 1)
-        self._click = []
-        f.on_event(Tap, self._tapped)
-
-    def update(self, values, low=None, high=None):
-        values = np.asarray(values, dtype=np.float64)
-        h, w = values.shape
-        self.shape = (h, w)
-        given = [v for v in (low, high) if v is not None]
-        signed = self.signed if self.signed is not None else bool(min([float(values.min()), *given]) < 0)
-        palette, auto_low, auto_high = map_colours(values, signed)
-        if low is None or high is None:
-            low, high = auto_low, auto_high
-        elif signed:                                  # a shared range, made symmetric: white stays 0
-            low, high = symmetric_range([low, high])
-        if self.mapper.palette != palette:
-            self.mapper.palette = palette
-        self.mapper.update(low=float(low), high=float(high))
-        self.figure.x_range.update(start=0, end=w)
-        self.figure.y_range.update(start=0, end=h)
-        self.source.data = dict(image=[values], dw=[w], dh=[h])
-
-    def mark(self, cells):
-        """Put a dot on each ``(row, col)`` in ``cells``."""
-        cells = list(cells)
-        size = max(3.0, min(8.0, 0.22 * self.size / max(self.shape)))
-        h = self.shape[0]
-        self.marks.data = dict(x=[c + 0.5 for _, c in cells], y=[h - r - 0.5 for r, _ in cells],
-                               size=[size] * len(cells))
-
-    def outline(self, top=None, left=None, height=1, width=1):
-        """Outline the cells ``top .. top+height-1`` x ``left .. left+width-1`` (None: nothing)."""
-        if top is None:
-            self.box.data = dict(x=[], y=[], w=[], h=[])
-        else:
-            y = self.shape[0] - top - height / 2
-            self.box.data = dict(x=[left + width / 2], y=[y], w=[width], h=[height])
-
-    def on_click(self, callback):
-        self._click.append(callback)
-
-    def _tapped(self, event):
-        if event.x is None or event.y is None:
-            return
-        i, j = int(np.floor(self.shape[0] - event.y)), int(np.floor(event.x))
-        if 0 <= i < self.shape[0] and 0 <= j < self.shape[1]:
-            for callback in self._click:
-                callback(i, j)
-
-    def set_title(self, text):
-        self.figure.title.text = text
-
-
-class CurvePlot:
+class CurvePlot(LegendLabels):
     """Named lines over a shared x axis, with a legend and an optional vertical marker.
 
     ``set_lines({name: (x, y)})`` replaces the data of up to ``max_lines``
-    lines in place (unused lines are emptied and hidden from the legend).
+    lines in place (unused lines are emptied and hidden from the legend), and names them.
     """
 
     def __init__(self, width=520, height=320, max_lines=6, y_range=None, title="", legend_place=None):
         self.figure = figure(width=width, height=height, tools="", title=title, min_border_left=56)
-        _style(self.figure, "15px")
+        style_figure(self.figure, "15px")
         if y_range is not None:
             self.figure.y_range = Range1d(*y_range)
         self.sources, self.items = [], []
         for k in range(max_lines):
             source = ColumnDataSource(dict(x=[], y=[]))
-            glyph = _renderer(source, Line(x="x", y="y", line_width=3.5,
-                                           line_color=LINE_COLOURS[k % len(LINE_COLOURS)],
-                                           line_dash=LINE_DASHES[k % len(LINE_DASHES)]))
+            glyph = glyph_renderer(source, Line(x="x", y="y", line_width=3.5,
+                                                line_color=LINE_COLOURS[k % len(LINE_COLOURS)],
+                                                line_dash=LINE_DASHES[k % len(LINE_DASHES)]))
             self.figure.renderers.append(glyph)
             self.sources.append(source)
             self.items.append(LegendItem(label="", renderers=[glyph], visible=False))
-        self.legend = Legend(items=self.items, label_text_font_size="14px", location="bottom_left",
-                             background_fill_alpha=0.85, spacing=2, padding=6)
         if legend_place == "below":   # many lines: a legend under the plot, side by side
-            self.legend.update(orientation="horizontal", location="center", spacing=18, ncols=2)
+            self.legend = add_legend(self.figure, self.items, "center", "below", orientation="horizontal",
+                                     spacing=18, ncols=2)
             self.figure.height += 40
-        self.figure.add_layout(self.legend, legend_place or "center")
+        else:
+            self.legend = add_legend(self.figure, self.items, "bottom_left", legend_place or "center")
         self.marker = Span(location=0, dimension="height", line_color=TEXT, line_dash="dashed",
                            line_width=2, visible=False)
         self.figure.add_layout(self.marker)
@@ -308,11 +210,6 @@ class CurvePlot:
     def set_marker(self, x):
         self.marker.update(location=float(x), visible=x is not None) if x is not None else \
             self.marker.update(visible=False)
-
-    def set_labels(self, title, xlabel, ylabel):
-        self.figure.title.text = title
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel
 
 
 _TABLE_CSS = f"""

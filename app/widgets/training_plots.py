@@ -3,7 +3,7 @@
 * :class:`TrainingCurves` — loss and accuracy against the step. New points
   are *streamed* (``ColumnDataSource.stream``): only the new rows travel to
   the browser, the figures are never redrawn from scratch.
-* :class:`ConfusionPlot` — the 10 x 10 confusion matrix of the last evaluation.
+* :class:`ConfusionPlot` — the confusion matrix of the last evaluation (the ten digits, or any classes).
 * :class:`GradNormPlot` — each layer's weight-gradient norm per step, log scale,
   coloured from the first layer (dark) to the last (yellow).
 * :class:`KernelMosaic` — the first convolution's kernels side by side,
@@ -13,36 +13,17 @@ import math
 
 import numpy as np
 from bokeh.core.properties import value
-from bokeh.models import ColumnDataSource, Legend, LegendItem, LinearColorMapper, LogColorMapper, Range1d, Span
+from bokeh.models import ColumnDataSource, FactorRange, LegendItem, LinearColorMapper, LogColorMapper, Range1d, Span
 from bokeh.plotting import figure
 
-from app.core.theme import ACCENT, ACTIVATION, ERROR, HIGHLIGHT, SIGNED, TEXT, symmetric_range
+from app.core.theme import ACCENT, ACTIVATION, ERROR, HIGHLIGHT, SIGNED, symmetric_range
+from app.widgets.plots import LegendLabels, add_legend, label_figure, style_figure
 
 __all__ = ["TrainingCurves", "ConfusionPlot", "GradNormPlot", "KernelMosaic", "kernel_mosaic"]
 
 FONT = "15px"
+TITLE = "16px"
 DIGITS = [str(d) for d in range(10)]
-
-
-def _style(fig, font=FONT):
-    fig.toolbar_location = None
-    fig.toolbar.active_drag = None
-    fig.background_fill_color = "#ffffff"
-    fig.border_fill_color = "#ffffff"
-    fig.outline_line_color = None
-    fig.title.text_font_size = "16px"
-    fig.title.text_color = TEXT
-    for axis in fig.axis:
-        axis.major_label_text_font_size = font
-        axis.axis_label_text_font_size = font
-        axis.axis_label_text_font_style = "normal"
-
-
-def _legend(fig, items, location="top_right"):
-    legend = Legend(items=items, location=location, label_text_font_size="14px", background_fill_alpha=0.85,
-                    click_policy="hide", spacing=2, padding=6)
-    fig.add_layout(legend)
-    return legend
 
 
 class TrainingCurves:
@@ -63,7 +44,7 @@ class TrainingCurves:
         self.loss = figure(**common, x_range=Range1d(0, 10), y_range=Range1d(0, 2.5))
         self.accuracy = figure(**common, x_range=self.loss.x_range, y_range=Range1d(0, 1.02))
         for fig in (self.loss, self.accuracy):
-            _style(fig)
+            style_figure(fig, FONT, title=TITLE)
         batch = self.loss.line("step", "loss", source=self.steps, color=ACCENT, alpha=0.3, line_width=1)
         running = self.loss.line("step", "running_loss", source=self.steps, color=ACCENT, line_width=3)
         test_loss = self.loss.line("step", "loss", source=self.evals, color=HIGHLIGHT, line_width=3)
@@ -78,8 +59,9 @@ class TrainingCurves:
             "train_acc": LegendItem(label=value("train"), renderers=[train_acc]),
             "test_acc": LegendItem(label=value("test"), renderers=[test_acc, acc_dots]),
         }
-        _legend(self.loss, [self._items[k] for k in ("batch", "running", "test_loss")])
-        _legend(self.accuracy, [self._items[k] for k in ("train_acc", "test_acc")], location="bottom_right")
+        add_legend(self.loss, [self._items[k] for k in ("batch", "running", "test_loss")], click_policy="hide")
+        add_legend(self.accuracy, [self._items[k] for k in ("train_acc", "test_acc")], "bottom_right",
+                   click_policy="hide")
         self.accuracy.yaxis.ticker = [0, 0.25, 0.5, 0.75, 1]
         self.accuracy.yaxis.major_label_overrides = {0: "0", 0.25: "25%", 0.5: "50%", 0.75: "75%", 1: "100%"}
         self.diverged = Span(location=0, dimension="height", line_color=ERROR, line_dash="dashed", line_width=3,
@@ -118,69 +100,91 @@ class TrainingCurves:
             self.loss.y_range.end = max(2.5, min(self._max_loss * 1.1, 50.0))
 
     def set_labels(self, loss_title, accuracy_title, step, batch, train, test):
-        self.loss.title.text, self.accuracy.title.text = loss_title, accuracy_title
-        for fig in (self.loss, self.accuracy):
-            fig.xaxis.axis_label = step
-        self._items["batch"].label = value(batch)
-        for key in ("running", "train_acc"):
-            self._items[key].label = value(train)
-        for key in ("test_loss", "test_acc"):
-            self._items[key].label = value(test)
+        """Both charts' titles, their x axis (``step``) and the legends' names of the three series."""
+        items = self._items
+        label_figure(self.loss, loss_title, (batch, train, test), step,
+                     items=[items[k] for k in ("batch", "running", "test_loss")])
+        label_figure(self.accuracy, accuracy_title, (train, test), step,
+                     items=[items[k] for k in ("train_acc", "test_acc")])
 
 
-class ConfusionPlot:
-    """Rows: the true digit; columns: the digit the model answered. The diagonal is right.
+class ConfusionPlot(LegendLabels):
+    """Rows: the true class; columns: the class the model answered. The diagonal is right.
 
-    Colours use a log scale (viridis), so a handful of mistakes stand out
-    next to a hundred correct answers; empty cells stay white.
+    ``names``: the classes, the ten digits by default (``update(confusion, names)`` changes them).
+    With ``log=True`` colours use a log scale (viridis) up to the largest row total, so a handful
+    of mistakes stand out next to a hundred correct answers, and empty cells stay white and blank;
+    ``log=False`` colours linearly from 0 to the largest count and writes every count.
+    ``app_style=False`` keeps Bokeh's own title and axis fonts (the "Your classes" view's look),
+    with ``frame`` an outline colour and ``cell_font`` the size of the counts.
 
     Shape:
-        - update(confusion): ``(10, 10)`` counts
+        - update(confusion): ``(K, K)`` counts, ``K = len(names)``
     """
 
-    def __init__(self, size=430):
-        self.source = ColumnDataSource(self._columns(np.zeros((10, 10), np.int64)))
-        self.figure = figure(width=size, height=size, x_range=DIGITS, y_range=list(reversed(DIGITS)),
-                             tools="hover", tooltips="@true → @predicted: @count", x_axis_location="above",
-                             min_border_left=60)
-        _style(self.figure)
+    def __init__(self, size=430, names=DIGITS, log=True, app_style=True, cell_font="13px", frame=None,
+                 min_border_left=60):
+        names = list(names)
+        self.log = log
+        self.source = ColumnDataSource(self._columns(np.zeros((len(names),) * 2, np.int64), names))
+        self.figure = figure(width=size, height=size, x_range=FactorRange(factors=names),
+                             y_range=FactorRange(factors=names[::-1]), tools="hover",
+                             tooltips="@true → @predicted: @count", x_axis_location="above",
+                             min_border_left=min_border_left)
+        if app_style:
+            style_figure(self.figure, FONT, title=TITLE)
+            self.figure.axis.major_label_text_font_style = "bold"
+        else:
+            self.figure.axis.major_label_text_font_size = "14px"
         self.figure.toolbar_location = None
-        self.mapper = LogColorMapper(palette=ACTIVATION, low=1, high=100, low_color="#FFFFFF")
+        self.figure.outline_line_color = frame
+        self.mapper = (LogColorMapper(palette=ACTIVATION, low=1, high=100, low_color="#FFFFFF") if log
+                       else LinearColorMapper(palette=ACTIVATION, low=0, high=1))
         self.figure.rect("predicted", "true", 1, 1, source=self.source, line_color="#DDDDDD",
                          fill_color={"field": "count", "transform": self.mapper})
         self.figure.text("predicted", "true", text="label", source=self.source, text_align="center",
-                         text_baseline="middle", text_font_size="13px", text_color="text_color")
+                         text_baseline="middle", text_font_size=cell_font, text_color="text_color")
         self.figure.grid.visible = False
         self.figure.axis.major_tick_line_color = None
         self.figure.axis.axis_line_color = None
-        self.figure.xaxis.major_label_text_font_style = "bold"
-        self.figure.yaxis.major_label_text_font_style = "bold"
+        self.names = names
 
-    @staticmethod
-    def _columns(confusion):
-        confusion = np.asarray(confusion, dtype=np.int64)
+    def _high(self, confusion):
+        """The top of the colour scale: the largest row total (log), or the largest count."""
+        if self.log:
+            return max(int(confusion.sum(axis=1).max(initial=1)), 2)
+        return max(int(confusion.max(initial=1)), 1)
+
+    def _columns(self, confusion, names):
         true, predicted = np.divmod(np.arange(confusion.size), confusion.shape[1])
         counts = confusion.ravel()
-        high = max(int(confusion.sum(axis=1).max(initial=1)), 2)
-        light = np.log(np.maximum(counts, 1)) / math.log(high) > 0.6      # yellow end of viridis: dark text
-        return dict(true=[str(t) for t in true], predicted=[str(p) for p in predicted], count=counts.tolist(),
-                    label=[str(c) if c else "" for c in counts],
+        high = self._high(confusion)
+        if self.log:
+            light = np.log(np.maximum(counts, 1)) / math.log(high) > 0.6      # yellow end of viridis: dark text
+        else:
+            light = counts > 0.6 * high
+        return dict(true=[names[i] for i in true], predicted=[names[j] for j in predicted], count=counts.tolist(),
+                    label=[str(c) if c or not self.log else "" for c in counts],
                     text_color=["#1F2933" if lt else "#FFFFFF" for lt in light])
 
-    def update(self, confusion):
-        self.mapper.high = max(int(np.asarray(confusion).sum(axis=1).max(initial=1)), 2)
-        self.source.data = self._columns(confusion)
+    def update(self, confusion, names=None):
+        confusion = np.asarray(confusion, dtype=np.int64)
+        if names is not None:
+            self.names = list(names)
+            self.figure.x_range.factors = self.names
+            self.figure.y_range.factors = self.names[::-1]
+        self.mapper.high = self._high(confusion)
+        self.source.data = self._columns(confusion, self.names)
 
     def reset(self):
-        self.source.data = self._columns(np.zeros((10, 10), np.int64))
+        self.source.data = self._columns(np.zeros((len(self.names),) * 2, np.int64), self.names)
 
     def set_labels(self, title, true, predicted):
-        self.figure.title.text = title
-        self.figure.yaxis.axis_label = true
-        self.figure.xaxis.axis_label = predicted
+        """The title, the rows' axis (``true``) and the columns' (``predicted``)."""
+        super().set_labels(title, xlabel=predicted, ylabel=true)
 
 
-class GradNormPlot:
+class GradNormPlot(LegendLabels):
     """``||dL/dW||`` of every layer with a weight, per step, on a log axis.
 
     Columns of the source: ``step`` and ``g0``, ``g1``, ... (one per layer,
@@ -191,10 +195,9 @@ class GradNormPlot:
         self.source = ColumnDataSource({"step": []})
         self.figure = figure(width=width, height=height, y_axis_type="log", tools="", min_border_left=60,
                              x_range=Range1d(0, 10))
-        _style(self.figure)
-        self.legend = Legend(items=[], location="top_left", label_text_font_size="13px", click_policy="hide",
-                             spacing=0, padding=4, background_fill_alpha=0.9)
-        self.figure.add_layout(self.legend, "right")
+        style_figure(self.figure, FONT, title=TITLE)
+        self.legend = add_legend(self.figure, [], "top_left", "right", label_text_font_size="13px",
+                                 click_policy="hide", spacing=0, padding=4, background_fill_alpha=0.9)
         self.layers = []
 
     def set_layers(self, names, total_steps, labels=None):
@@ -222,9 +225,8 @@ class GradNormPlot:
         self.source.stream(data)
 
     def set_labels(self, title, step, norm):
-        self.figure.title.text = title
-        self.figure.xaxis.axis_label = step
-        self.figure.yaxis.axis_label = norm
+        """The title and the axes: ``step`` (x) and the gradient norm (y)."""
+        super().set_labels(title, xlabel=step, ylabel=norm)
 
 
 def _positive(value):
@@ -262,9 +264,7 @@ class KernelMosaic:
         self.source = ColumnDataSource(dict(image=[np.full((1, 1), np.nan)], dw=[1], dh=[1]))
         self.figure = figure(width=width, height=width // 2, x_range=Range1d(0, 1), y_range=Range1d(1, 0),
                              tools="", min_border=4)
-        _style(self.figure)
-        self.figure.axis.visible = False
-        self.figure.grid.visible = False
+        style_figure(self.figure, FONT, title=TITLE, axes=False)
         self.mapper = LinearColorMapper(palette=SIGNED, low=-1, high=1, nan_color="#FFFFFF")
         # Row 0 at y = 0 ("bottom_left" in data space); the flipped y range shows it on top.
         self.figure.image(image="image", x=0, y=0, dw="dw", dh="dh", source=self.source, color_mapper=self.mapper,

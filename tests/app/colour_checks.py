@@ -2,7 +2,7 @@
 import numpy as np
 
 from app.views.inside.plots import TileMosaic
-from app.widgets.lab_common import MapPlot
+from app.widgets.plots import MapPlot
 from app.core.theme import SIGNED
 
 

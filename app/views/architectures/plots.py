@@ -15,12 +15,12 @@ classes only draw them.
 """
 import math
 
-from bokeh.models import (AdaptiveTicker, ColumnDataSource, CustomJSTickFormatter, HoverTool, LabelSet, Legend,
-                          LegendItem, Range1d, Span, TapTool)
+from bokeh.models import (AdaptiveTicker, ColumnDataSource, CustomJSTickFormatter, HoverTool, LabelSet, LegendItem,
+                          Range1d, Span, TapTool)
 from bokeh.plotting import figure
 
 from app.core.theme import ACCENT, HIGHLIGHT, MUTED, TEXT
-from app.widgets.plots import LegendLabels, _style
+from app.widgets.plots import LegendLabels, add_legend, style_figure
 
 __all__ = ["LayerProfile", "KindShares", "MemoryBars", "MemorySweep", "SharingPlot", "ComparisonPlot",
            "KIND_COLOURS", "MB"]
@@ -52,10 +52,7 @@ def short_numbers():
 
 
 def _figure(**kwargs):
-    fig = figure(tools="", min_border_left=64, **kwargs)
-    _style(fig, FONT)
-    fig.title.text_font_size = "16px"
-    return fig
+    return style_figure(figure(tools="", min_border_left=64, **kwargs), FONT, title="16px")
 
 
 class LayerProfile:
@@ -191,9 +188,7 @@ class MemorySweep(LegendLabels):
                                     line_dash=dash)
             self.figure.scatter("batch", key, source=self.source, size=7, color=colour)
             self.items.append(LegendItem(label=key, renderers=[line]))
-        self.legend = Legend(items=self.items, location="top_left", label_text_font_size="14px",
-                             background_fill_alpha=0.85, spacing=2, padding=6)
-        self.figure.add_layout(self.legend)
+        self.legend = add_legend(self.figure, self.items, "top_left")
         self.marker = Span(location=1, dimension="height", line_color=TEXT, line_dash="dashed", line_width=2)
         self.figure.add_layout(self.marker)
         self.figure.xaxis.ticker = [1, 4, 16, 64, 256]
@@ -222,8 +217,7 @@ class SharingPlot(LegendLabels):
         tips = [("", "@name"), ("conv", "@params{0,0}"), ("FC", "@fc_params{0,0}"), ("×", "@ratio{0,0}")]
         self.figure.add_tools(HoverTool(renderers=[conv, fc], tooltips=tips))
         self.items = [LegendItem(label="conv", renderers=[conv]), LegendItem(label="fc", renderers=[fc])]
-        self.figure.add_layout(Legend(items=self.items, location="top_right", label_text_font_size="14px",
-                                      background_fill_alpha=0.85, padding=6))
+        add_legend(self.figure, self.items, spacing=3)
         self.figure.yaxis.formatter = short_numbers()
         self.figure.xaxis.ticker = AdaptiveTicker(min_interval=1, num_minor_ticks=0)
         self.figure.xgrid.visible = False
@@ -237,7 +231,7 @@ class SharingPlot(LegendLabels):
                                 ratio=[f / p if p else math.nan for _, p, f in rows])
 
 
-class ComparisonPlot:
+class ComparisonPlot(LegendLabels):
     """Every architecture as a labelled dot: parameters (x) vs MACs per image (y), log-log.
 
     ``on_pick(callback)`` calls ``callback(name)`` when a dot is clicked.
@@ -283,8 +277,3 @@ class ComparisonPlot:
             self.source.selected.indices = []
             for callback in self._pick:
                 callback(name)
-
-    def set_labels(self, title, xlabel, ylabel):
-        self.figure.title.text = title
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel

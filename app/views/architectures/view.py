@@ -339,7 +339,8 @@ class ArchitecturesLab(View):
                               t("archlab_sweep_x"), t("archlab_mem_axis"))
         self.sharing.set_labels(t("archlab_sharing_title"), [t("archlab_sharing_conv"), t("archlab_sharing_fc")],
                                 t("archlab_sharing_axis"), t("archlab_sharing_y"))
-        self.compare.set_labels(t("archlab_compare_title"), t("archlab_compare_x"), t("archlab_compare_y"))
+        self.compare.set_labels(t("archlab_compare_title"), xlabel=t("archlab_compare_x"),
+                                ylabel=t("archlab_compare_y"))
         self.explanation.object = "\n\n".join([
             f"### {t('explain_title')}", t("archlab_explain_params"), PARAMS_FORMULA, t("archlab_explain_macs"),
             MACS_FORMULA, t("archlab_explain_size"), SIZE_FORMULA, t("archlab_explain_memory"), MEMORY_FORMULA,

@@ -1,66 +1,36 @@
 """Plots of the BatchNorm lab, each a Bokeh figure updated in place (new data, same figure).
 
-* :class:`MapView` — one feature map (signed values: orange - white - purple;
-  a mask: dark = dropped, white = kept).
 * :class:`Histogram` — the values of one channel over the batch, with the mean marked.
 * :class:`RunningPlot` — running mean and variance after each fed batch, and each batch's own.
 * :class:`BatchMosaic` — the batch's digits with their predicted labels; tiles whose
   prediction differs between training and evaluation mode are outlined.
 * :class:`ShiftBars` — grouped bars: variance in training vs evaluation mode, per order.
+
+The feature maps are :class:`app.widgets.plots.MapPlot` with :data:`MAP_OPTIONS` (signed values:
+orange - white - purple; a mask, ``palette=MASK``: dark = dropped, white = kept).
 """
 import numpy as np
-from bokeh.models import ColumnDataSource, FactorRange, LabelSet, Legend, LegendItem, LinearColorMapper, Range1d, Span
+from bokeh.models import ColumnDataSource, FactorRange, LabelSet, LegendItem, LinearColorMapper, Range1d, Span
 from bokeh.plotting import figure
 from bokeh.transform import factor_cmap
 
-from app.core.theme import ACCENT, GREY, HIGHLIGHT, SIGNED, TEXT, symmetric_range
-from app.widgets.plots import _style
+from app.core.theme import ACCENT, GREY, HIGHLIGHT, TEXT
+from app.widgets.plots import LegendLabels, add_legend, style_figure
 
-__all__ = ["MapView", "Histogram", "RunningPlot", "BatchMosaic", "ShiftBars", "mosaic"]
+__all__ = ["Histogram", "RunningPlot", "BatchMosaic", "ShiftBars", "mosaic", "MASK", "MAP_OPTIONS"]
 
 FONT = "15px"
 MASK = ["#3E4C59", "#FFFFFF"]          # dropped, kept
+MAP_OPTIONS = dict(colorbar=False, tools="", min_border=2)   # small maps side by side, no colour bars
 
 
-class MapView:
-    """A feature map ``(H, W)``, row 0 on top; ``kind`` is ``"signed"`` or ``"mask"``."""
-
-    def __init__(self, size=190, kind="signed", title=""):
-        self.kind = kind
-        self.figure = figure(width=size, height=size + 30, title=title, tools="", min_border=2,
-                             x_range=Range1d(0, 1), y_range=Range1d(1, 0))
-        _style(self.figure, FONT)
-        self.figure.axis.visible = False
-        self.figure.grid.visible = False
-        self.mapper = LinearColorMapper(palette=MASK if kind == "mask" else SIGNED, low=-1, high=1)
-        # the image fills 0 <= y <= h; row 0 at y = 0, which the flipped y range shows on top
-        self.source = ColumnDataSource(dict(image=[np.zeros((1, 1))], y=[1], dw=[1], dh=[1]))
-        self.figure.image(image="image", x=0, y="y", dw="dw", dh="dh", source=self.source, color_mapper=self.mapper,
-                          origin="bottom_left", anchor="top_left")
-
-    def update(self, values, low=None, high=None):
-        values = np.asarray(values, dtype=np.float64)
-        h, w = values.shape
-        if self.kind == "mask":
-            low, high = 0.0, 1.0
-        elif low is None or high is None:
-            low, high = symmetric_range(values)
-        self.mapper.update(low=float(low), high=float(high))
-        self.figure.x_range.update(start=0, end=w)
-        self.figure.y_range.update(start=h, end=0)
-        self.source.data = dict(image=[values], y=[h], dw=[w], dh=[h])
-
-    def set_title(self, text):
-        self.figure.title.text = text
-
-
-class Histogram:
+class Histogram(LegendLabels):
     """A histogram of values (bars) with a dashed line at their mean."""
 
     def __init__(self, width=330, height=230, colour=ACCENT):
         self.source = ColumnDataSource(dict(left=[], right=[], top=[]))
         self.figure = figure(width=width, height=height, tools="", min_border_left=50)
-        _style(self.figure, FONT)
+        style_figure(self.figure, FONT)
         self.figure.quad(left="left", right="right", bottom=0, top="top", source=self.source, fill_color=colour,
                          line_color="#FFFFFF", fill_alpha=0.85)
         self.mean = Span(location=0, dimension="height", line_color=HIGHLIGHT, line_dash="dashed", line_width=3)
@@ -72,19 +42,14 @@ class Histogram:
         self.source.data = dict(left=edges[:-1].tolist(), right=edges[1:].tolist(), top=counts.tolist())
         self.mean.location = float(values.mean())
 
-    def set_labels(self, title, xlabel, ylabel):
-        self.figure.title.text = title
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel
 
-
-class RunningPlot:
+class RunningPlot(LegendLabels):
     """Running mean and variance of one channel after each fed batch (lines), each batch's (dots)."""
 
     def __init__(self, width=520, height=280):
         self.source = ColumnDataSource(dict(fed=[], run_mean=[], run_var=[], batch_mean=[], batch_var=[]))
         self.figure = figure(width=width, height=height, tools="", min_border_left=56)
-        _style(self.figure, FONT)
+        style_figure(self.figure, FONT)
         f = self.figure
         lines = [f.line("fed", "run_mean", source=self.source, line_width=3.5, color=ACCENT),
                  f.scatter("fed", "batch_mean", source=self.source, size=8, color=ACCENT, alpha=0.5),
@@ -92,8 +57,7 @@ class RunningPlot:
                  f.scatter("fed", "batch_var", source=self.source, size=8, marker="square", color=HIGHLIGHT,
                            alpha=0.5)]
         self.items = [LegendItem(label="", renderers=[r]) for r in lines]
-        f.add_layout(Legend(items=self.items, location="top_right", label_text_font_size="14px",
-                            background_fill_alpha=0.85, spacing=1, padding=4))
+        add_legend(f, self.items, spacing=1, padding=4)
 
     def update(self, history, start):
         """``history``: ``[(running_mean, running_var, batch_mean, batch_var)]`` for one channel;
@@ -105,12 +69,6 @@ class RunningPlot:
         self.source.data = dict(fed=fed, run_mean=[float(v) for v in run_mean], run_var=[float(v) for v in run_var],
                                 batch_mean=[nan] + [float(h[2]) for h in history],
                                 batch_var=[nan] + [float(h[3]) for h in history])
-
-    def set_labels(self, title, xlabel, names):
-        self.figure.title.text = title
-        self.figure.xaxis.axis_label = xlabel
-        for item, name in zip(self.items, names):
-            item.label = dict(value=name)
 
 
 def mosaic(images, columns=8, gap=1):
@@ -136,9 +94,7 @@ class BatchMosaic:
         self.columns, self.width = columns, width
         self.figure = figure(width=width, height=width, tools="", min_border=2,
                              x_range=Range1d(0, 1), y_range=Range1d(1, 0))
-        _style(self.figure, FONT)
-        self.figure.axis.visible = False
-        self.figure.grid.visible = False
+        style_figure(self.figure, FONT, axes=False)
         self.image = ColumnDataSource(dict(image=[np.zeros((1, 1))], y=[1], dw=[1], dh=[1]))
         self.tiles = ColumnDataSource(dict(x=[], y=[], text=[], colour=[], changed=[]))
         self.boxes = ColumnDataSource(dict(x=[], y=[]))
@@ -179,7 +135,7 @@ class ShiftBars:
         self.source = ColumnDataSource(dict(x=[], value=[], key=[], text=[]))
         self.figure = figure(width=width, height=height, tools="", min_border_left=56,
                              x_range=FactorRange(factors=[("", "", "train")]), y_range=Range1d(0, 1))
-        _style(self.figure, FONT)
+        style_figure(self.figure, FONT)
         self.figure.vbar(x="x", top="value", width=0.85, source=self.source, line_color=None,
                          fill_color=factor_cmap("key", [ACCENT, HIGHLIGHT], list(self.MODES)))
         self.figure.add_layout(LabelSet(x="x", y="value", text="text", source=self.source, text_align="center",

@@ -37,8 +37,8 @@ from app.core.theme import ACCENT, TEXT, card_css
 from app.views.base import View, run_locked
 from app.views.batchnorm import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
 from app.views.batchnorm.experiment import BatchNormExperiment
-from app.views.batchnorm.plots import BatchMosaic, Histogram, MapView, RunningPlot, ShiftBars
-from app.widgets.plots import _style  # noqa: F401  (the plots share the app's look)
+from app.views.batchnorm.plots import MAP_OPTIONS, MASK, BatchMosaic, Histogram, RunningPlot, ShiftBars
+from app.widgets.plots import MapPlot
 
 __all__ = ["BatchNormLab", "MAX_FED", "parse_values", "format_values"]
 
@@ -147,12 +147,13 @@ class BatchNormLab(View):
         self.digit_label = pn.pane.HTML("", margin=(8, 10, 0, 10))
 
         # -- plots and texts --------------------------------------------------------
-        self.maps = [MapView(200) for _ in range(3)]
+        self.maps = [MapPlot(200, signed=True, **MAP_OPTIONS) for _ in range(3)]
         self.hist_before = Histogram(colour="#56B4E9")
         self.hist_after = Histogram(colour=ACCENT)
         self.running = RunningPlot()
         self.mosaic = BatchMosaic()
-        self.drop_maps = [MapView(200), MapView(200, kind="mask"), MapView(200)]
+        self.drop_maps = [MapPlot(200, signed=True, **MAP_OPTIONS), MapPlot(200, palette=MASK, **MAP_OPTIONS),
+                          MapPlot(200, signed=True, **MAP_OPTIONS)]
         self.shift_bars = ShiftBars()
         html_pane = dict(stylesheets=[_CSS], sizing_mode="stretch_width", margin=(0, 10))
         self.title = pn.pane.HTML("", **html_pane)
@@ -412,11 +413,12 @@ class BatchNormLab(View):
         for plot, key in zip(self.drop_maps, ("drop_in", "drop_mask", "drop_out")):
             plot.set_title(t(f"batchnorm_lab_{key}"))
         mode = t(f"batchnorm_lab_{self.mode}")
-        self.hist_before.set_labels(t("batchnorm_lab_hist_before"), t("batchnorm_lab_value"), t("batchnorm_lab_count"))
-        self.hist_after.set_labels(t("batchnorm_lab_hist_after", mode=mode), t("batchnorm_lab_value"),
-                                   t("batchnorm_lab_count"))
-        self.running.set_labels(t("batchnorm_lab_running", c=c), t("batchnorm_lab_fed_axis"),
-                                t("batchnorm_lab_running_names").split("|"))
+        self.hist_before.set_labels(t("batchnorm_lab_hist_before"), xlabel=t("batchnorm_lab_value"),
+                                    ylabel=t("batchnorm_lab_count"))
+        self.hist_after.set_labels(t("batchnorm_lab_hist_after", mode=mode), xlabel=t("batchnorm_lab_value"),
+                                   ylabel=t("batchnorm_lab_count"))
+        self.running.set_labels(t("batchnorm_lab_running", c=c), t("batchnorm_lab_running_names").split("|"),
+                                xlabel=t("batchnorm_lab_fed_axis"))
         self.shift_bars.set_title(t("batchnorm_lab_seen") + " / " + t("batchnorm_lab_after"))
         self.explanation.object = "\n\n".join([
             f"### {t('explain_title')}", t("batchnorm_lab_explain"), BN_FORMULA, t("batchnorm_lab_explain_running"),

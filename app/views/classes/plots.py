@@ -2,15 +2,20 @@
 
 * :class:`PictureStrip` — the last pictures of a class side by side, as the network sees them.
 * :class:`ClassProbabilities` — one bar per class, the answer in orange.
-* :class:`ClassConfusion` — rows: the true class, columns: the answer, for any 2-6 names.
+
+The confusion matrix (rows: the true class, columns: the answer, for any 2-6 names) is
+:class:`app.widgets.training_plots.ConfusionPlot` with :data:`CONFUSION_OPTIONS`.
 """
 import numpy as np
-from bokeh.models import ColumnDataSource, FactorRange, LinearColorMapper, Range1d
+from bokeh.models import ColumnDataSource, FactorRange, Range1d
 from bokeh.plotting import figure
 
-from app.core.theme import ACCENT, ACTIVATION, HIGHLIGHT, MUTED
+from app.core.theme import ACCENT, HIGHLIGHT, MUTED
 
-__all__ = ["PictureStrip", "ClassProbabilities", "ClassConfusion", "rgba"]
+__all__ = ["PictureStrip", "ClassProbabilities", "CONFUSION_OPTIONS", "rgba"]
+
+# The names arrive with the first update; every count written, in linear colours.
+CONFUSION_OPTIONS = dict(names=(), log=False, app_style=False, cell_font="15px", frame=ACCENT, min_border_left=70)
 
 
 def rgba(image):
@@ -79,41 +84,3 @@ class ClassProbabilities:
     def clear(self, names):
         self.figure.y_range.factors = list(reversed(names))
         self.source.data = {"name": [], "p": [], "color": [], "label": []}
-
-
-class ClassConfusion:
-    """The confusion matrix of the held-out pictures, named by the classes."""
-
-    def __init__(self, size=360):
-        self.source = ColumnDataSource({"true": [], "predicted": [], "count": [], "label": [], "text_color": []})
-        self.figure = figure(width=size, height=size, x_range=FactorRange(), y_range=FactorRange(), tools="hover",
-                             tooltips="@true → @predicted: @count", x_axis_location="above", min_border_left=70)
-        self.figure.toolbar_location = None
-        self.mapper = LinearColorMapper(palette=ACTIVATION, low=0, high=1)
-        self.figure.rect("predicted", "true", 1, 1, source=self.source, line_color="#DDDDDD",
-                         fill_color={"field": "count", "transform": self.mapper})
-        self.figure.text("predicted", "true", text="label", source=self.source, text_align="center",
-                         text_baseline="middle", text_font_size="15px", text_color="text_color")
-        self.figure.grid.visible = False
-        self.figure.axis.major_tick_line_color = None
-        self.figure.axis.axis_line_color = None
-        self.figure.axis.major_label_text_font_size = "14px"
-        self.figure.outline_line_color = ACCENT
-
-    def update(self, names, confusion):
-        confusion = np.asarray(confusion, np.int64)
-        names = list(names)
-        self.figure.x_range.factors = names
-        self.figure.y_range.factors = list(reversed(names))
-        true, predicted = np.divmod(np.arange(confusion.size), confusion.shape[1])
-        counts = confusion.ravel()
-        self.mapper.high = max(int(counts.max(initial=1)), 1)
-        light = counts > 0.6 * self.mapper.high                   # the yellow end of viridis: dark text
-        self.source.data = {"true": [names[i] for i in true], "predicted": [names[j] for j in predicted],
-                            "count": counts.tolist(), "label": [str(c) for c in counts],
-                            "text_color": ["#1F2933" if lt else "#FFFFFF" for lt in light]}
-
-    def set_labels(self, title, true, predicted):
-        self.figure.title.text = title
-        self.figure.yaxis.axis_label = true
-        self.figure.xaxis.axis_label = predicted

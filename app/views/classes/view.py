@@ -38,12 +38,12 @@ from app.core.text import Notice, shorten
 from app.core.theme import card_css
 from app.core.training import TrainingRun
 from app.views.base import View
-from app.views.run_controls import RunControls
 from app.views.classes import strings  # noqa: F401  (registers the texts)
 from app.views.classes.data import MAX_CLASSES, MAX_PER_CLASS, MIN_CLASSES, MIN_TO_TRAIN, ClassData, DataError
 from app.views.classes.network import NetworkError, network_from_bytes, network_to_bytes
-from app.views.classes.plots import ClassConfusion, ClassProbabilities, PictureStrip
-from app.widgets.training_plots import TrainingCurves
+from app.views.classes.plots import CONFUSION_OPTIONS, ClassProbabilities, PictureStrip
+from app.views.run_controls import RunControls
+from app.widgets.training_plots import ConfusionPlot, TrainingCurves
 from app.widgets.upload import FileUpload
 from app.widgets.webcam import Webcam, decode_frame
 
@@ -157,7 +157,7 @@ class ClassesView(RunControls, View):
         self.sees = PictureStrip(count=1, scale=4)
         self.prediction_pane = pn.pane.HTML("", margin=(4, 10))
         self.probabilities = ClassProbabilities(width=400)
-        self.confusion = ClassConfusion(size=340)
+        self.confusion = ConfusionPlot(340, **CONFUSION_OPTIONS)
         self.per_class = pn.pane.HTML("", margin=(4, 10))
         self.explanation = pn.pane.Markdown("", width=420)
         self.headings = {key: pn.pane.HTML("", margin=(0, 10)) for key in
@@ -360,7 +360,7 @@ class ClassesView(RunControls, View):
         class names are the view's; False (the old ones cleared) when it cannot be measured here."""
         (_, _), (held_x, held_y) = self.data.split()
         if self._run_names != list(self.data.names) or not len(held_y):
-            self.confusion.update(self._run_names, np.zeros((len(self._run_names),) * 2, np.int64))
+            self.confusion.update(np.zeros((len(self._run_names),) * 2, np.int64), self._run_names)
             self.per_class.object = ""
             return False
         self._show_evaluation(evaluate(self.model, to_input(held_x), held_y))
@@ -623,7 +623,7 @@ class ClassesView(RunControls, View):
 
     def _show_evaluation(self, event):
         names = self._run_names
-        self.confusion.update(names, event.confusion)
+        self.confusion.update(event.confusion, names)
         rows = []
         for i, name in enumerate(names):
             total = int(event.confusion[i].sum())

@@ -8,7 +8,6 @@ beside the sum so a student can check they agree.
 """
 import html
 
-
 __all__ = ["products_html", "fmt"]
 
 _CSS = """

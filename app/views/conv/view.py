@@ -40,11 +40,12 @@ from app.core.theme import HIGHLIGHT, NARROW, TEXT, card_css
 from app.views.base import View
 from app.views.conv import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
 from app.views.conv.images import CHANNEL_MODES, SOURCES, make_input
-from app.views.conv.plots import MapPlot, PaddedInputPlot
+from app.views.conv.plots import MAP_OPTIONS, PaddedInputPlot
 from app.views.conv.presets import PRESETS, preset_kernel, preset_note
 from app.views.conv.products import fmt, products_html
 from app.widgets.kernel_grid import KernelGrid, KeyShortcuts
 from app.widgets.picture_source import PictureSource
+from app.widgets.plots import MapPlot
 
 __all__ = ["ConvLab", "ConvResult", "convolve", "window_at", "formula_latex", "formula_text",
            "PADDINGS", "CUSTOM"]
@@ -261,7 +262,7 @@ class ConvLab(View):
 
         # -- plots and texts ----------------------------------------------------
         self.input_plot = PaddedInputPlot(STAGE)
-        self.output_plot = MapPlot(STAGE)
+        self.output_plot = MapPlot(STAGE, **MAP_OPTIONS)
         self._partial_plots = None         # made when RGB is first used (Bokeh figures are slow to build)
         self.heading = pn.pane.HTML("", margin=(0, 10))
         self.settings_title = pn.pane.HTML("", margin=(0, 10))
@@ -305,7 +306,7 @@ class ConvLab(View):
     def partial_plots(self):
         """One small map per RGB channel: that channel's share of the output."""
         if self._partial_plots is None:
-            self._partial_plots = [MapPlot(150, colorbar=False) for _ in range(3)]
+            self._partial_plots = [MapPlot(150, signed=True, colorbar=False, **MAP_OPTIONS) for _ in range(3)]
             for plot, name in zip(self._partial_plots, CHANNEL_NAMES[3]):
                 plot.on_click(lambda i, j: self.go_to(i, j))
                 plot.set_title(self.t("conv_lab_partial", name=name))
@@ -405,12 +406,12 @@ class ConvLab(View):
         c, hp, wp = r.padded.shape
         cell = STAGE / max(hp, wp, 1)
         self.input_plot.update(r.padded, r.pads, cell)
-        self.output_plot.update(r.output, cell, signed=bool(np.any(r.output < 0)))
+        self.output_plot.update(r.output, cell=cell)
         low, high = (-1.0, 1.0)
         if c > 1:
             low, high = (float(-np.abs(r.partials).max(initial=1e-12)), float(np.abs(r.partials).max(initial=1e-12)))
             for plot, part in zip(self.partial_plots, r.partials):
-                plot.update(part, 150 / max(r.output.shape), True, low, high)
+                plot.update(part, low, high, cell=150 / max(r.output.shape))
         # keep the same output cell if it still exists
         oh, ow = r.output.shape
         if keep is not None:
@@ -519,10 +520,10 @@ class ConvLab(View):
         i, j = self.cell
         rows, cols, window, mask = window_at(r, i, j)
         self.input_plot.show_window(rows, cols)
-        self.output_plot.show_cell(i, j)
+        self.output_plot.outline(i, j)
         if r.x.shape[0] > 1:
             for plot in self.partial_plots:
-                plot.show_cell(i, j)
+                plot.outline(i, j)
         names = CHANNEL_NAMES[r.x.shape[0]]
         labels = {key: self.t(f"conv_lab_{key}") for key in ("window", "kernel", "products", "bias", "output")}
         labels["output"] = self.t("conv_lab_output_at", i=i, j=j)

@@ -13,12 +13,12 @@ output sits right under the pattern that caused it:
   (channels × time, viridis).
 """
 import numpy as np
-from bokeh.models import (ColumnDataSource, GlyphRenderer, Image, Legend, LegendItem, Line, LinearColorMapper, Quad,
-                          Range1d, Scatter, Span, Step)
+from bokeh.models import (ColumnDataSource, Image, Legend, LegendItem, Line, LinearColorMapper, Quad, Range1d, Scatter,
+                          Span, Step)
 from bokeh.plotting import figure
 
 from app.core.theme import ACTIVATION, HIGHLIGHT, TEXT
-from app.widgets.plots import _style
+from app.widgets.plots import LegendLabels, glyph_renderer, style_figure
 
 __all__ = ["SeriesPlot", "OutputPlot", "FiringPlot", "PATTERN_COLOURS"]
 
@@ -27,17 +27,13 @@ PATTERN_COLOURS = ("#FFFFFF", "#D55E00", "#009E73", "#CC79A7")
 PAD_COLOUR = "#56B4E9"
 
 
-def _renderer(source, glyph):
-    return GlyphRenderer(data_source=source, glyph=glyph)
-
-
-class SeriesPlot:
+class SeriesPlot(LegendLabels):
     """The price with its pattern regions, the padding and one window (see the module docstring)."""
 
     def __init__(self, width=1000, height=280, x_range=None):
         self.figure = figure(width=width, height=height, tools="xpan,xwheel_zoom,reset", min_border_left=56,
                              x_range=x_range or Range1d(0, 1))
-        _style(self.figure, "15px")
+        style_figure(self.figure, "15px")
         self.figure.toolbar_location = "right"
         self.price = ColumnDataSource(dict(x=[], y=[]))
         self.regions = [ColumnDataSource(dict(left=[], right=[], top=[], bottom=[])) for _ in PATTERN_COLOURS]
@@ -45,24 +41,24 @@ class SeriesPlot:
         self.window = ColumnDataSource(dict(left=[], right=[], top=[], bottom=[]))
         self.taps = ColumnDataSource(dict(x=[], y=[]))
         f = self.figure
-        self.items = []
+        kinds = []
         for k, source in enumerate(self.regions[1:], 1):
-            glyph = _renderer(source, Quad(left="left", right="right", top="top", bottom="bottom",
-                                           fill_color=PATTERN_COLOURS[k], fill_alpha=0.28, line_alpha=0))
+            glyph = glyph_renderer(source, Quad(left="left", right="right", top="top", bottom="bottom",
+                                                 fill_color=PATTERN_COLOURS[k], fill_alpha=0.28, line_alpha=0))
             f.renderers.append(glyph)
-            self.items.append(LegendItem(label="", renderers=[glyph]))
-        f.renderers.append(_renderer(self.pads, Quad(left="left", right="right", top="top", bottom="bottom",
-                                                     fill_color=PAD_COLOUR, fill_alpha=0.15, hatch_pattern="/",
-                                                     hatch_color=PAD_COLOUR, hatch_alpha=0.6, line_alpha=0)))
-        f.renderers.append(_renderer(self.window, Quad(left="left", right="right", top="top", bottom="bottom",
-                                                       fill_color=HIGHLIGHT, fill_alpha=0.18, line_color=HIGHLIGHT,
-                                                       line_width=2)))
-        line = _renderer(self.price, Line(x="x", y="y", line_color="#1F2933", line_width=2))
+            kinds.append(LegendItem(label="", renderers=[glyph]))
+        f.renderers.append(glyph_renderer(self.pads, Quad(left="left", right="right", top="top", bottom="bottom",
+                                                           fill_color=PAD_COLOUR, fill_alpha=0.15, hatch_pattern="/",
+                                                           hatch_color=PAD_COLOUR, hatch_alpha=0.6, line_alpha=0)))
+        f.renderers.append(glyph_renderer(self.window, Quad(left="left", right="right", top="top", bottom="bottom",
+                                                             fill_color=HIGHLIGHT, fill_alpha=0.18,
+                                                             line_color=HIGHLIGHT, line_width=2)))
+        line = glyph_renderer(self.price, Line(x="x", y="y", line_color="#1F2933", line_width=2))
         f.renderers.append(line)
-        f.renderers.append(_renderer(self.taps, Scatter(x="x", y="y", size=8, fill_color=HIGHLIGHT,
-                                                        line_color="#000000")))
-        self.price_item = LegendItem(label="", renderers=[line])
-        self.legend = Legend(items=[self.price_item] + self.items, orientation="horizontal",
+        f.renderers.append(glyph_renderer(self.taps, Scatter(x="x", y="y", size=8, fill_color=HIGHLIGHT,
+                                                              line_color="#000000")))
+        self.items = [LegendItem(label="", renderers=[line])] + kinds     # the price, then each kind of pattern
+        self.legend = Legend(items=self.items, orientation="horizontal",
                              label_text_font_size="14px", location="center", spacing=12)
         f.add_layout(self.legend, "above")
 
@@ -99,32 +95,24 @@ class SeriesPlot:
                                 top=[self.top], bottom=[self.bottom])
         self.taps.data = dict(x=[float(t) for t in taps], y=[float(v) for v in values])
 
-    def set_labels(self, title, xlabel, ylabel, price, kinds):
-        self.figure.title.text = title
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel
-        self.price_item.label = dict(value=price)
-        for item, name in zip(self.items, kinds):
-            item.label = dict(value=name)
 
-
-class OutputPlot:
+class OutputPlot(LegendLabels):
     """The convolution output and the pooled output on the series' time axis."""
 
     def __init__(self, x_range, width=1000, height=240):
         self.figure = figure(width=width, height=height, tools="", min_border_left=56, x_range=x_range)
-        _style(self.figure, "15px")
+        style_figure(self.figure, "15px")
         self.conv = ColumnDataSource(dict(x=[], y=[]))
         self.pool = ColumnDataSource(dict(x=[], y=[]))
         self.focus = ColumnDataSource(dict(x=[], y=[]))
         f = self.figure
-        line = _renderer(self.conv, Line(x="x", y="y", line_color="#0072B2", line_width=2.5))
-        dots = _renderer(self.conv, Scatter(x="x", y="y", size=4, fill_color="#0072B2", line_alpha=0))
-        steps = _renderer(self.pool, Step(x="x", y="y", mode="center", line_color="#E69F00", line_width=3,
-                                          line_dash="dashed"))
+        line = glyph_renderer(self.conv, Line(x="x", y="y", line_color="#0072B2", line_width=2.5))
+        dots = glyph_renderer(self.conv, Scatter(x="x", y="y", size=4, fill_color="#0072B2", line_alpha=0))
+        steps = glyph_renderer(self.pool, Step(x="x", y="y", mode="center", line_color="#E69F00", line_width=3,
+                                                line_dash="dashed"))
         f.renderers.extend([line, dots, steps])
-        f.renderers.append(_renderer(self.focus, Scatter(x="x", y="y", size=13, marker="diamond",
-                                                         fill_color=HIGHLIGHT, line_color="#000000")))
+        f.renderers.append(glyph_renderer(self.focus, Scatter(x="x", y="y", size=13, marker="diamond",
+                                                               fill_color=HIGHLIGHT, line_color="#000000")))
         f.add_layout(Span(location=0, dimension="width", line_color="#9AA5B1", line_width=1))
         self.items = [LegendItem(label="", renderers=[line, dots]), LegendItem(label="", renderers=[steps])]
         f.add_layout(Legend(items=self.items, orientation="horizontal", label_text_font_size="14px",
@@ -140,25 +128,19 @@ class OutputPlot:
         else:
             self.focus.data = dict(x=[], y=[])
 
-    def set_labels(self, title, xlabel, ylabel, conv, pool):
-        self.figure.title.text = title
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel
-        self.items[0].label = dict(value=conv)
-        self.items[1].label = dict(value=pool)
 
-
-class FiringPlot:
+class FiringPlot(LegendLabels):
     """Responses ``(C, T)`` as a heatmap, one row per learned kernel, on the series' time axis."""
 
     def __init__(self, x_range, width=1000, height=200):
         self.figure = figure(width=width, height=height, tools="", min_border_left=56, x_range=x_range,
                              y_range=Range1d(0, 1))
-        _style(self.figure, "15px")
+        style_figure(self.figure, "15px")
         self.mapper = LinearColorMapper(palette=ACTIVATION, low=0, high=1)
         self.source = ColumnDataSource(dict(image=[], x=[], y=[], dw=[], dh=[]))
-        self.figure.renderers.append(_renderer(self.source, Image(image="image", x="x", y="y", dw="dw", dh="dh",
-                                                                  color_mapper=self.mapper, origin="top_left")))
+        self.figure.renderers.append(glyph_renderer(self.source, Image(image="image", x="x", y="y", dw="dw",
+                                                                       dh="dh", color_mapper=self.mapper,
+                                                                       origin="top_left")))
         self.figure.ygrid.visible = False
         self.figure.yaxis.major_label_text_color = TEXT
 
@@ -171,8 +153,3 @@ class FiringPlot:
         self.figure.y_range.update(start=0, end=c)
         self.figure.yaxis.ticker = [k + 0.5 for k in range(c)]
         self.figure.yaxis.major_label_overrides = {k + 0.5: str(c - 1 - k) for k in range(c)}
-
-    def set_labels(self, title, xlabel, ylabel):
-        self.figure.title.text = title
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel

@@ -351,11 +351,11 @@ class Conv1dLab(View):
                                        f"{html.escape(t('c1d_learned_heading'))}</h2>")
         kinds = [t(f"c1d_kind_{name}") for name in PATTERNS[1:]]
         for plot in (self.series_plot, self.learned_series):
-            plot.set_labels(t("c1d_series_title", seed=self.seed), t("c1d_time"), t("c1d_price"), t("c1d_price"),
-                            kinds)
-        self.output_plot.set_labels(t("c1d_output_title"), t("c1d_time"), t("c1d_output"), t("c1d_conv_legend"),
-                                    t("c1d_pool_legend"))
-        self.firing_plot.set_labels(t("c1d_firing_title"), t("c1d_time"), t("c1d_kernel_axis"))
+            plot.set_labels(t("c1d_series_title", seed=self.seed), [t("c1d_price"), *kinds], t("c1d_time"),
+                            t("c1d_price"))
+        self.output_plot.set_labels(t("c1d_output_title"), [t("c1d_conv_legend"), t("c1d_pool_legend")],
+                                    t("c1d_time"), t("c1d_output"))
+        self.firing_plot.set_labels(t("c1d_firing_title"), xlabel=t("c1d_time"), ylabel=t("c1d_kernel_axis"))
         self.explain.object = "\n\n".join([
             f"### {t('explain_title')}", t("c1d_explain"), FORMULAS["conv"], t("c1d_explain_size"), FORMULAS["size"],
             t("c1d_explain_kernels")])

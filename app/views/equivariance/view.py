@@ -37,11 +37,10 @@ from app.core.model_values import int_range, watch_replaced
 from app.core.theme import card_css
 from app.views.base import View
 from app.views.equivariance import strings  # noqa: F401  (registers the texts)
-from app.widgets.lab_common import (CurvePlot, DigitSource, LayerName, MapPlot, UrlInteger, fmt, html_table,
-                                    spatial_layers)
+from app.widgets.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, fmt, html_table, spatial_layers
 from app.widgets.photo_input import (YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names,
                                      probabilities_html, shown_names)
-from app.widgets.plots import ImagePlot, ProbabilityBars
+from app.widgets.plots import ImagePlot, MapPlot, ProbabilityBars
 
 __all__ = ["EquivarianceLab", "COMPARE", "SHIFTS", "transform", "confidence_sweep", "architecture",
            "map_pair"]
@@ -353,7 +352,8 @@ class EquivarianceLab(View):
                                    t("eq_line_measured"): (idx, [r.measured_shift[0] for r in spatial])})
         self.layer_plot.figure.xaxis.ticker = idx
         self.layer_plot.figure.xaxis.major_label_overrides = {k: r.name for k, r in enumerate(spatial)}
-        self.layer_plot.set_labels(t("eq_layer_plot_title", dx=self.dx), t("eq_layer_plot_x"), t("eq_layer_plot_y"))
+        self.layer_plot.set_labels(t("eq_layer_plot_title", dx=self.dx), xlabel=t("eq_layer_plot_x"),
+                                   ylabel=t("eq_layer_plot_y"))
         # Prediction before / after.
         kb, ka = int(np.argmax(self._p_before)), int(np.argmax(self._p_after))
         same = "eq_same" if ka == kb else "eq_changed"
@@ -369,8 +369,8 @@ class EquivarianceLab(View):
                                                           "eq-probs-before", shown)
             self.probs_after.object = probabilities_html(self.entry.class_names, self._p_after, self.lang,
                                                          "eq-probs-after", shown)
-        self.bars_before.set_labels(t("eq_bars_before"), t("digit"), t("probability"))
-        self.bars_after.set_labels(t("eq_bars_after"), t("digit"), t("probability"))
+        self.bars_before.set_labels(t("eq_bars_before"), xlabel=t("digit"), ylabel=t("probability"))
+        self.bars_after.set_labels(t("eq_bars_after"), xlabel=t("digit"), ylabel=t("probability"))
         self._render_compare()
         self.map_before.set_title(t("eq_map_before"))
         self.map_after.set_title(t("eq_map_after"))
@@ -401,8 +401,8 @@ class EquivarianceLab(View):
             self.compare_note.object = html.escape(t("eq_cmp_photo"))
         else:
             self.compare_note.object = html.escape(t("eq_cmp_missing", names=", ".join(missing))) if missing else ""
-        self.sweep_plot.set_labels(t("eq_sweep_title_photo" if self.is_photo else "eq_sweep_title"), t("eq_sweep_x"),
-                                   t("eq_sweep_y"))
+        self.sweep_plot.set_labels(t("eq_sweep_title_photo" if self.is_photo else "eq_sweep_title"),
+                                   xlabel=t("eq_sweep_x"), ylabel=t("eq_sweep_y"))
 
     @staticmethod
     def _last_jump(net, input_shape=(1, 1, 28, 28)):

@@ -7,11 +7,11 @@ magnitude between layers, so the lab lists them in a table beside the plot.
 Panels sit in a grid of square boxes, ``per_row`` to a row, each labelled.
 """
 import numpy as np
-from bokeh.models import ColumnDataSource, GlyphRenderer, Image, LabelSet, LinearColorMapper, Range1d
+from bokeh.models import ColumnDataSource, Image, LabelSet, LinearColorMapper, Range1d
 from bokeh.plotting import figure
 
 from app.core.theme import SIGNED
-from app.widgets.plots import _style
+from app.widgets.plots import glyph_renderer, style_figure
 
 __all__ = ["GradientGrid"]
 
@@ -33,10 +33,8 @@ class GradientGrid:
         self.labels = ColumnDataSource(dict(x=[], y=[], text=[]))
         self.figure = figure(width=per_row * box_pixels, height=box_pixels, tools="", min_border=2,
                              x_range=Range1d(0, 1), y_range=Range1d(0, 1))
-        _style(self.figure, "14px")
-        self.figure.axis.visible = False
-        self.figure.grid.visible = False
-        self.figure.renderers.append(GlyphRenderer(data_source=self.source, glyph=Image(
+        style_figure(self.figure, "14px", axes=False)
+        self.figure.renderers.append(glyph_renderer(self.source, Image(
             image="image", x="x", y="y", dw="dw", dh="dh", color_mapper=self.mapper, origin="top_left")))
         self.figure.add_layout(LabelSet(x="x", y="y", text="text", source=self.labels, text_font_size="13px",
                                         text_align="center", text_baseline="bottom", text_color="#1F2933"))

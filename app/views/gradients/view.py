@@ -46,9 +46,10 @@ from app.views.gradients import strings  # noqa: F401  (registers the texts)
 from app.views.gradients.compute import (EPSILONS, conv_backward, conv_layers, finite_difference, mosaic,
                                          weight_grad_terms, weighted_layers)
 from app.views.gradients.plots import GradientGrid
-from app.widgets.lab_common import DigitSource, LayerName, MapPlot, UrlInteger, fmt, html_table
+from app.widgets.lab_common import DigitSource, LayerName, UrlInteger, fmt, html_table
 from app.widgets.number_grid import number_grid
 from app.widgets.photo_input import YOURS, PhotoPicker, RgbPlot, model_input, model_note, picture_names, shown_names
+from app.widgets.plots import MapPlot
 
 __all__ = ["GradientsLab", "LOSSES", "FORMULAS"]
 

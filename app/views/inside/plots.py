@@ -21,7 +21,7 @@ from bokeh.plotting import figure
 
 from app.core.theme import ACTIVATION, HIGHLIGHT, TEXT, map_colours
 from app.widgets.photo_input import rgba
-from app.widgets.plots import set_colors
+from app.widgets.plots import set_colors, style_figure
 
 __all__ = ["TileMosaic", "VectorCells", "colour_range", "mosaic_columns", "ERF_PALETTE"]
 
@@ -50,15 +50,8 @@ def mosaic_columns(n):
 
 
 def _style(fig):
-    fig.toolbar_location = None
-    fig.toolbar.active_drag = None
-    fig.axis.visible = False
-    fig.grid.visible = False
-    fig.outline_line_color = None
-    fig.background_fill_color = "#ffffff"
-    fig.border_fill_color = "#ffffff"
-    fig.title.text_font_size = "15px"
-    fig.title.text_color = TEXT
+    """The app's look (:func:`app.widgets.plots.style_figure`), with titles in normal weight above the tiles."""
+    style_figure(fig, "15px", axes=False)
     fig.title.text_font_style = "normal"
 
 

@@ -41,8 +41,8 @@ from cnncore.inspect.pooling import POOL_KINDS, pool_and_route
 from app.core.theme import card_css
 from app.views.base import View
 from app.views.pooling import strings  # noqa: F401  (registers the texts)
-from app.widgets.lab_common import (CurvePlot, DigitSource, LayerName, MapPlot, UrlInteger, fmt, html_table,
-                                    spatial_layers)
+from app.widgets.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, fmt, html_table, spatial_layers
+from app.widgets.plots import MapPlot
 
 __all__ = ["PoolingLab", "POOLS", "ACTIVATIONS"]
 
@@ -484,7 +484,7 @@ class PoolingLab(View):
         self.labels["act_kind"].object = f"<b>{html.escape(self.t('pool_act_kind'))}</b>"
         self.heading.object = f"<h2 style='margin:4px 0'>{html.escape(self.t('pool_heading'))}</h2>"
         self.act_heading.object = f"<h2 style='margin:4px 0'>{html.escape(self.t('pool_act_heading'))}</h2>"
-        self.curves.set_labels(self.t("pool_curve_title"), "x", self.t("pool_curve_y"))
+        self.curves.set_labels(self.t("pool_curve_title"), xlabel="x", ylabel=self.t("pool_curve_y"))
         self.source.relabel(self.t)
         self.explain.object = (f"### {self.t('explain_title')}\n\n{self.t('pool_explain')}\n\n"
                                + "\n\n".join(f"**{self.t(f'pool_kind_{k}')}**\n\n{FORMULAS[k]}" for k in POOLS)

@@ -10,38 +10,38 @@
 import math
 
 import numpy as np
-from bokeh.models import ColorBar, ColumnDataSource, FactorRange, Legend, LegendItem, LinearColorMapper, Range1d
+from bokeh.models import ColorBar, ColumnDataSource, FactorRange, LegendItem, LinearColorMapper, Range1d
 from bokeh.plotting import figure
 from bokeh.transform import dodge
 
 from app.core.theme import ACCENT, ACTIVATION, HIGHLIGHT, TEXT
-from app.widgets.plots import _style
+from app.widgets.plots import LegendLabels, add_legend, style_figure
 
 __all__ = ["LossRace", "GradHeatmap", "LayerProfile", "SplitBars", "COLOURS"]
 
 FONT = "15px"
 COLOURS = {"plain": HIGHLIGHT, "resnet": ACCENT}
 DASHES = {"plain": "dashed", "resnet": "solid"}
+LEGEND = dict(spacing=3, padding=10)     # roomier legends than the other labs'
 
 
 def _finite(v):
     return float(v) if v is not None and math.isfinite(v) else float("nan")
 
 
-class LossRace:
+class LossRace(LegendLabels):
     """Loss per step of both networks; :meth:`stream` sends only the new points."""
 
     def __init__(self, width=560, height=300):
         self.source = ColumnDataSource(dict(step=[], plain=[], resnet=[]))
         self.figure = figure(width=width, height=height, tools="", min_border_left=56, x_range=Range1d(0, 10))
-        _style(self.figure, FONT)
+        style_figure(self.figure, FONT)
         self.items = []
         for key in ("plain", "resnet"):
             line = self.figure.line("step", key, source=self.source, color=COLOURS[key], line_dash=DASHES[key],
                                     line_width=3)
             self.items.append(LegendItem(label="", renderers=[line]))
-        self.figure.add_layout(Legend(items=self.items, location="top_right", label_text_font_size="14px",
-                                      background_fill_alpha=0.85))
+        add_legend(self.figure, self.items, **LEGEND)
 
     def reset(self, total_steps):
         self.source.data = dict(step=[], plain=[], resnet=[])
@@ -52,15 +52,8 @@ class LossRace:
             self.source.stream(dict(step=list(steps), plain=[_finite(v) for v in plain],
                                     resnet=[_finite(v) for v in resnet]))
 
-    def set_labels(self, title, xlabel, ylabel, names):
-        self.figure.title.text = title
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel
-        for item, name in zip(self.items, names):
-            item.label = dict(value=name)
 
-
-class GradHeatmap:
+class GradHeatmap(LegendLabels):
     """``log10`` gradient norm per (step, layer); rows are layers (0 = first, at the bottom).
 
     Both networks' heatmaps share one colour mapper (pass it as ``mapper``),
@@ -72,7 +65,7 @@ class GradHeatmap:
         self.source = ColumnDataSource(dict(step=[], layer=[], value=[]))
         self.figure = figure(width=width, height=height, tools="", min_border_left=56,
                              x_range=Range1d(0, 10), y_range=Range1d(-0.5, 0.5))
-        _style(self.figure, FONT)
+        style_figure(self.figure, FONT)
         self.figure.rect(x="step", y="layer", width=1, height=1, source=self.source, line_color=None,
                          fill_color=dict(field="value", transform=self.mapper))
         self.figure.grid.visible = False
@@ -98,56 +91,42 @@ class GradHeatmap:
                 value.append(math.log10(v) if v is not None and math.isfinite(v) and v > 0 else float("nan"))
         self.source.stream(dict(step=step, layer=layer, value=value))
 
-    def set_labels(self, title, xlabel, ylabel):
-        self.figure.title.text = title
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel
 
-
-class LayerProfile:
+class LayerProfile(LegendLabels):
     """Each layer's gradient norm (recent average) against its position, both networks, log axis."""
 
     def __init__(self, width=560, height=300):
         self.source = ColumnDataSource(dict(layer=[], plain=[], resnet=[]))
         self.figure = figure(width=width, height=height, tools="", min_border_left=60, y_axis_type="log")
-        _style(self.figure, FONT)
+        style_figure(self.figure, FONT)
         self.items = []
         for key, marker in (("plain", "square"), ("resnet", "circle")):
             line = self.figure.line("layer", key, source=self.source, color=COLOURS[key], line_dash=DASHES[key],
                                     line_width=3)
             dots = self.figure.scatter("layer", key, source=self.source, color=COLOURS[key], size=7, marker=marker)
             self.items.append(LegendItem(label="", renderers=[line, dots]))
-        self.figure.add_layout(Legend(items=self.items, location="top_left", label_text_font_size="14px",
-                                      background_fill_alpha=0.85))
+        add_legend(self.figure, self.items, "top_left", **LEGEND)
 
     def update(self, plain, resnet):
         n = max(len(plain), len(resnet))
         clean = lambda a: [v if math.isfinite(v) and v > 0 else float("nan") for v in map(float, a)]  # noqa: E731
         self.source.data = dict(layer=list(range(n)), plain=clean(plain), resnet=clean(resnet))
 
-    def set_labels(self, title, xlabel, ylabel, names):
-        self.figure.title.text = title
-        self.figure.xaxis.axis_label = xlabel
-        self.figure.yaxis.axis_label = ylabel
-        for item, name in zip(self.items, names):
-            item.label = dict(value=name)
 
-
-class SplitBars:
+class SplitBars(LegendLabels):
     """At each block of the ResNet: ``||dL/dx||`` through the layers and through the shortcut."""
 
     def __init__(self, width=560, height=280):
         self.source = ColumnDataSource(dict(block=[], main=[], shortcut=[]))
         self.figure = figure(width=width, height=height, tools="", min_border_left=60,
                              x_range=FactorRange(factors=["-"]), y_range=Range1d(0, 1))
-        _style(self.figure, FONT)
+        style_figure(self.figure, FONT)
         main = self.figure.vbar(x=dodge("block", -0.18, range=self.figure.x_range), top="main", width=0.34,
                                 source=self.source, color=HIGHLIGHT)
         short = self.figure.vbar(x=dodge("block", 0.18, range=self.figure.x_range), top="shortcut", width=0.34,
                                  source=self.source, color=ACCENT)
         self.items = [LegendItem(label="", renderers=[main]), LegendItem(label="", renderers=[short])]
-        self.figure.add_layout(Legend(items=self.items, location="top_right", label_text_font_size="14px",
-                                      background_fill_alpha=0.85))
+        add_legend(self.figure, self.items, **LEGEND)
         self.figure.xgrid.visible = False
         self.figure.xaxis.major_label_orientation = 0.6
         self.figure.title.text_color = TEXT
@@ -161,9 +140,3 @@ class SplitBars:
         self.figure.x_range.factors = blocks
         self.figure.y_range.update(start=0, end=float(top) * 1.15 if np.isfinite(top) and top > 0 else 1.0)
         self.source.data = dict(block=blocks, main=main, shortcut=short)
-
-    def set_labels(self, title, ylabel, names):
-        self.figure.title.text = title
-        self.figure.yaxis.axis_label = ylabel
-        for item, name in zip(self.items, names):
-            item.label = dict(value=name)

@@ -370,14 +370,14 @@ class ResidualLab(View):
         self.step_button.label = t("residual_lab_step")
         self.reset_button.label = t("residual_lab_reset")
         names = [t("residual_lab_plain"), t("residual_lab_resnet")]
-        self.loss.set_labels(t("residual_lab_loss"), t("residual_lab_step_axis"), t("residual_lab_loss_axis"), names)
+        self.loss.set_labels(t("residual_lab_loss"), names, t("residual_lab_step_axis"), t("residual_lab_loss_axis"))
         for key, name in zip(MODELS, names):
-            self.heat[key].set_labels(t("residual_lab_heat_title", name=name), t("residual_lab_step_axis"),
-                                      t("residual_lab_layer_axis"))
-        self.profile.set_labels(t("residual_lab_profile"), t("residual_lab_layer_axis"), t("residual_lab_norm_axis"),
-                                names)
-        self.split.set_labels(t("residual_lab_split"), t("residual_lab_split_axis"),
-                              [t("residual_lab_split_main"), t("residual_lab_split_short")])
+            self.heat[key].set_labels(t("residual_lab_heat_title", name=name), xlabel=t("residual_lab_step_axis"),
+                                      ylabel=t("residual_lab_layer_axis"))
+        self.profile.set_labels(t("residual_lab_profile"), names, t("residual_lab_layer_axis"),
+                                t("residual_lab_norm_axis"))
+        self.split.set_labels(t("residual_lab_split"), [t("residual_lab_split_main"), t("residual_lab_split_short")],
+                              ylabel=t("residual_lab_split_axis"))
         self.explanation.object = "\n\n".join([
             f"### {t('explain_title')}", t("residual_lab_explain"), RESIDUAL_FORMULA, t("residual_lab_explain_grad"),
             GRADIENT_FORMULA, t("residual_lab_explain_plain"), PLAIN_FORMULA])

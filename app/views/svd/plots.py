@@ -8,12 +8,12 @@
 * :class:`MatrixPlot` — a weight matrix as a blue-orange heatmap (white = 0).
 """
 import numpy as np
-from bokeh.models import (ColorBar, ColumnDataSource, FixedTicker, HoverTool, Legend, LegendItem, LinearColorMapper,
+from bokeh.models import (ColorBar, ColumnDataSource, FixedTicker, HoverTool, LegendItem, LinearColorMapper,
                           NumeralTickFormatter, Range1d, Span)
 from bokeh.plotting import figure
 
 from app.core.theme import ACCENT, HIGHLIGHT, SIGNED, TEXT
-from app.widgets.plots import LegendLabels, _style
+from app.widgets.plots import LegendLabels, add_legend, label_figure, style_figure
 
 __all__ = ["SpectrumPlot", "EnergyPlot", "TradeoffPlot", "MatrixPlot"]
 
@@ -22,17 +22,7 @@ OTHER = "#B0BEC5"    # the other layers' lines
 
 
 def _figure(**kwargs):
-    fig = figure(tools="", min_border_left=64, **kwargs)
-    _style(fig, FONT)
-    fig.title.text_font_size = "16px"
-    return fig
-
-
-def _legend(fig, items, location="top_right"):
-    legend = Legend(items=items, location=location, label_text_font_size="14px", background_fill_alpha=0.85,
-                    spacing=2, padding=6)
-    fig.add_layout(legend)
-    return legend
+    return style_figure(figure(tools="", min_border_left=64, **kwargs), FONT, title="16px")
 
 
 def _marker():
@@ -60,7 +50,7 @@ class SpectrumPlot(LegendLabels):
                                       line_color=HIGHLIGHT, line_width=2)
         self.items = [LegendItem(label="kept", renderers=[kept]), LegendItem(label="dropped", renderers=[dropped]),
                       LegendItem(label="others", renderers=[others])]
-        _legend(self.figure, self.items)
+        add_legend(self.figure, self.items)
         self.marker = _marker()
         self.figure.add_layout(self.marker)
         # 1, 2, 5 per decade (Bokeh's own ticks crowd when the values span less than two decades)
@@ -97,7 +87,7 @@ class EnergyPlot(LegendLabels):
         self.point = ColumnDataSource(dict(r=[], e=[]))
         self.figure.scatter("r", "e", source=self.point, size=15, fill_color=HIGHLIGHT, line_color="#000000")
         self.items = [LegendItem(label="this layer", renderers=[line]), LegendItem(label="others", renderers=[others])]
-        _legend(self.figure, self.items, "bottom_right")
+        add_legend(self.figure, self.items, "bottom_right")
         self.marker = _marker()
         self.figure.add_layout(self.marker)
         self.figure.yaxis.ticker = [0, 0.25, 0.5, 0.75, 0.9, 1]
@@ -135,7 +125,7 @@ class TradeoffPlot:
         self.accuracy.yaxis.ticker = [0, 0.2, 0.4, 0.6, 0.8, 1]
         self.accuracy.yaxis.major_label_overrides = {v: f"{v:.0%}" for v in (0, 0.2, 0.4, 0.6, 0.8, 1)}
         self.acc_items = [LegendItem(label="accuracy", renderers=[line])]
-        _legend(self.accuracy, self.acc_items, "bottom_right")
+        add_legend(self.accuracy, self.acc_items, "bottom_right")
 
         self.params = _figure(width=width, height=height)
         factored = self.params.line("rank", "factored", source=self.source, line_color=ACCENT, line_width=3)
@@ -145,7 +135,7 @@ class TradeoffPlot:
         full = self.params.line("rank", "full", source=self.source, line_color=HIGHLIGHT, line_width=3,
                                 line_dash="dashed")
         self.par_items = [LegendItem(label="factored", renderers=[factored]), LegendItem(label="full", renderers=[full])]
-        _legend(self.params, self.par_items, "top_left")
+        add_legend(self.params, self.par_items, "top_left")
         self.params.y_range.start = 0
         self.params.yaxis.formatter = NumeralTickFormatter(format="0,0")
 
@@ -159,13 +149,9 @@ class TradeoffPlot:
         self.baseline.location = baseline
 
     def set_labels(self, titles, names, xlabel, ylabels):
-        self.accuracy.title.text, self.params.title.text = titles
-        self.acc_items[0].label = dict(value=names[0])
-        self.par_items[0].label = dict(value=names[1])
-        self.par_items[1].label = dict(value=names[2])
-        for fig, ylabel in zip((self.accuracy, self.params), ylabels):
-            fig.xaxis.axis_label = xlabel
-            fig.yaxis.axis_label = ylabel
+        """Two charts: ``titles`` and ``ylabels`` one each; ``names``: the accuracy's, then factored and full."""
+        label_figure(self.accuracy, titles[0], names[:1], xlabel, ylabels[0], self.acc_items)
+        label_figure(self.params, titles[1], names[1:], xlabel, ylabels[1], self.par_items)
 
 
 class MatrixPlot:
