@@ -108,6 +108,7 @@ class View(pn.viewable.Viewer):
         self._error = Notice("", alert_type="danger", visible=False, sizing_mode="stretch_width")
         self._url_problems = []   # the link's settings that could not be applied (shown until changed)
         self._loops = {}          # callback -> its PeriodicCallback (start_loop)
+        self._updating = False    # the view is setting its own widgets (quietly): bound widgets do not answer
         self.param.watch(lambda event: self._relabel(), "lang")
 
     def t(self, key, **fields):
@@ -151,6 +152,39 @@ class View(pn.viewable.Viewer):
     def is_photo(self):
         """Does the chosen model take a colour picture (3 x 32 x 32)?"""
         return self.entry.input == "photo"
+
+    # -- widgets and params ------------------------------------------------
+    def bind(self, widget, target, accept=lambda value: value is not None, event="value"):
+        """The one way a widget reaches the view's state: a student's change of ``widget.value``
+        (or of ``event``, e.g. ``"value_throttled"``) goes through :meth:`set_by_student`."""
+        widget.param.watch(lambda e: self.set_by_student(target, e.new, accept), event)
+
+    def set_by_student(self, target, value, accept=lambda value: value is not None):
+        """Set the param ``target`` (or call ``target(value)``) as a student's widget or click asks,
+        inside :meth:`guard`. Values ``accept`` refuses (``None``: an emptied picker) are left
+        alone, and so is everything while the view sets its own widgets (:meth:`quietly`)."""
+        if self._updating or not accept(value):
+            return
+        with self.guard():
+            if callable(target):
+                target(value)
+            elif getattr(self, target) != value:
+                setattr(self, target, value)
+
+    @contextlib.contextmanager
+    def quietly(self):
+        """Set widgets (and params) without the view reacting to its own changes: :meth:`bind`
+        ignores them, and a view's watchers check ``self._updating``."""
+        updating, self._updating = self._updating, True
+        try:
+            yield
+        finally:
+            self._updating = updating
+
+    def set_quietly(self, **values):
+        """Set params without the view reacting (the caller redraws)."""
+        with self.quietly():
+            self.param.update(**values)
 
     # -- clicks and periodic work ------------------------------------------
     def on_clicks(self, *pairs):

@@ -161,11 +161,11 @@ def test_controls_and_language(view):
 
 
 def test_bad_settings_show_a_message_not_a_traceback(view):
-    view._set("arch", "vgg99")
+    view.set_by_student("arch", "vgg99")
     assert view._error.visible and "vgg99" in view._error.object
-    view._set("batch", 0)
+    view.set_by_student("batch", 0)
     assert view._error.visible
-    view._set("arch", "lenet5")
+    view.set_by_student("arch", "lenet5")
     assert not view._error.visible and view.arch == "lenet5"
     with pytest.raises(KeyError, match="vgg99"):
         build_meta("vgg99")
@@ -183,9 +183,9 @@ def test_sorting_the_ledger(view):
     view.sort = "order"
     assert view.sort_w.value == "order"
     assert re.findall(r"<tr(?: class='hot')? data-name='([^']*)'>", view.table.object) == [r.name for r in macs]
-    view._set("sort", "colour")
+    view.set_by_student("sort", "colour")
     assert view._error.visible and view.sort == "order"
-    view._set("sort", "params")
+    view.set_by_student("sort", "params")
     assert not view._error.visible
 
 

@@ -120,15 +120,12 @@ class ArchitecturesLab(View):
         super().__init__(session=session, **params)
         self.result = self.batch_result = self.ledger = None
         self.table_titles = {}
-        self._syncing = False
-
-        # -- controls -----------------------------------------------------------------
         self.arch_w = pn.widgets.Select(width=300, margin=(4, 10))
         self.batch_w = pn.widgets.Select(width=300, margin=(4, 10))
-        self.arch_w.param.watch(lambda e: self._set("arch", e.new), "value")
-        self.batch_w.param.watch(lambda e: self._set("batch", e.new), "value")
+        self.bind(self.arch_w, "arch")
+        self.bind(self.batch_w, "batch")
         self.sort_w = pn.widgets.RadioButtonGroup(color="primary", variant="outline", margin=(4, 10))
-        self.sort_w.param.watch(lambda e: self._set("sort", e.new), "value")
+        self.bind(self.sort_w, "sort")
         self.sort_label = pn.pane.HTML("", margin=(10, 4, 4, 10), stylesheets=[_CSS])
 
         # -- timeline -------------------------------------------------------------------
@@ -136,7 +133,7 @@ class ArchitecturesLab(View):
         for key, (year, default, _) in FAMILIES.items():
             button = pn.widgets.Button(label=f"{DISPLAY_NAMES[default].split('-')[0]} · {year}", width=170,
                                        color="light", margin=(4, 0))
-            button.on_click(lambda e, name=default: self._set("arch", name))
+            button.on_click(lambda e, name=default: self.set_by_student("arch", name))
             text = pn.pane.HTML("", width=170, margin=(4, 0), stylesheets=[_CSS])
             self.family_buttons[key], self.family_texts[key] = button, text
             self.family_cards[key] = pn.Column(button, text, width=204, css_classes=["cnn-card"],
@@ -165,18 +162,13 @@ class ArchitecturesLab(View):
         self.sweep = MemorySweep()
         self.sharing = SharingPlot()
         self.compare = ComparisonPlot()
-        self.compare.on_pick(lambda name: self._set("arch", name))
+        self.compare.on_pick(lambda name: self.set_by_student("arch", name))
         self.roofline = RooflineCard(self)
 
         self.relabel()
         self.recompute()
 
     # -- actions ------------------------------------------------------------------------------
-    def _set(self, name, value):
-        if not self._syncing and value is not None and getattr(self, name) != value:
-            with self.guard():
-                setattr(self, name, value)
-
     @param.depends("arch", watch=True)
     def _on_arch(self):
         self.recompute()
@@ -207,8 +199,7 @@ class ArchitecturesLab(View):
         return DISPLAY_NAMES.get(arch or self.arch, arch or self.arch)
 
     def _sync_widgets(self):
-        self._syncing = True
-        try:
+        with self.quietly():
             self.arch_w.options = {f"{self._name(n)} ({year})": n for n, (_, year) in classic_models().items()}
             self.arch_w.value = self.arch
             sizes = sorted(set(BATCH_SIZES) | {int(self.batch)})
@@ -220,8 +211,6 @@ class ArchitecturesLab(View):
             for key, button in self.family_buttons.items():
                 button.color = "primary" if key == chosen else "light"
                 self.family_cards[key].stylesheets = [card_css()] + ([_CHOSEN_CSS] if key == chosen else [])
-        finally:
-            self._syncing = False
 
     def _render(self):
         r, t, lang = self.result, self.t, self.lang

@@ -34,7 +34,7 @@ import param
 from cnncore import functional as F
 
 from app.core.theme import ACCENT, TEXT, card_css
-from app.views.base import View, run_locked
+from app.views.base import View
 from app.views.batchnorm import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
 from app.views.batchnorm.experiment import BatchNormExperiment
 from app.views.batchnorm.plots import MAP_OPTIONS, MASK, BatchMosaic, Histogram, RunningPlot, ShiftBars
@@ -121,7 +121,6 @@ class BatchNormLab(View):
         c = self.experiment.channels
         self.param.channel.bounds = (0, c - 1)
         self.channel = min(self.channel, c - 1)
-        self._syncing = False
         self._gb_problem = ""
         self.order_results = None
         self.pick = self.features = self.output = self.drop_mask = None
@@ -170,16 +169,14 @@ class BatchNormLab(View):
         self.explanation = pn.pane.Markdown("", width=640)
 
         # -- wiring -------------------------------------------------------------------
-        self.digit_w.param.watch(lambda e: self._set("digit", e.new), "value")
-        self.mode_w.param.watch(lambda e: self._set("mode", e.new), "value")
-        self.channel_w.param.watch(lambda e: self._set("channel", e.new), "value")
+        self.bind(self.digit_w, "digit")
+        self.bind(self.mode_w, "mode")
+        self.bind(self.channel_w, "channel")
         self.gamma_w.param.watch(lambda e: self._slider_gb(), "value_throttled")
         self.beta_w.param.watch(lambda e: self._slider_gb(), "value_throttled")
-        # (a click redraws Bokeh plots directly: with the document locked, see run_locked)
-        self.feed_button.on_click(lambda e: run_locked(self.feed))
-        self.reset_button.on_click(lambda e: run_locked(self.reset_running))
-        self.reset_gb_button.on_click(lambda e: run_locked(self.reset_gamma_beta))
-        self.mask_button.on_click(lambda e: run_locked(lambda: self._set("mask_seed", self.mask_seed + 1)))
+        self.on_clicks((self.feed_button, self.feed), (self.reset_button, self.reset_running),
+                       (self.reset_gb_button, self.reset_gamma_beta),
+                       (self.mask_button, lambda: self.set_by_student("mask_seed", self.mask_seed + 1)))
 
         with self.guard():
             self._apply_gamma_beta()
@@ -189,10 +186,6 @@ class BatchNormLab(View):
         self.recompute_order()
 
     # -- actions -------------------------------------------------------------------------
-    def _set(self, name, value):
-        if not self._syncing and getattr(self, name) != value:
-            setattr(self, name, value)
-
     def feed(self):
         """Feed the current batch in train mode: the running statistics move; the next batch is drawn."""
         if self.fed >= MAX_FED:
@@ -207,7 +200,7 @@ class BatchNormLab(View):
         self.param.update(gamma="", beta="")
 
     def _slider_gb(self):
-        if self._syncing:
+        if self._updating:
             return
         gamma, beta = self.experiment.bn.weight.data.copy(), self.experiment.bn.bias.data.copy()
         gamma[self.channel], beta[self.channel] = self.gamma_w.value, self.beta_w.value
@@ -286,16 +279,13 @@ class BatchNormLab(View):
 
     # -- showing ----------------------------------------------------------------------------------
     def _sync_widgets(self):
-        self._syncing = True
-        try:
+        with self.quietly():
             bn = self.experiment.bn
             self.gamma_w.value = float(bn.weight.data[self.channel])
             self.beta_w.value = float(bn.bias.data[self.channel])
             self.digit_w.value = self.digit
             self.mode_w.value = self.mode
             self.channel_w.value = self.channel
-        finally:
-            self._syncing = False
 
     def _render(self, c):
         e, bn = self.experiment, self.experiment.bn
@@ -389,15 +379,12 @@ class BatchNormLab(View):
         self.headings["order"].object = h("batchnorm_lab_order")
         self.batch_w.label = t("batchnorm_lab_batch_size")
         self.digit_label.object = f"<b>{html.escape(t('batchnorm_lab_composition'))}</b>"
-        self._syncing = True
-        try:
+        with self.quietly():
             self.digit_w.options = {t("batchnorm_lab_mixed"): -1,
                                     **{t("batchnorm_lab_only", d=d): d for d in range(10)}}
             self.digit_w.value = self.digit
             self.mode_w.options = {t("batchnorm_lab_train"): "train", t("batchnorm_lab_eval"): "eval"}
             self.mode_w.value = self.mode
-        finally:
-            self._syncing = False
         self.feed_button.label = t("batchnorm_lab_feed")
         self.reset_button.label = t("batchnorm_lab_reset")
         self.momentum_w.label = t("batchnorm_lab_momentum")

@@ -169,7 +169,7 @@ class ClassesView(RunControls, View):
         self.add_button.on_click(lambda e: self.add_class())
         self.remove_button.on_click(lambda e: self.remove_class())
         self.clear_button.on_click(lambda e: self.clear_class())
-        self.target_select.param.watch(lambda e: e.new is not None and setattr(self, "target", e.new), "value")
+        self.bind(self.target_select, "target")
         # (our FileUpload sets a file's name before its bytes: a watcher of value reads the right name)
         self.upload.param.watch(lambda e: self.add_files(self.upload.value, self.upload.filename), "value")
         self.open_data.param.watch(lambda e: self.open_file(self.open_data.value, self.open_data.filename), "value")
@@ -181,8 +181,8 @@ class ClassesView(RunControls, View):
             picker.param.watch(lambda e: e.new and self._say("classes_upload_too_big", alert="warning",
                                                              name=shorten(e.new["name"], NAME_LIMIT), mb=MAX_UPLOAD_MB), "refused")
         self.webcam.param.watch(lambda *events: self._show_camera(), ["status", "detail"])
-        self.epochs_slider.param.watch(lambda e: setattr(self, "epochs", e.new), "value")
-        self.lr_select.param.watch(lambda e: setattr(self, "lr", e.new), "value")
+        self.bind(self.epochs_slider, "epochs")
+        self.bind(self.lr_select, "lr")
         self.on_clicks((self.train_button, self.start), (self.pause_button, self.pause),
                        (self.step_button, self.step_once))
 

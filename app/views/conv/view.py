@@ -230,9 +230,6 @@ class ConvLab(View):
         self.result = None
         self._kernel = np.zeros((1, self.kernel, self.kernel))
         self._callback = None
-        self._syncing = False
-
-        # -- widgets (bound both ways to the params) -------------------------
         self.source_w = pn.widgets.RadioButtonGroup.from_param(self.param.source, button_type="light",
                                                                button_style="outline", width=320)
         self.digit_w = pn.widgets.Select.from_param(self.param.digit, options=list(range(10)), width=140)
@@ -330,15 +327,12 @@ class ConvLab(View):
 
     def _store_kernel(self, values, custom):
         self._kernel = values
-        self._syncing = True
-        try:
+        with self.quietly():
             self.grid.values = values.tolist()
             # a trailing comma keeps a one-number kernel a string in the URL
             self.weights = "".join(f"{v:.6g}," for v in values.ravel()) if custom else ""
             if custom:
                 self.preset = CUSTOM
-        finally:
-            self._syncing = False
 
     def _rebuild_kernel(self):
         c, k = self.n_channels, self.kernel
@@ -350,14 +344,14 @@ class ConvLab(View):
         self._store_kernel(values, custom=True)
 
     def _on_grid(self, event):
-        if self._syncing:
+        if self._updating:
             return
         with self.guard():
             self.set_kernel(event.new)
 
     @param.depends("weights", watch=True)
     def _on_weights(self):
-        if self._syncing or not self.weights:
+        if self._updating or not self.weights:
             return
         parsed = _parse_weights(self.weights, self.n_channels * self.kernel ** 2)
         if parsed is None:
@@ -367,7 +361,7 @@ class ConvLab(View):
 
     def _on_settings(self, *events):
         """One reaction to a batch of setting changes (a link may change many at once)."""
-        if self._syncing:
+        if self._updating:
             return
         with self.guard():
             if {e.name for e in events} & {"kernel", "channels", "preset"}:

@@ -125,7 +125,6 @@ class Conv1dLab(View):
         super().__init__(session=session, **params)
         self.series = self.result = self.recipe = self.responses = self.firing = None
         self._note = ""
-        self._busy = False
         self._train_seconds = 0.0
         w = pn.widgets
         self.seed_input = w.IntInput(start=0, end=9999, value=self.seed, width=120)
@@ -160,7 +159,7 @@ class Conv1dLab(View):
                              (self.stride_slider, "stride"), (self.padding_slider, "padding"),
                              (self.mode_select, "mode"), (self.pool_buttons, "pool"), (self.pool_slider, "pool_k"),
                              (self.pos_slider, "pos")):
-            widget.param.watch(lambda e, name=name: e.new is not None and setattr(self, name, e.new), "value")
+            self.bind(widget, name)
         self.grid.param.watch(self._typed, "values")
         self.param.watch(self._changed, ["seed", "preset", "weights", "k", "stride", "padding", "mode", "pool",
                                          "pool_k", "pos"])
@@ -182,7 +181,7 @@ class Conv1dLab(View):
 
     def _typed(self, event):
         values = [float(v) for v in event.new[0][0]] if event.new and event.new[0] else []
-        if self._busy or not values:
+        if self._updating or not values:
             return
         current = list(self.kernel()) if self.result is not None else None
         if current is not None and len(current) == len(values) and np.allclose(values, current):
@@ -191,24 +190,17 @@ class Conv1dLab(View):
 
     # -- reactions ---------------------------------------------------------------------------
     def _changed(self, *events):
-        if self._busy:
+        if self._updating:
             return
         names = {e.name for e in events}
         if "preset" in names and self.preset != CUSTOM:
-            self._quiet(weights="")
+            self.set_quietly(weights="")
         if "k" in names and self.preset == CUSTOM and self.weights:
             old = parse_weights(self.weights)
             resized = np.zeros(self.k)
             resized[:min(len(old), self.k)] = old[:self.k]
-            self._quiet(weights=format_weights(resized))
+            self.set_quietly(weights=format_weights(resized))
         self.refresh(series="seed" in names)
-
-    def _quiet(self, **values):
-        self._busy = True
-        try:
-            self.param.update(**values)
-        finally:
-            self._busy = False
 
     def refresh(self, series=True):
         """Make the series (if needed), convolve, pool, and redraw."""
@@ -223,12 +215,12 @@ class Conv1dLab(View):
             if self.preset != CUSTOM and self.k < MIN_SIZE[self.preset]:
                 self._note = self.t("c1d_note_min", name=self.t(f"c1d_preset_{self.preset}"),
                                     k=MIN_SIZE[self.preset])
-                self._quiet(k=MIN_SIZE[self.preset])
+                self.set_quietly(k=MIN_SIZE[self.preset])
             kernel = self.kernel()
             self.result = r = convolve_series(self.series.price, kernel, self.stride, self.padding, self.mode,
                                               self.pool, self.pool_k)
             if self.pos >= r.out_length:
-                self._quiet(pos=r.out_length - 1)
+                self.set_quietly(pos=r.out_length - 1)
             self._sync_widgets()
             self.series_plot.update(self.series.price, self._events, (r.padding, r.padding))
             self.output_plot.update(r.times, r.y, r.pool_times, r.pooled, self.pos)
@@ -237,8 +229,7 @@ class Conv1dLab(View):
             self._render()
 
     def _sync_widgets(self):
-        self._busy = True
-        try:
+        with self.quietly():
             r = self.result
             self.seed_input.value = self.seed
             self.preset_select.value = self.preset
@@ -258,8 +249,6 @@ class Conv1dLab(View):
                 self.grid.stylesheets = [f".kgrid {{ grid-template-columns: repeat({len(kernel)}, var(--kcell)) "
                                          f"!important; }} :host {{ --kcell: 64px; }}"]
                 self.grid.values = [[kernel]]
-        finally:
-            self._busy = False
 
     # -- the learned network -----------------------------------------------------------------
     def train(self):

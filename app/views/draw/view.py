@@ -87,8 +87,8 @@ class DrawView(View):
         self.explanation = pn.pane.Markdown("", width=380)
 
         # wiring: widgets -> params -> canvas / model
-        self.model_select.param.watch(lambda e: setattr(self, "model", e.new), "value")
-        self.brush_slider.param.watch(lambda e: setattr(self, "brush", e.new), "value")
+        self.bind(self.model_select, "model")
+        self.bind(self.brush_slider, "brush")
         self.undo_button.on_click(lambda e: self.canvas.undo())
         self.clear_button.on_click(lambda e: self.canvas.clear())
         for digit, button in enumerate(self.sample_buttons):

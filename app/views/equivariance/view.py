@@ -186,12 +186,12 @@ class EquivarianceLab(View):
         self.headings = {k: pn.pane.HTML("", margin=(0, 10)) for k in ("move", "layers", "predict", "compare")}
         self.explain = pn.pane.Markdown("", width=400)
 
-        self.model_select.param.watch(lambda e: setattr(self, "model", e.new), "value")
-        self.dx_slider.param.watch(lambda e: setattr(self, "dx", e.new), "value")
-        self.dy_slider.param.watch(lambda e: setattr(self, "dy", e.new), "value")
-        self.angle_slider.param.watch(lambda e: setattr(self, "angle", e.new), "value")
-        self.layer_select.param.watch(lambda e: e.new and setattr(self, "layer", e.new), "value")
-        self.channel_slider.param.watch(lambda e: setattr(self, "channel", e.new), "value")
+        self.bind(self.model_select, "model")
+        self.bind(self.dx_slider, "dx")
+        self.bind(self.dy_slider, "dy")
+        self.bind(self.angle_slider, "angle")
+        self.bind(self.layer_select, "layer", accept=bool)
+        self.bind(self.channel_slider, "channel")
         self.session.param.watch(lambda e: self._refresh_models(), ["keys", "photo_keys"])
 
         watch_replaced(self, dict(   # a link's layer or channel this model does not have (after update)

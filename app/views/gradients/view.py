@@ -116,7 +116,6 @@ class GradientsLab(View):
         self._small = None               # the picture as a photo model sees it, (32, 32, 3) uint8
         self.saliency = self.gradients = self.conv = self.fd = None
         self._image = self._external = None
-        self._busy = False
         self.source = DigitSource(self)
         self.digit_box = self.source.panel()
         self.photo_box = pn.Column(self.picker.select, self.picker.credit, margin=0, visible=False)
@@ -177,16 +176,16 @@ class GradientsLab(View):
         self.explain_conv = pn.pane.Markdown("", width=310)
         self.explain_fd = pn.pane.Markdown("", width=310)
 
-        self.model_select.param.watch(lambda e: setattr(self, "model", e.new), "value")
-        self.target_select.param.watch(lambda e: setattr(self, "target", e.new), "value")
-        self.loss_buttons.param.watch(lambda e: setattr(self, "loss", e.new), "value")
-        self.layer_select.param.watch(lambda e: e.new and setattr(self, "layer", e.new), "value")
+        self.bind(self.model_select, "model")
+        self.bind(self.target_select, "target")
+        self.bind(self.loss_buttons, "loss")
+        self.bind(self.layer_select, "layer", accept=bool)
         for widget, name in ((self.out_slider, "out_ch"), (self.in_slider, "in_ch"), (self.u_slider, "cell_u"),
                              (self.v_slider, "cell_v"), (self.fd_row_slider, "fd_row"),
                              (self.fd_col_slider, "fd_col"), (self.eps_slider, "fd_exp"),
                              (self.fd_kind_buttons, "fd_kind"), (self.fd_channel_select, "fd_channel")):
-            widget.param.watch(lambda e, name=name: setattr(self, name, e.new), "value")
-        self.fd_layer_select.param.watch(lambda e: e.new and setattr(self, "fd_layer", e.new), "value")
+            self.bind(widget, name)
+        self.bind(self.fd_layer_select, "fd_layer", accept=bool)
         self.fd_index_input.param.watch(lambda e: e.new is not None and setattr(self, "fd_index", int(e.new)),
                                         "value")
         self.fd_largest.on_click(lambda e: self._pick_largest())
@@ -256,7 +255,7 @@ class GradientsLab(View):
 
     # -- reactions -----------------------------------------------------------------------
     def _changed(self, *events):
-        if self._busy:
+        if self._updating:
             return
         names = {e.name for e in events}
         if names & {"model", "digit", "target", "loss", "photo"}:
@@ -265,7 +264,7 @@ class GradientsLab(View):
         if names & {"layer", "out_ch", "in_ch", "cell_u", "cell_v"}:
             self.update_conv()
         if "fd_layer" in names and "fd_index" not in names:
-            self._quiet(fd_index=-1)            # another layer: start from its largest gradient
+            self.set_quietly(fd_index=-1)            # another layer: start from its largest gradient
         if names & {"fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp", "fd_channel"}:
             self.update_fd(recompute=bool(names - {"fd_exp"}))
 
@@ -276,7 +275,7 @@ class GradientsLab(View):
             self._show_input_kind()
             classes = len(self.entry.class_names)
             if self.target >= classes:                 # a class this model does not have: its prediction
-                self._quiet(target=-1)
+                self.set_quietly(target=-1)
             self.target_select.options = self._target_options()
             self.target_select.value = self.target
             self.loss_buttons.value = self.loss
@@ -320,7 +319,7 @@ class GradientsLab(View):
         for slider in (self.fd_row_slider, self.fd_col_slider):
             slider.end = size - 1
         if max(self.fd_row, self.fd_col) >= size or (self.fd_channel and not photo):
-            self._quiet(fd_row=min(self.fd_row, size - 1), fd_col=min(self.fd_col, size - 1),
+            self.set_quietly(fd_row=min(self.fd_row, size - 1), fd_col=min(self.fd_col, size - 1),
                         fd_channel=self.fd_channel if photo else 0)
 
     def _explain_input_kind(self):
@@ -370,12 +369,12 @@ class GradientsLab(View):
                 self.conv_summary.object = html.escape(self.t("grad_conv_none"))
                 return
             if self.layer not in names:
-                self._quiet(layer=names[-1])
+                self.set_quietly(layer=names[-1])
             self.layer_select.value = self.layer
             module = modules[self.layer]
             o_max, c_max = module.out_channels - 1, module.in_channels - 1
             kh, kw = module.kernel_size
-            self._quiet(out_ch=min(self.out_ch, o_max), in_ch=min(self.in_ch, c_max),
+            self.set_quietly(out_ch=min(self.out_ch, o_max), in_ch=min(self.in_ch, c_max),
                         cell_u=min(self.cell_u, kh - 1), cell_v=min(self.cell_v, kw - 1))
             for slider, value, top in ((self.out_slider, self.out_ch, o_max), (self.in_slider, self.in_ch, c_max),
                                        (self.u_slider, self.cell_u, kh - 1), (self.v_slider, self.cell_v, kw - 1)):
@@ -401,10 +400,10 @@ class GradientsLab(View):
                                             for n, m in layers.items()}
             if self.fd_layer not in layers:
                 convs = conv_layers(net)
-                self._quiet(fd_layer=convs[0] if convs else next(iter(layers)))
+                self.set_quietly(fd_layer=convs[0] if convs else next(iter(layers)))
             weight = layers[self.fd_layer].weight
             if self.fd_index < 0 or self.fd_index >= weight.data.size:
-                self._quiet(fd_index=self._largest_index(net))
+                self.set_quietly(fd_index=self._largest_index(net))
             self.fd_kind_buttons.value = self.fd_kind
             self.fd_layer_select.value = self.fd_layer
             self.fd_index_input.end = weight.data.size - 1
@@ -441,14 +440,6 @@ class GradientsLab(View):
 
     def _pixel_clicked(self, i, j):
         self.param.update(fd_kind="pixel", fd_row=int(i), fd_col=int(j))
-
-    def _quiet(self, **values):
-        """Set params without reacting (the caller is already redrawing)."""
-        self._busy = True
-        try:
-            self.param.update(**values)
-        finally:
-            self._busy = False
 
     def _mark_pixel(self):
         cells = [(self.fd_row, self.fd_col)] if self.fd_kind == "pixel" else []

@@ -118,9 +118,6 @@ class InsideView(View):
         self._samples = load_samples()
         self.layers, self.snapshot, self.explanation = [], None, None
         self.rf_box, self.erf, self.depends = None, None, {}
-        self._rendering = False
-
-        # -- controls ---------------------------------------------------------
         self.model_select = pn.widgets.Select(width=250, margin=(4, 10))
         self.sample_buttons = [pn.widgets.Button(name=str(d), width=44, height=40, margin=(2, 2),
                                                  button_type="light") for d in range(10)]
@@ -173,16 +170,16 @@ class InsideView(View):
         self.focus_pane = pn.pane.Bokeh(self.focus.figure, margin=(0, 10))
 
         # -- wiring --------------------------------------------------------------
-        self.model_select.param.watch(self._from_widget(lambda v: setattr(self, "model", v)), "value")
+        self.bind(self.model_select, "model")
         for digit, button in enumerate(self.sample_buttons):
             button.on_click(lambda e, d=digit: self.param.update(sample=d, use_drawing=False))
         self.drawing_button.on_click(lambda e: setattr(self, "use_drawing", self.image is not None))
-        self.layer_select.param.watch(self._from_widget(self._pick_layer), "value")
-        self.channel_slider.param.watch(self._from_widget(lambda v: setattr(self, "channel", v)), "value")
-        self.row_slider.param.watch(self._from_widget(lambda v: setattr(self, "i", v)), "value")
-        self.col_slider.param.watch(self._from_widget(lambda v: setattr(self, "j", v)), "value")
-        self.erf_toggle.param.watch(self._from_widget(lambda v: setattr(self, "show_erf", v)), "value")
-        self.in_channel_select.param.watch(self._from_widget(lambda v: setattr(self, "in_channel", v)), "value")
+        self.bind(self.layer_select, self._pick_layer)
+        self.bind(self.channel_slider, "channel")
+        self.bind(self.row_slider, "i")
+        self.bind(self.col_slider, "j")
+        self.bind(self.erf_toggle, "show_erf")
+        self.bind(self.in_channel_select, "in_channel")
         self.session.param.watch(lambda e: self._refresh_models(), ["keys", "photo_keys"])
         self.param.watch(self._on_change, ["model", "layer", "channel", "i", "j", "sample", "image",
                                            "use_drawing", "show_erf", "in_channel", "photo"])
@@ -234,7 +231,7 @@ class InsideView(View):
     # -- reactions --------------------------------------------------------------------
     def _on_change(self, *events):
         names = {e.name for e in events}
-        if self._rendering:
+        if self._updating:
             return
         with self.guard():
             if not isinstance(self.layer, str):
@@ -261,14 +258,6 @@ class InsideView(View):
         """A link's layer this model does not have: listed with the ignored settings (the first map is shown)."""
         names = ", ".join(info.name for info in self.layers)
         self.ignore_url_value("layer", bad, self.t("url_allowed_choice", choices=names))
-
-    def _from_widget(self, action):
-        """A widget callback that ignores the echoes of ``_sync_controls``."""
-        def callback(event):
-            if not self._rendering and event.new is not None:
-                with self.guard():
-                    action(event.new)
-        return callback
 
     def _default_layer(self):
         return next((info for info in self.layers if info.is_map), self.layers[0]).name
@@ -463,8 +452,7 @@ class InsideView(View):
 
     def _sync_controls(self):
         info = self.info
-        self._rendering = True
-        try:
+        with self.quietly():
             self.model_select.value = self.model          # a link's model (URL sync) shows in the picker too
             options = {self._layer_option(other): other.name for other in self.layers}
             if self.layer_select.options != options:
@@ -502,8 +490,6 @@ class InsideView(View):
             self.picker.sync()
             self.drawing_button.visible = self.image is not None
             self.drawing_button.button_type = "primary" if self.use_drawing else "light"
-        finally:
-            self._rendering = False
 
     def _layer_option(self, info):
         shape = " × ".join(str(s) for s in info.shape)

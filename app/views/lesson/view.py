@@ -145,7 +145,6 @@ class LessonView(View):
         self._message = None        # (kind, key, fields) or (kind, LessonError, key) of the status box
         self._previews = {}         # view key -> (view, location, layout)
         self._stage = {}            # step index -> (signature, view, panel)
-        self._syncing = False
         self._shown = False         # the preview is built once the page shows the builder
 
         pane = dict(stylesheets=[_CSS], margin=(0, 10))
@@ -265,11 +264,8 @@ class LessonView(View):
             self._previous = self.model
         self.model = lesson
         self._stage_clear()
-        self._syncing = True
-        try:
+        with self.quietly():
             self.title_w.value = lesson.title
-        finally:
-            self._syncing = False
         self.restore_w.visible = self._previous is not None
         self._changed()
         if self.step > max(1, len(lesson.steps)):
@@ -294,7 +290,7 @@ class LessonView(View):
         self._refresh_play()
 
     def _on_title(self, event):
-        if self._syncing:
+        if self._updating:
             return
         self.model.title = " ".join((event.new or "").split())[:MAX_TITLE]
         self._changed(structure=False)
@@ -324,16 +320,13 @@ class LessonView(View):
     def _fill_view_menu(self):
         options = {self.t(title): key for key, (title, _, _) in lesson_views().items()}
         value = self.view_w.value if self.view_w.value in options.values() else "conv"
-        self._syncing = True
-        try:
+        with self.quietly():
             self.view_w.options = options
             self.view_w.value = value
-        finally:
-            self._syncing = False
 
     def _show_preview(self, key, query=None, fresh=False):
         """Build (once) and show the view ``key`` that "Add this view" reads."""
-        if self._syncing and query is None:
+        if self._updating and query is None:
             return
         if self.play or self.presenter:
             return
@@ -346,11 +339,8 @@ class LessonView(View):
         if key in self._previews:
             self.preview.objects = [self._previews[key][2]]
         if self.view_w.value != key:
-            self._syncing = True
-            try:
+            with self.quietly():
                 self.view_w.value = key
-            finally:
-                self._syncing = False
 
     def current_step(self):
         """The preview's view as a step: its key and the settings changed from its defaults."""

@@ -80,7 +80,6 @@ class SvdLab(View):
         model = params.pop("model", None)
         super().__init__(session=session, **params)
         self._studies = {}
-        self._busy = False
         self._problem = ""
         self._pending = []
         self.study = self.info = self.current = self.w = self.w_r = None
@@ -89,9 +88,9 @@ class SvdLab(View):
         self.model_w = pn.widgets.Select(width=320, margin=(4, 10))
         self.layer_w = pn.widgets.Select(width=320, margin=(4, 10))
         self.rank_w = pn.widgets.IntSlider(start=1, end=2, value=1, width=320, margin=(8, 14))
-        self.model_w.param.watch(lambda e: self._set("model", e.new), "value")
-        self.layer_w.param.watch(lambda e: self._set("layer", e.new), "value")
-        self.rank_w.param.watch(lambda e: self._set("rank", e.new), "value_throttled")
+        self.bind(self.model_w, "model")
+        self.bind(self.layer_w, "layer")
+        self.bind(self.rank_w, "rank", event="value_throttled")
         self.session.param.watch(lambda e: self._refresh_models(), "keys")
 
         # -- outputs ---------------------------------------------------------------------
@@ -122,12 +121,9 @@ class SvdLab(View):
         self.param.model.objects = keys
         chosen = initial if initial in keys else (self.model if self.model in keys else
                                                   (self.session.default if keys else None))
-        self._busy = True
-        try:
+        with self.quietly():
             self.model_w.options = self.session.options(self.lang)
             self.model_w.value = chosen
-        finally:
-            self._busy = False
         if chosen != self.model:
             self.model = chosen
         elif self.study is None:
@@ -140,14 +136,8 @@ class SvdLab(View):
         return self._studies[key]
 
     # -- reactions ------------------------------------------------------------------------------
-    def _set(self, name, value):
-        if self._busy or value is None or getattr(self, name) == value:
-            return
-        with self.guard():
-            setattr(self, name, value)
-
     def _changed(self, *events):
-        if not self._busy:
+        if not self._updating:
             self.recompute({e.name for e in events})
 
     def recompute(self, changed=("model",)):
@@ -176,11 +166,8 @@ class SvdLab(View):
                     self._problem = str(exc)
                 rank = 0
             rank = rank or default_rank(info.k)
-            self._busy = True
-            try:
+            with self.quietly():
                 self.param.update(layer=layer, rank=rank)
-            finally:
-                self._busy = False
             self.info = info
             self.current = self.study.row(layer, rank)
             self.w, self.w_r = self.study.matrices(layer, rank)
@@ -218,8 +205,7 @@ class SvdLab(View):
 
     # -- showing --------------------------------------------------------------------------------------
     def _sync_widgets(self):
-        self._busy = True
-        try:
+        with self.quietly():
             self.model_w.options = self.session.options(self.lang)
             self.model_w.value = self.model
             self.layer_w.options = {self.t("svdlab_layer_option", name=i.name, kind=i.kind, m=i.matrix[0],
@@ -228,8 +214,6 @@ class SvdLab(View):
             self.rank_w.param.update(start=1, end=max(self.info.k, 2), value=int(self.rank), disabled=self.info.k < 2)
             with param.edit_constant(self.rank_w):   # else a drag back to the last dragged value would not register
                 self.rank_w.value_throttled = int(self.rank)
-        finally:
-            self._busy = False
 
     def _render(self):
         t, info, row, study = self.t, self.info, self.current, self.study

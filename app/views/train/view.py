@@ -237,17 +237,17 @@ class TrainView(RunControls, View):
                           "train_heading_watch")}
 
         # -- wiring ----------------------------------------------------------------
-        self.model_select.param.watch(lambda e: setattr(self, "model", e.new), "value")
-        self.pretrained_box.param.watch(lambda e: setattr(self, "pretrained", e.new), "value")
+        self.bind(self.model_select, "model")
+        self.bind(self.pretrained_box, "pretrained")
         self.builder.param.watch(lambda e: self._on_builder(), "arch")
         self.upload.param.watch(lambda e: self.load_upload(self.upload.value, self.upload.filename), "value")
         self.upload.param.watch(lambda e: e.new and self.upload_refused(e.new["size"], e.new["name"]), "refused")
-        self.optimizer_buttons.param.watch(lambda e: setattr(self, "optimizer", e.new), "value")
-        self.lr_slider.param.watch(lambda e: setattr(self, "lr", e.new), "value")
-        self.batch_select.param.watch(lambda e: setattr(self, "batch_size", e.new), "value")
-        self.epochs_slider.param.watch(lambda e: setattr(self, "epochs", e.new), "value")
-        self.subset_select.param.watch(lambda e: setattr(self, "subset", e.new), "value")
-        self.augment_box.param.watch(lambda e: setattr(self, "augment", e.new), "value")
+        self.bind(self.optimizer_buttons, "optimizer")
+        self.bind(self.lr_slider, "lr")
+        self.bind(self.batch_select, "batch_size")
+        self.bind(self.epochs_slider, "epochs")
+        self.bind(self.subset_select, "subset")
+        self.bind(self.augment_box, "augment")
         self.on_clicks((self.start_button, self.start), (self.pause_button, self.pause),
                        (self.step_button, self.step_once), (self.stop_button, self.stop))
 
