@@ -158,6 +158,16 @@ def card_css():
 """
 
 
+def card(**overrides):
+    """Keyword arguments for a view's card (a ``pn.Column`` or ``Row``): ``css_classes=["cnn-card"]``,
+    :func:`card_css`, a margin of 8 px; ``overrides`` replace any of them."""
+    return {**dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8)), **overrides}
+
+
+# keyword arguments for a FlexBox of cards or plots that wrap onto the next line when the window is narrow
+FLEX = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+
+
 def make_template(title, header=(), main=(), lecture=None):
     """The page: a blue header bar with ``title`` and ``header`` items (e.g. the
     language switch), and ``main`` below. No sidebar, no outside requests.

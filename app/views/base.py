@@ -129,19 +129,20 @@ class View(pn.viewable.Viewer):
 
     def _start_with_model(self, wanted):
         """Offer the session's models in the ``model`` param and start with ``wanted`` (e.g. from
-        the URL) if it is one of them, else the session's default model; quietly (no watcher runs)."""
+        the URL) if it is one of them, else the session's default model; quietly (no watcher runs).
+        A model registered later (trained in Train or Your classes) is offered as it comes
+        (:meth:`_refresh_models`; the view's picker is ``model_select``)."""
         self.param.model.objects = self.session.keys_for(self.model_inputs)
         with param.parameterized.discard_events(self):
             self.model = wanted if wanted in self.param.model.objects else self.session.default
+        self.session.param.watch(lambda event: self._refresh_models(), ["keys", "photo_keys"])
 
     def _refresh_models(self):
-        """Offer the session's models that take ``model_inputs`` in a view's ``model`` param and picker.
-
-        Views with a ``model`` param and a ``model_select`` widget call this when a model is
-        registered (e.g. one trained in the Train view).
-        """
+        """Offer the session's models that take ``model_inputs`` in the ``model`` param and the
+        ``model_select`` picker, which keeps showing the chosen one."""
         self.param.model.objects = self.session.keys_for(self.model_inputs)
         self.model_select.options = self.session.options(self.lang, self.model_inputs)
+        self.model_select.value = self.model
 
     @property
     def entry(self):

@@ -34,6 +34,7 @@ import numpy as np
 import panel as pn
 import param
 
+from app.core import theme
 from app.core.theme import ACCENT, HIGHLIGHT, TEXT, card_css
 from app.views.architectures import strings  # noqa: F401  (registers the texts)
 from app.views.architectures.ledger import (BATCH_SIZES, DEFAULT_ARCH, DISPLAY_NAMES, FAMILIES, classic_models,
@@ -342,8 +343,8 @@ class ArchitecturesLab(View):
 
     # -- layout ---------------------------------------------------------------------------------------------
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
-        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        card = theme.card()
+        flex = theme.FLEX
         bokeh = lambda fig: pn.pane.Bokeh(fig, margin=(4, 4))  # noqa: E731
         controls = pn.Column(self.arch_w, self.input_note, self.batch_w, width=340, **card)
         summary = pn.Column(self.title, self.intro, self.totals, self.bottleneck, self.fc_share,

@@ -33,7 +33,8 @@ import param
 
 from cnncore import functional as F
 
-from app.core.theme import ACCENT, TEXT, card_css
+from app.core import theme
+from app.core.theme import ACCENT, TEXT
 from app.views.base import View
 from app.views.batchnorm import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
 from app.views.batchnorm.experiment import BatchNormExperiment
@@ -421,7 +422,7 @@ class BatchNormLab(View):
 
     # -- layout ---------------------------------------------------------------------------------------
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        card = theme.card()
         controls = pn.Column(
             self.headings["batch"], self.batch_w, self.digit_label, self.digit_w, self.feed_button,
             self.reset_button, self.momentum_w, self.mode_label, self.mode_w, self.channel_w, self.gamma_w,
@@ -439,7 +440,7 @@ class BatchNormLab(View):
         order = pn.Column(self.headings["order"], pn.pane.Bokeh(self.shift_bars.figure), self.order_table,
                           self.order_text, width=640, **card)
         explain = pn.Column(self.explanation, **card)
-        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        flex = theme.FLEX
         return pn.Column(self._error, pn.FlexBox(controls, stats, **flex),
                          pn.FlexBox(running, preds, explain, **flex), pn.FlexBox(dropout, order, **flex),
                          sizing_mode="stretch_width")

@@ -32,6 +32,7 @@ from cnncore.inspect import class_probabilities, summary
 from cnncore.models.small_rgb import small_rgb_cnn
 from cnncore.train import evaluate
 
+from app.core import theme
 from app.core.engine_strings import engine_message
 from app.core.image_input import ImageInputError, decode_in_browser, read_picture
 from app.core.text import Notice, shorten
@@ -703,8 +704,8 @@ class ClassesView(RunControls, View):
     # Layout
     # =====================================================================
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
-        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        card = theme.card()
+        flex = theme.FLEX
         add = pn.Column(self.target_label, self.target_select, self.upload_label, self.upload, self.clear_button,
                         width=420)
         camera = pn.Column(self.camera_label, self.webcam, self.camera_status, width=440)

@@ -34,6 +34,7 @@ from cnncore.functional.padding import MODES
 from cnncore.photos import photo_names
 from cnncore.shapes import conv_output_size, resolve_padding2d
 
+from app.core import theme
 from app.core.lecture import lecture_mode
 from app.core.photo_credits import credit
 from app.core.theme import HIGHLIGHT, NARROW, TEXT, card_css
@@ -691,7 +692,7 @@ class ConvLab(View):
         self.channels_card.visible = rgb
 
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        card = theme.card()
         settings = pn.Column(self.settings_title, self.radio_labels["source"], self.source_w, self.digit_w,
                              self.photo_w, self.photo_credit,
                              self.radio_labels["channels"], self.channels_w, self.size_w, self.kernel_w,
@@ -710,7 +711,7 @@ class ConvLab(View):
                            **card)
         products = pn.Column(self.products_title, self.products, min_width=480, **card)
         explain = pn.Column(self.explanation, **card)
-        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        flex = theme.FLEX
         # embedded (an <iframe> in slides) the picture comes first, the settings after it (on a phone too:
         # the stage's `order` above)
         first = ([stage, settings, self.picture_card] if lecture_mode().embed

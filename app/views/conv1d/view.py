@@ -30,7 +30,7 @@ from cnncore import nn
 from cnncore.functional import pad2d
 from cnncore.sequences import PATTERNS, firing_by_pattern, kernel_responses, make_series, to_returns, train_tiny_conv1d
 
-from app.core.theme import card_css
+from app.core import theme
 from app.views.base import View
 from app.views.conv1d import strings  # noqa: F401  (registers the texts)
 from app.views.conv1d.kernels import CUSTOM, MIN_SIZE, PRESETS, format_weights, parse_weights, preset_kernel
@@ -359,8 +359,8 @@ class Conv1dLab(View):
 
     # -- layout ------------------------------------------------------------------------------------------
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
-        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        card = theme.card()
+        flex = theme.FLEX
         main = pn.Column(
             self.heading,
             pn.Row(self.seed_input, self.preset_select, self.k_slider, self.stride_slider, self.padding_slider),

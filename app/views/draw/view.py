@@ -13,8 +13,9 @@ import param
 
 from cnncore.data import sample_digits
 
+from app.core import theme
 from app.core.inference import predict, prepare
-from app.core.theme import ACCENT, HIGHLIGHT, TEXT, card_css
+from app.core.theme import ACCENT, HIGHLIGHT, TEXT
 from app.views.base import View
 from app.views.draw import strings  # noqa: F401  (registers the texts)
 from app.widgets import DrawingCanvas, ImagePlot, ProbabilityBars
@@ -94,7 +95,6 @@ class DrawView(View):
         for digit, button in enumerate(self.sample_buttons):
             button.on_click(lambda e, d=digit: self.load_sample(d))
         self.canvas.param.watch(lambda e: self.update(), "image")
-        self.session.param.watch(lambda e: self._refresh_models(), "keys")
 
         self.relabel()
         self.update()
@@ -189,7 +189,7 @@ class DrawView(View):
 
     # -- layout --------------------------------------------------------------
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        card = theme.card()
         samples = [self.samples_title, pn.GridBox(*self.sample_buttons, ncols=5, width=260, margin=(0, 8))]
         drawing = pn.Column(self.draw_heading, self.canvas,
                             pn.Row(self.undo_button, self.clear_button), self.brush_slider,

@@ -33,8 +33,8 @@ from cnncore.inspect import (capture, class_probabilities, receptive_fields, rot
                              translation_experiment)
 from cnncore.models.photo_tiles import MEAN, STD
 
+from app.core import theme
 from app.core.model_values import int_range, watch_replaced
-from app.core.theme import card_css
 from app.views.base import View
 from app.views.equivariance import strings  # noqa: F401  (registers the texts)
 from app.widgets.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, fmt, html_table, spatial_layers
@@ -192,7 +192,6 @@ class EquivarianceLab(View):
         self.bind(self.angle_slider, "angle")
         self.bind(self.layer_select, "layer", accept=bool)
         self.bind(self.channel_slider, "channel")
-        self.session.param.watch(lambda e: self._refresh_models(), ["keys", "photo_keys"])
 
         watch_replaced(self, dict(   # a link's layer or channel this model does not have (after update)
             layer=lambda view: view.t("url_allowed_choice", choices=", ".join(view._layers.values())),
@@ -201,10 +200,6 @@ class EquivarianceLab(View):
         self.update()
 
     # -- models and input ----------------------------------------------------------
-    def _refresh_models(self):
-        super()._refresh_models()
-        self.model_select.value = self.model
-
     def _input(self):
         """``(1, 1, 28, 28)`` (a digit), ``(1, 3, 32, 32)`` (a photo model's picture) or None (no drawing)."""
         if self.is_photo:
@@ -439,7 +434,7 @@ class EquivarianceLab(View):
 
     # -- layout --------------------------------------------------------------------
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        card = theme.card()
         pick = pn.Column(self.model_select, self.digit_box, self.photo_box, **card)
         inputs = pn.Row(pn.Column(self.titles["before"], self.digit_panes[0], self.photo_panes[0],
                                   css_classes=["eq-input-before"]),

@@ -38,9 +38,9 @@ import param
 
 from cnncore.inspect import capture_gradients, output_gradient, saliency
 
+from app.core import theme
 from app.core.inference import prepare
 from app.core.model_values import int_range, watch_replaced
-from app.core.theme import card_css
 from app.views.base import View
 from app.views.gradients import strings  # noqa: F401  (registers the texts)
 from app.views.gradients.compute import (EPSILONS, conv_backward, conv_layers, finite_difference, mosaic,
@@ -195,7 +195,6 @@ class GradientsLab(View):
         self.rgb_plot.on_click(self._pixel_clicked)
         for plot in self.signed_more:
             plot.on_click(self._pixel_clicked)
-        self.session.param.watch(lambda e: self._refresh_models(), ["keys", "photo_keys"])
         self.param.watch(self._changed, ["model", "digit", "target", "loss", "layer", "out_ch", "in_ch", "cell_u",
                                          "cell_v", "fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp",
                                          "fd_channel", "photo"])
@@ -236,10 +235,6 @@ class GradientsLab(View):
                    for name in ("out_ch", "in_ch", "cell_u", "cell_v", "fd_row", "fd_col", "fd_channel")}
         return dict(target=target, layer=layers(conv_layers), fd_layer=layers(lambda net: list(weighted_layers(net))),
                     fd_index=fd_index, **clamped)
-
-    def _refresh_models(self):
-        super()._refresh_models()
-        self.model_select.value = self.model
 
     def _input(self):
         """The model input ``(1, 1, 28, 28)`` (``(1, 3, 32, 32)`` for a photo model), or None for an empty drawing."""
@@ -622,8 +617,8 @@ class GradientsLab(View):
 
     # -- layout -----------------------------------------------------------------------------
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
-        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        card = theme.card()
+        flex = theme.FLEX
         pick = pn.Column(self.model_select, self.photo_note, self.target_select, self.labels["loss"],
                          self.loss_buttons, self.digit_box, self.photo_box, width=280, **card)
         sal = pn.Column(self.headings["sal"],

@@ -30,8 +30,9 @@ import param
 from cnncore.data import sample_digits
 from cnncore.inspect import effective_receptive_field, explain_unit, input_window, receptive_fields
 
+from app.core import theme
 from app.core.model_values import int_range, watch_replaced
-from app.core.theme import ACCENT, GREY, SIGNED, card_css, symmetric_range
+from app.core.theme import ACCENT, GREY, SIGNED, symmetric_range
 from app.views.base import View
 from app.views.inside import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
 from app.views.inside.explain import EXPLAIN_CSS, explanation_html, fmt, partial_sums
@@ -180,7 +181,6 @@ class InsideView(View):
         self.bind(self.col_slider, "j")
         self.bind(self.erf_toggle, "show_erf")
         self.bind(self.in_channel_select, "in_channel")
-        self.session.param.watch(lambda e: self._refresh_models(), ["keys", "photo_keys"])
         self.param.watch(self._on_change, ["model", "layer", "channel", "i", "j", "sample", "image",
                                            "use_drawing", "show_erf", "in_channel", "photo"])
         # a link's channel or unit beyond the chosen layer's (clipped in _render): said, after _on_change
@@ -271,10 +271,6 @@ class InsideView(View):
             h, w = info.hw
             self.param.update(layer=name, channel=min(self.channel, info.channels - 1),
                               i=h // 2, j=w // 2, in_channel=-1)
-
-    def _refresh_models(self):
-        super()._refresh_models()
-        self.model_select.value = self.model
 
     def _info(self, name):
         for info in self.layers:
@@ -615,7 +611,7 @@ class InsideView(View):
 
     # -- layout ----------------------------------------------------------------------------------
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        card = theme.card()
         samples = pn.Column(self.titles["input"], self.digit_box, self.photo_box)
         status = pn.Column(self.input_status, self.prediction, self.class_probs, margin=(22, 0, 0, 0))
         toolbar = pn.FlexBox(pn.Column(self.model_select, self.untrained_note, self.photo_note), samples, status,

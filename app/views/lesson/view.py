@@ -42,9 +42,10 @@ import panel as pn
 import param
 from panel.io.location import Location
 
+from app.core import theme
 from app.core.lecture import LectureMode, lecture_mode
 from app.core.text import Notice, plain_html, shorten
-from app.core.theme import ACCENT, TEXT, card_css
+from app.core.theme import ACCENT, TEXT
 from app.views.base import View, _drop_start_values
 from app.views.lesson import strings  # noqa: F401  (registers the texts)
 from app.views.lesson.examples import EXAMPLES, example
@@ -148,7 +149,7 @@ class LessonView(View):
         self._shown = False         # the preview is built once the page shows the builder
 
         pane = dict(stylesheets=[_CSS], margin=(0, 10))
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        card = theme.card()
         self.status = Notice("", alert_type="info", visible=False, css_classes=["cnn-lesson-status"])
         self.remote = LessonRemote(margin=0)
         self.remote.param.watch(self._on_remote_step, "step")

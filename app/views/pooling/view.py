@@ -38,7 +38,7 @@ from cnncore.inspect.nonlinearity import (ACTIVATION_KINDS, activation_curves, a
                                           unit_statistics)
 from cnncore.inspect.pooling import POOL_KINDS, pool_and_route
 
-from app.core.theme import card_css
+from app.core import theme
 from app.views.base import View
 from app.views.pooling import strings  # noqa: F401  (registers the texts)
 from app.widgets.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, fmt, html_table, spatial_layers
@@ -172,7 +172,6 @@ class PoolingLab(View):
         self.bind(self.act_layer_select, "act_layer", accept=bool)
         self.bind(self.act_channel_slider, "act_channel")
         self.out_plot.on_click(self._clicked)
-        self.session.param.watch(lambda e: self._refresh_models(), "keys")
 
         self.relabel()
         self.refresh()
@@ -503,7 +502,7 @@ class PoolingLab(View):
 
     # -- layout --------------------------------------------------------------------
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        card = theme.card()
         pick = pn.Column(self.model_select, self.source.panel(), **card)
         plots = pn.FlexBox(pn.pane.Bokeh(self.in_plot.figure), pn.pane.Bokeh(self.out_plot.figure),
                            self.extra_pane, pn.pane.Bokeh(self.grad_plot.figure),

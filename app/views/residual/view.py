@@ -35,7 +35,8 @@ from cnncore import nn
 from cnncore.inspect import summary
 from cnncore.nn.init import meta
 
-from app.core.theme import ACCENT, ACTIVATION, HIGHLIGHT, TEXT, card_css
+from app.core import theme
+from app.core.theme import ACCENT, ACTIVATION, HIGHLIGHT, TEXT
 from app.views.base import View
 from app.views.residual import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
 from app.views.residual.diagram import block_figures, block_svg
@@ -389,7 +390,7 @@ class ResidualLab(View):
 
     # -- layout ---------------------------------------------------------------------------------------------
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        card = theme.card()
         settings = pn.Column(
             self.headings["settings"], self.depth_label, self.depth_buttons, self.depth_w, self.problem_pane,
             self.width_label, self.width_w, pn.Row(self.steps_w, self.lr_w), pn.Row(self.batch_w, self.size_w),
@@ -403,6 +404,6 @@ class ResidualLab(View):
         split = pn.Column(pn.pane.Bokeh(self.split.figure), self.split_caption, width=600, **card)
         blocks = pn.Column(self.headings["blocks"], self.diagrams, self.blocks_text, **card)
         explain = pn.Column(self.explanation, **card)
-        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        flex = theme.FLEX
         return pn.Column(self._error, pn.FlexBox(settings, curves, **flex), pn.FlexBox(heat, split, **flex),
                          pn.FlexBox(blocks, explain, **flex), sizing_mode="stretch_width")

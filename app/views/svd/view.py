@@ -29,7 +29,8 @@ import param
 
 from cnncore.data import load_digits
 
-from app.core.theme import ACCENT, TEXT, card_css
+from app.core import theme
+from app.core.theme import ACCENT, TEXT
 from app.views.base import View
 from app.views.svd import strings  # noqa: F401  (registers the texts)
 from app.views.svd.analysis import LowRankStudy, curve_ranks, default_layer, energy, rank_for_energy
@@ -308,8 +309,8 @@ class SvdLab(View):
 
     # -- layout ------------------------------------------------------------------------------------------
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
-        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        card = theme.card()
+        flex = theme.FLEX
         bokeh = lambda fig: pn.pane.Bokeh(fig, margin=(4, 4))  # noqa: E731
         controls = pn.Column(self.model_w, self.layer_w, self.rank_w, self.subset_note, self.model_note, width=360,
                              **card)

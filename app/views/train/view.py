@@ -44,9 +44,10 @@ from cnncore.inspect import summary
 from cnncore.models import DIGIT_MODELS, pretrained_available
 from cnncore.nn.init import meta
 
+from app.core import theme
 from app.core.engine_strings import engine_message
 from app.core.text import Notice, shorten
-from app.core.theme import ACCENT, card_css
+from app.core.theme import ACCENT
 from app.core.training import BUDGET_SECONDS, TrainingRun
 from app.views.base import View
 from app.views.run_controls import RunControls
@@ -854,7 +855,7 @@ class TrainView(RunControls, View):
     # Layout
     # =====================================================================
     def __panel__(self):
-        card = dict(css_classes=["cnn-card"], stylesheets=[card_css()], margin=(8, 8))
+        card = theme.card()
         model_card = pn.Column(
             self.headings["train_heading_model"], self.model_select, self.pretrained_box, self.pretrained_note,
             self.builder_panel, self.ledger, self.upload_label, self.upload, self.upload_hint, self.upload_message,
@@ -870,7 +871,7 @@ class TrainView(RunControls, View):
                    self.export_button, styles={"flex-wrap": "wrap"}),
             self.progress, self.status_pane, self.diverged_alert, self.registered_note,
             sizing_mode="stretch_width", **card)
-        flex = dict(flex_wrap="wrap", align_items="flex-start", sizing_mode="stretch_width")
+        flex = theme.FLEX
         watch = pn.FlexBox(**flex)
         # The plots are sent once the page is up: the first answer of the server stays quick.
         pn.state.onload(lambda: watch.param.update(objects=self._plot_cards(card)))
