@@ -103,6 +103,7 @@ class View(pn.viewable.Viewer):
             return layout
 
     def __init__(self, session=None, **params):
+        wanted = params.pop("model", None) if self.model_inputs else None
         super().__init__(**params)
         self.session = session if session is not None else SessionState()
         self._error = Notice("", alert_type="danger", visible=False, sizing_mode="stretch_width")
@@ -110,6 +111,8 @@ class View(pn.viewable.Viewer):
         self._loops = {}          # callback -> its PeriodicCallback (start_loop)
         self._updating = False    # the view is setting its own widgets (quietly): bound widgets do not answer
         self.param.watch(lambda event: self._relabel(), "lang")
+        if self.model_inputs:
+            self._start_with_model(wanted)
 
     def t(self, key, **fields):
         """``key`` in this view's language."""
@@ -125,7 +128,10 @@ class View(pn.viewable.Viewer):
     def relabel(self):
         """Set every text to the current ``lang`` (subclasses)."""
 
-    model_inputs = ("digit",)   # the inputs of the models the view offers ("digit", "photo")
+    # The inputs of the models the view offers in its ``model`` param and ``model_select`` picker
+    # (``"digit"``, ``"photo"``): the view starts with the model its ``model=`` names, if the session
+    # has it (:meth:`_start_with_model`). Empty: the view chooses its models itself.
+    model_inputs = ()
 
     def _start_with_model(self, wanted):
         """Offer the session's models in the ``model`` param and start with ``wanted`` (e.g. from

@@ -61,12 +61,12 @@ class DrawView(View):
     probabilities = param.List(default=[], doc="Softmax probabilities of the ten digits, [] when blank.")
     hint = param.String(default="hint_draw", doc="i18n key of the hint shown instead of a prediction.")
 
+    model_inputs = ("digit",)
+
     url_params = ("model", "brush")
 
     def __init__(self, session=None, **params):
-        wanted = params.pop("model", None)
         super().__init__(session=session, **params)
-        self._start_with_model(wanted)
         self._samples = sample_images()
 
         self.canvas = DrawingCanvas(brush_width=self.brush, width=300, height=300, margin=(6, 10))

@@ -140,9 +140,7 @@ class EquivarianceLab(View):
     url_params = ("model", "digit", "dx", "dy", "angle", "layer", "channel", "photo")
 
     def __init__(self, session=None, **params):
-        wanted = params.pop("model", None)
         super().__init__(session=session, **params)
-        self._start_with_model(wanted)
         self.picker = PhotoPicker(self)
         self.picker.card.visible = False
         self.report, self._x, self._sweeps, self._sweep_key, self._layers = None, None, {}, None, {}

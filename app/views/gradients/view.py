@@ -108,9 +108,7 @@ class GradientsLab(View):
                   "fd_kind", "fd_layer", "fd_index", "fd_row", "fd_col", "fd_exp", "fd_channel", "photo")
 
     def __init__(self, session=None, **params):
-        wanted = params.pop("model", None)
         super().__init__(session=session, **params)
-        self._start_with_model(wanted)
         self.picker = PhotoPicker(self)
         self.picker.card.visible = False
         self._small = None               # the picture as a photo model sees it, (32, 32, 3) uint8

@@ -108,9 +108,7 @@ class InsideView(View):
     url_params = ("model", "layer", "channel", "i", "j", "sample", "photo")
 
     def __init__(self, session=None, **params):
-        wanted = params.pop("model", None)
         super().__init__(session=session, **params)
-        self._start_with_model(wanted)
         self.picker = PhotoPicker(self)
         self.small = None            # the picture as a photo model sees it, (32, 32, 3) uint8
         if self.image is not None:

@@ -107,13 +107,13 @@ class PoolingLab(View):
     act_layer = LayerName(default="", doc="Layer whose output is the pre-activation ('' = first).")
     act_channel = UrlInteger(default=0, bounds=(0, None))
 
+    model_inputs = ("digit",)
+
     url_params = ("model", "digit", "layer", "channel", "pool", "window", "stride", "grad_from",
                   "cell_row", "cell_col", "seed", "beta", "activation", "act_layer", "act_channel")
 
     def __init__(self, session=None, compute_stats="auto", **params):
-        wanted = params.pop("model", None)
         super().__init__(session=session, **params)
-        self._start_with_model(wanted)
         self._acts, self._layers, self._pre_pairs, self._stats, self.result = None, {}, [], {}, None
         self._image = self._applied = None         # _applied: the activation on the chosen pre-activations
         self.source = DigitSource(self)
