@@ -23,7 +23,7 @@ import panel as pn
 from app.core.theme import (NARROW_CARD_CSS, NARROW_CSS, NARROW_ROW_CSS, PROJECTOR_PANE_CSS, PROJECTOR_ROW_CSS,
                             PROJECTOR_WIDGET_CSS)
 
-__all__ = ["fit_layout", "PROJECTOR_SCALE"]
+__all__ = ["fit_layout", "PROJECTOR_SCALE", "set_visible"]
 
 PROJECTOR_SCALE = 1.35   # projector fonts are 23 px instead of 17 px
 HINT_PX = 20             # the smallest text on a projector
@@ -102,3 +102,12 @@ def fit_layout(layout, mode=None):
             child.justify_content = "center"
     _fit(root, projector)
     return layout
+
+
+def set_visible(pairs):
+    """Show or hide each ``(widget or box, shown)``, touching only those that change: every change
+    makes the browser lay the page out again (toggling ten buttons one by one on a model switch
+    once froze Chromium's layout), so views show or hide whole boxes, and only on a change."""
+    for item, shown in pairs:
+        if item.visible != shown:
+            item.visible = shown

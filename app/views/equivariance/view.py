@@ -35,6 +35,7 @@ from cnncore.models.photo_tiles import MEAN, STD
 
 from app.core import theme
 from app.core.model_values import int_range, watch_replaced
+from app.core.responsive import set_visible
 from app.views.base import View
 from app.views.equivariance import strings  # noqa: F401  (registers the texts)
 from app.widgets.lab_common import CurvePlot, DigitSource, LayerName, UrlInteger, fmt, html_table, spatial_layers
@@ -210,9 +211,7 @@ class EquivarianceLab(View):
         shows = [(self.digit_box, not photo), (self.photo_box, photo), (self.photo_probs, photo),
                  (self.picker.card, photo and self.photo == YOURS)]
         shows += [(pane, not photo) for pane in self.digit_panes] + [(pane, photo) for pane in self.photo_panes]
-        for widget, show in shows:
-            if widget.visible != show:
-                widget.visible = show
+        set_visible(shows)
         if photo:
             self.picker.sync()
             self.photo_note.object = self._photo_note()

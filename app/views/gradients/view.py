@@ -41,6 +41,7 @@ from cnncore.inspect import capture_gradients, output_gradient, saliency
 from app.core import theme
 from app.core.inference import prepare
 from app.core.model_values import int_range, watch_replaced
+from app.core.responsive import set_visible
 from app.views.base import View
 from app.views.gradients import strings  # noqa: F401  (registers the texts)
 from app.views.gradients.compute import (EPSILONS, conv_backward, conv_layers, finite_difference, mosaic,
@@ -301,9 +302,7 @@ class GradientsLab(View):
                  (self.picker.card, photo and self.photo == YOURS), (self.fd_channel_select,
                                                                       photo and self.fd_kind == "pixel")]
         shows += [(pane, not photo) for pane in self.digit_panes] + [(pane, photo) for pane in self.photo_panes]
-        for widget, show in shows:
-            if widget.visible != show:
-                widget.visible = show
+        set_visible(shows)
         if photo:
             self.picker.sync()
             self.photo_note.object = html.escape(model_note(self.entry, self.lang))
@@ -409,8 +408,7 @@ class GradientsLab(View):
             for widget in (self.fd_row_slider, self.fd_col_slider):
                 widget.visible = pixel_mode
             self.fd_channel_select.value = self.fd_channel
-            if self.fd_channel_select.visible != (pixel_mode and self.is_photo):
-                self.fd_channel_select.visible = pixel_mode and self.is_photo
+            set_visible([(self.fd_channel_select, pixel_mode and self.is_photo)])
             if recompute or self.fd is None:
                 target = self.saliency["target"]
                 self.fd = finite_difference(net, self._image, target, self.loss, self.fd_kind, self.fd_layer,

@@ -32,6 +32,7 @@ from cnncore.inspect import effective_receptive_field, explain_unit, input_windo
 
 from app.core import theme
 from app.core.model_values import int_range, watch_replaced
+from app.core.responsive import set_visible
 from app.core.theme import ACCENT, GREY, SIGNED, symmetric_range
 from app.views.base import View
 from app.views.inside import strings  # noqa: F401  (merges this view's strings into app.core.i18n)
@@ -475,12 +476,8 @@ class InsideView(View):
             photo = self.is_photo
             for digit, button in enumerate(self.sample_buttons):
                 button.button_type = "primary" if (digit == self.sample and not self.use_drawing) else "light"
-            # Whole boxes shown or hidden, and only on a change: toggling many widgets one by one
-            # makes the browser lay the toolbar out again and again.
-            for box, show in ((self.digit_box, not photo), (self.photo_box, photo), (self.photo_note, photo),
-                              (self.class_probs, photo), (self.picker.card, photo and self.photo == YOURS)):
-                if box.visible != show:
-                    box.visible = show
+            set_visible(((self.digit_box, not photo), (self.photo_box, photo), (self.photo_note, photo),
+                         (self.class_probs, photo), (self.picker.card, photo and self.photo == YOURS)))
             self.picker.sync()
             self.drawing_button.visible = self.image is not None
             self.drawing_button.button_type = "primary" if self.use_drawing else "light"
