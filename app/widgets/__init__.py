@@ -1,4 +1,4 @@
-"""Reusable widgets and plots of the playground.
+"""Widgets and plots two or more views share, and every browser component of the playground.
 
 Every custom browser component (a ``JSComponent``) is imported here, with the package: the page
 learns a component's type only from the document it is first rendered with, so a view built

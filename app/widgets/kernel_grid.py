@@ -1,4 +1,4 @@
-"""Two small browser widgets of the convolution lab (plain ES modules, no outside JavaScript).
+"""Two small browser widgets of the convolution labs (plain ES modules, no outside JavaScript).
 
 * :class:`KernelGrid` - the kernel as a grid of number inputs, one grid per
   input channel, each cell tinted by its sign and size (orange negative,

@@ -1,4 +1,4 @@
-"""Small HTML number grids for the Gradients lab: a kernel, its rotation, a weight gradient.
+"""Small HTML number grids (the Gradients and 1-D convolution labs): a kernel, its rotation, a weight gradient.
 
 Each cell is tinted like the ``SIGNED`` colormap (orange negative, white zero,
 purple positive), so the numbers and the heatmaps read the same way; one

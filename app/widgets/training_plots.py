@@ -1,4 +1,4 @@
-"""The Train view's live plots, each a Bokeh figure updated in place.
+"""Live training plots of the Train and Your classes views, each a Bokeh figure updated in place.
 
 * :class:`TrainingCurves` — loss and accuracy against the step. New points
   are *streamed* (``ColumnDataSource.stream``): only the new rows travel to
