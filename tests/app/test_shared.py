@@ -25,8 +25,9 @@ def test_chinese_uses_the_textbook_terms():
     import importlib
     import pathlib
 
-    for table in sorted((pathlib.Path(__file__).resolve().parents[2] / "app" / "views").rglob("*strings.py")):
-        importlib.import_module(".".join(table.relative_to(table.parents[2]).with_suffix("").parts))
+    root = pathlib.Path(__file__).resolve().parents[2]
+    for table in sorted((root / "app" / "views").rglob("*strings.py")):
+        importlib.import_module(".".join(table.relative_to(root).with_suffix("").parts))
     zh = " ".join(entry["zh"] for entry in i18n.STRINGS.values())
     for term in ("卷积核", "特征图", "感受野", "权值共享", "池化", "残差"):
         assert term in zh
