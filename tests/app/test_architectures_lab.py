@@ -9,7 +9,7 @@ from cnncore import nn
 from cnncore.inspect import summary
 from cnncore.models import CLASSIC_MODELS
 from app.views.architectures.ledger import (FAMILIES, build_meta, comparison, conv_sharing, family_of, ledger,
-                                        memory_split, memory_sweep)
+                                            memory_split, memory_sweep)
 from app.core.i18n import STRINGS
 from app.views.architectures.table import SORT_COLUMNS, ledger_columns, ledger_table, sorted_rows
 from app.views.architectures.ledger import ledger_rows

@@ -10,7 +10,7 @@ from PIL import Image
 from app.widgets.picture_source import PictureSource
 from app.widgets.upload import FileUpload
 from app.core.image_input import (MAX_PIXELS, MIN_SIDE, BrowserPicture, ImageInputError, decode_image,
-                             decode_in_browser, picture_from_rgba, read_picture)
+                                  decode_in_browser, picture_from_rgba, read_picture)
 from app.views.classes.view import ClassesView
 
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from app.views.train.layers import (KINDS, OPTIONS, build_network, default_spec, format_arch,
-                                         parse_arch)
+                                    parse_arch)
 from app.core.i18n import t
 from app.core.session import SessionState
 from app.views.inside.view import InsideView

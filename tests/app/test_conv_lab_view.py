@@ -207,7 +207,7 @@ def test_stepping_moves_the_window_by_the_stride(stride, dilation, padding):
                                             ("grey", "replicate")])
 def test_products_sum_to_the_output_value(channels, mode):
     v = ConvLab(channels=channels, mode=mode, source="picture", size=11, padding=2, kernel=4,
-                    stride=2, dilation=2, bias=-0.3)
+                stride=2, dilation=2, bias=-0.3)
     v.set_kernel(RNG.normal(size=v.kernel_values.shape))
     assert v.preset == CUSTOM and not v.problem
     r = v.result

@@ -70,7 +70,7 @@ def test_predictions_are_named_and_only_this_network_is_compared(lab):
 
 def test_a_network_from_your_classes_and_back_to_digits(session):
     key = session.register("classes", small_rgb_cnn(3, seed=1).eval(), arch="classes_cnn", input="photo",
-                            classes=("a", "b", "c"))
+                           classes=("a", "b", "c"))
     lab = EquivarianceLab(session=session, model=key, photo="grass")
     assert not lab._error.visible, lab._error.object
     assert lab.report.prediction_before in (0, 1, 2) and "a, b, c" in lab.photo_note.object

@@ -90,7 +90,7 @@ def test_your_own_picture_and_back_to_digits(view):
 
 def test_a_model_trained_in_your_classes_is_offered_with_its_names(session):
     key = session.register("classes", small_rgb_cnn(2, seed=3).eval(), arch="classes_cnn", input="photo",
-                            classes=("cat", "<b>cup</b>"))
+                           classes=("cat", "<b>cup</b>"))
     view = InsideView(session=session)
     assert key in view.model_select.options.values()
     view.model = key

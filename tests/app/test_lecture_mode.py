@@ -11,7 +11,7 @@ from panel.util import edit_readonly
 
 from app.core import lecture as embed_mod
 from app.core.lecture import (EmbedButton, LectureMode, apply_lecture_mode, embed_snippet, embed_url,
-                                  lecture_mode)
+                              lecture_mode)
 from app.core.i18n import STRINGS
 from app.core.theme import lecture_css
 from app.views.base import View

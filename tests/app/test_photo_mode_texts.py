@@ -27,7 +27,7 @@ VIEWS = {"inside": InsideView, "gradients": GradientsLab, "equivariance": Equiva
 def session():
     session = SessionState()
     session.register("classes", small_rgb_cnn(3, seed=1).eval(), arch="classes_cnn", input="photo",
-                      classes=("apple", "pear", "plum"))
+                     classes=("apple", "pear", "plum"))
     return session
 
 

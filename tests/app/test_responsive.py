@@ -8,7 +8,7 @@ from app.core import lecture as embed_mod
 from app.core.lecture import LectureMode
 from app.core.responsive import PROJECTOR_SCALE, fit_layout
 from app.core.theme import (META_VIEWPORT, NARROW_CARD_CSS, NARROW_CSS, NARROW_ROW_CSS, PROJECTOR_WIDGET_CSS,
-                       make_template)
+                            make_template)
 from app.views.conv import view as conv_mod
 
 

@@ -8,7 +8,7 @@ from cnncore.inspect import low_rank_approximation, low_rank_tradeoff
 from cnncore.models import get_model, pretrained_models
 from cnncore.train import evaluate
 from app.views.svd.analysis import (TEST_SUBSET, curve_ranks, default_layer, digit_subset, energy,
-                                         rank_for_energy, weighted_layers)
+                                    rank_for_energy, weighted_layers)
 from app.core.i18n import STRINGS
 from app.views.svd.view import SvdLab, default_rank
 

@@ -431,8 +431,8 @@ class ClassesView(RunControls, View):
         self.model = build_classifier(len(self.data.names), seed=self.seed)
         batch = min(16, len(train_y))
         self.training = TrainingRun(self.model, (to_input(train_x), train_y), (to_input(held_x), held_y),
-                                       optimizer="adam", lr=self.lr, batch_size=batch, epochs=self.epochs,
-                                       seed=self.seed)
+                                    optimizer="adam", lr=self.lr, batch_size=batch, epochs=self.epochs,
+                                    seed=self.seed)
         self._run_names, self._run_version = list(self.data.names), self._version
         self._opened = None
         self._pending = []

@@ -230,7 +230,6 @@ class ConvLab(View):
         super().__init__(session=session, **params)
         self.result = None
         self._kernel = np.zeros((1, self.kernel, self.kernel))
-        self._callback = None
         self.source_w = pn.widgets.RadioButtonGroup.from_param(self.param.source, button_type="light",
                                                                button_style="outline", width=320)
         self.digit_w = pn.widgets.Select.from_param(self.param.digit, options=list(range(10)), width=140)
@@ -485,16 +484,20 @@ class ConvLab(View):
     @param.depends("playing", watch=True)
     def _on_playing(self):
         if self.playing:
-            self._callback = self.start_loop(self._tick, self._period())
+            self.start_loop(self._tick, self._period())
         else:
             self.stop_loop(self._tick)
-            self._callback = None
         self._label_play()
 
     @param.depends("speed", watch=True)
     def _on_speed(self):
-        if self._callback is not None:
-            self._callback.period = self._period()
+        if self.playing:
+            self.start_loop(self._tick, self._period())     # (running already: the new period)
+
+    @property
+    def _callback(self):
+        """The animation's ``PeriodicCallback`` while it plays, else None."""
+        return self._loops.get(self._tick) if self.playing else None
 
     def _period(self):
         return int(1000 / self.speed)

@@ -44,19 +44,19 @@ class SeriesPlot(LegendLabels):
         kinds = []
         for k, source in enumerate(self.regions[1:], 1):
             glyph = glyph_renderer(source, Quad(left="left", right="right", top="top", bottom="bottom",
-                                                 fill_color=PATTERN_COLOURS[k], fill_alpha=0.28, line_alpha=0))
+                                                fill_color=PATTERN_COLOURS[k], fill_alpha=0.28, line_alpha=0))
             f.renderers.append(glyph)
             kinds.append(LegendItem(label="", renderers=[glyph]))
         f.renderers.append(glyph_renderer(self.pads, Quad(left="left", right="right", top="top", bottom="bottom",
-                                                           fill_color=PAD_COLOUR, fill_alpha=0.15, hatch_pattern="/",
-                                                           hatch_color=PAD_COLOUR, hatch_alpha=0.6, line_alpha=0)))
+                                                          fill_color=PAD_COLOUR, fill_alpha=0.15, hatch_pattern="/",
+                                                          hatch_color=PAD_COLOUR, hatch_alpha=0.6, line_alpha=0)))
         f.renderers.append(glyph_renderer(self.window, Quad(left="left", right="right", top="top", bottom="bottom",
-                                                             fill_color=HIGHLIGHT, fill_alpha=0.18,
-                                                             line_color=HIGHLIGHT, line_width=2)))
+                                                            fill_color=HIGHLIGHT, fill_alpha=0.18,
+                                                            line_color=HIGHLIGHT, line_width=2)))
         line = glyph_renderer(self.price, Line(x="x", y="y", line_color="#1F2933", line_width=2))
         f.renderers.append(line)
         f.renderers.append(glyph_renderer(self.taps, Scatter(x="x", y="y", size=8, fill_color=HIGHLIGHT,
-                                                              line_color="#000000")))
+                                                             line_color="#000000")))
         self.items = [LegendItem(label="", renderers=[line])] + kinds     # the price, then each kind of pattern
         self.legend = Legend(items=self.items, orientation="horizontal",
                              label_text_font_size="14px", location="center", spacing=12)
@@ -109,10 +109,10 @@ class OutputPlot(LegendLabels):
         line = glyph_renderer(self.conv, Line(x="x", y="y", line_color="#0072B2", line_width=2.5))
         dots = glyph_renderer(self.conv, Scatter(x="x", y="y", size=4, fill_color="#0072B2", line_alpha=0))
         steps = glyph_renderer(self.pool, Step(x="x", y="y", mode="center", line_color="#E69F00", line_width=3,
-                                                line_dash="dashed"))
+                                               line_dash="dashed"))
         f.renderers.extend([line, dots, steps])
         f.renderers.append(glyph_renderer(self.focus, Scatter(x="x", y="y", size=13, marker="diamond",
-                                                               fill_color=HIGHLIGHT, line_color="#000000")))
+                                                              fill_color=HIGHLIGHT, line_color="#000000")))
         f.add_layout(Span(location=0, dimension="width", line_color="#9AA5B1", line_width=1))
         self.items = [LegendItem(label="", renderers=[line, dots]), LegendItem(label="", renderers=[steps])]
         f.add_layout(Legend(items=self.items, orientation="horizontal", label_text_font_size="14px",

@@ -312,7 +312,7 @@ class GradientsLab(View):
             slider.end = size - 1
         if max(self.fd_row, self.fd_col) >= size or (self.fd_channel and not photo):
             self.set_quietly(fd_row=min(self.fd_row, size - 1), fd_col=min(self.fd_col, size - 1),
-                        fd_channel=self.fd_channel if photo else 0)
+                             fd_channel=self.fd_channel if photo else 0)
 
     def _explain_input_kind(self):
         """The saliency explanation for a digit (784 pixels) or a colour picture (3 x 32 x 32 numbers)."""
@@ -367,7 +367,7 @@ class GradientsLab(View):
             o_max, c_max = module.out_channels - 1, module.in_channels - 1
             kh, kw = module.kernel_size
             self.set_quietly(out_ch=min(self.out_ch, o_max), in_ch=min(self.in_ch, c_max),
-                        cell_u=min(self.cell_u, kh - 1), cell_v=min(self.cell_v, kw - 1))
+                             cell_u=min(self.cell_u, kh - 1), cell_v=min(self.cell_v, kw - 1))
             for slider, value, top in ((self.out_slider, self.out_ch, o_max), (self.in_slider, self.in_ch, c_max),
                                        (self.u_slider, self.cell_u, kh - 1), (self.v_slider, self.cell_v, kw - 1)):
                 slider.end = max(top, 1)

@@ -244,7 +244,7 @@ class ResidualLab(View):
         self.status = "error"
 
     def _start_loop(self):
-        if pn.state.curdoc is not None:       # no server (tests): call tick() yourself
+        if pn.state.curdoc is not None:       # (without a server, as in tests, call tick() yourself)
             self.start_loop(self.tick, PERIOD_MS)
 
     # -- plots ------------------------------------------------------------------------------------------

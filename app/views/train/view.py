@@ -377,8 +377,8 @@ class TrainView(RunControls, View):
         model = self.build_model()
         train, test = self._data()
         self.training = TrainingRun(model, train, test, optimizer=self.optimizer, lr=self.lr,
-                                       batch_size=self.batch_size, epochs=self.epochs, augment=self.augment,
-                                       seed=self.seed)
+                                    batch_size=self.batch_size, epochs=self.epochs, augment=self.augment,
+                                    seed=self.seed)
         self._runs += 1
         self._pending_steps, self._pending_norms = [], []
         self._last_step_event = None
@@ -472,7 +472,7 @@ class TrainView(RunControls, View):
             copy = model_io.load(model_io.to_bytes(run.model)).eval()
             arch = {"custom": "train_custom", "uploaded": "train_uploaded"}.get(self.model, self.model)
             state["key"] = self.session.register("trained", copy, arch=arch,
-                                                  note="model_train_diverged" if diverged else "")
+                                                 note="model_train_diverged" if diverged else "")
             self.trained_key = state["key"]
         self._registered = state
         self._show_registered()
