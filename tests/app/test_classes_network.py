@@ -162,3 +162,14 @@ def test_the_network_line_describes_the_opened_network(source):
     assert "1024→3" in fresh.model_pane.object and "1024→2" not in fresh.model_pane.object
     fresh.lang = "zh"
     assert "全连接 1024→3" in fresh.model_pane.object
+
+
+def test_an_opened_network_of_another_layout_is_not_described_as_this_pages():
+    other = cnn.Sequential(cnn.Conv2d(3, 4, 5, stride=2), cnn.ReLU(), cnn.Flatten(), cnn.Linear(4 * 14 * 14, 2))
+    view = ClassesView(autoplay=False)
+    assert view.open_network_file(model_io.to_bytes(other), "other.npz")
+    text = view.model_pane.object
+    assert "another layout" in text and "4 layers" in text and "Conv 3→8" not in text
+    assert f"{sum(p.data.size for p in other.parameters()):,}".replace(",", "") in text.replace(",", "")
+    view.lang = "zh"
+    assert "结构与本页的不同（4 层）" in view.model_pane.object

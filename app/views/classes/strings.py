@@ -82,6 +82,10 @@ STRINGS = {
     "classes_data_loaded": {"en": "Opened {name}: {classes} classes, {count} pictures.",
                             "zh": "已打开 {name}：{classes} 个类别，{count} 张图片。"},
     "classes_data_bad": {"en": "{name} was not opened: {why}.", "zh": "{name} 未能打开：{why}。"},
+    "classes_model_other": {"en": ("The network: opened from a file, another layout than this page's ({layers} "
+                                   "layers); {classes} classes, {params} parameters. Input: 32 × 32 RGB."),
+                            "zh": "网络：从文件打开，结构与本页的不同（{layers} 层）；{classes} 个类别，共 {params} 个参数。"
+                                  "输入：32 × 32 RGB。"},
     "classes_model": {"en": ("The network: Conv 3→8 (3 × 3) · ReLU · MaxPool 2 · Conv 8→16 (3 × 3) · ReLU · "
                              "MaxPool 2 · Linear 1024→{classes}. Input: 32 × 32 RGB, (x/255 − 0.5)/0.25 per "
                              "channel. {params} parameters, trained from scratch with Adam."),

@@ -596,8 +596,12 @@ class ClassesView(RunControls, View):
         else the one a run on the page's classes would train."""
         opened = self._opened is not None and self.model is not None
         classes = len(self._run_names) if opened else len(self.data.names)
-        params = summary(self.model if opened else build_classifier(classes), (3, 32, 32)).params
-        self.model_pane.object = html.escape(self.t("classes_model", classes=classes, params=params))
+        page_net = build_classifier(classes)
+        net = self.model if opened else page_net
+        cost = summary(net, (3, 32, 32))
+        same = _layout(net) == _layout(page_net)    # a model file may hold another network: say so, not ours
+        self.model_pane.object = html.escape(self.t("classes_model" if same else "classes_model_other",
+                                                    classes=classes, params=cost.params, layers=len(cost.rows)))
 
     def _show_status(self):
         run, event = self.training, getattr(self, "_last_step", None)
@@ -733,3 +737,8 @@ class ClassesView(RunControls, View):
                        pn.Column(self.explanation, width=440), **flex),
             sizing_mode="stretch_width", **card)
         return pn.Column(self._error, data_card, train_card, test_card, sizing_mode="stretch_width")
+
+
+def _layout(net):
+    """A network's parameter names and shapes: equal for two networks of the same layout."""
+    return [(name, tuple(value.shape)) for name, value in net.state_dict().items()]
